@@ -1,0 +1,1 @@
+"""Streamlit dashboard (app.py + pages) and plotly figure builders (figures.py)."""

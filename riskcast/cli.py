@@ -1,0 +1,61 @@
+"""The ``riskcast`` command line.
+
+Each sub-command lives in its own module under :mod:`riskcast.commands` and exposes
+``register(subparsers)``, which adds its parser and sets ``func`` (a callable taking the
+parsed namespace and returning the exit code).
+
+Exit codes: 0 success, 1 a run failed, 2 bad input (usage, data or configuration).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from riskcast import __version__
+
+#: Sub-command modules, in the order ``riskcast --help`` lists them.
+COMMANDS: tuple[str, ...] = ()
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the top-level parser with every sub-command registered."""
+    parser = argparse.ArgumentParser(
+        prog="riskcast",
+        description="How likely are we to hit the target? Monte Carlo target risk, "
+        "forecasting and calibration backtests.",
+    )
+    parser.add_argument("--version", action="version", version=f"riskcast {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"riskcast.commands.{name.replace('-', '_')}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "func", None) is None:
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    try:
+        return int(args.func(args))
+    except (ValueError, TypeError) as exc:
+        # Package errors subclass ValueError/TypeError and carry a complete message.
+        print(f"riskcast {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"riskcast {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
