@@ -9,7 +9,9 @@ import pytest
 from riskcast.cli import main
 
 
-@pytest.mark.parametrize("name", ["nn", "montecarlo", "forecast", "analytics", "dashboard", "riskcast"])
+@pytest.mark.parametrize(
+    "name", ["nn", "montecarlo", "forecast", "analytics", "dashboard", "riskcast"]
+)
 def test_packages_import(name: str) -> None:
     assert importlib.import_module(name).__doc__
 
