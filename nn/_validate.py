@@ -1,0 +1,125 @@
+"""Small validation helpers shared by the training half of :mod:`nn` (numpy only).
+
+Messages follow the house pattern: *which* parameter of *which* function, *what* was
+expected, and *what came*, e.g. ``"The 'lr' parameter of Adam must be a finite number
+> 0. Got -1.0 instead."``
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from nn.errors import NNTypeError, NNValueError
+
+__all__ = ["as_rng", "check_array", "check_number", "check_positive_int"]
+
+
+def as_rng(rng: Any, *, name: str = "rng", func: str) -> np.random.Generator:
+    """Return a :class:`numpy.random.Generator` from a Generator, an int seed or ``None``."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if int(rng) < 0:
+            raise NNValueError(
+                f"The '{name}' parameter of {func} must be a non-negative int seed or a "
+                f"numpy.random.Generator. Got {rng!r} instead."
+            )
+        return np.random.default_rng(int(rng))
+    raise NNTypeError(
+        f"The '{name}' parameter of {func} must be a numpy.random.Generator, an int seed or "
+        f"None. Got {type(rng).__name__} instead."
+    )
+
+
+def check_number(
+    value: Any,
+    *,
+    name: str,
+    func: str,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """Return ``value`` as a float after checking it is finite and inside the bounds.
+
+    ``low_open`` / ``high_open`` make the corresponding bound strict.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise NNTypeError(
+            f"The '{name}' parameter of {func} must be a finite number. "
+            f"Got {type(value).__name__} {value!r} instead."
+        )
+    v = float(value)
+    bad = not np.isfinite(v)
+    if low is not None:
+        bad = bad or (v <= low if low_open else v < low)
+    if high is not None:
+        bad = bad or (v >= high if high_open else v > high)
+    if bad:
+        parts = []
+        if low is not None:
+            parts.append(f"{'>' if low_open else '>='} {low:g}")
+        if high is not None:
+            parts.append(f"{'<' if high_open else '<='} {high:g}")
+        rule = " and ".join(parts)
+        rule = f" {rule}" if rule else ""
+        raise NNValueError(
+            f"The '{name}' parameter of {func} must be a finite number{rule}. Got {v!r} instead."
+        )
+    return v
+
+
+def check_positive_int(value: Any, *, name: str, func: str, minimum: int = 1) -> int:
+    """Return ``value`` as an int, or raise if it is not an integer >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise NNTypeError(
+            f"The '{name}' parameter of {func} must be an integer >= {minimum}. "
+            f"Got {type(value).__name__} {value!r} instead."
+        )
+    if int(value) < minimum:
+        raise NNValueError(
+            f"The '{name}' parameter of {func} must be an integer >= {minimum}. "
+            f"Got {int(value)} instead."
+        )
+    return int(value)
+
+
+def check_array(x: Any, *, name: str, func: str, min_ndim: int = 1) -> np.ndarray:
+    """Return ``x`` as a floating ndarray of finite numbers with at least ``min_ndim`` axes.
+
+    Integer and boolean input is converted to float64; float32 stays float32.
+    """
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError) as exc:
+        raise NNTypeError(
+            f"The '{name}' parameter of {func} must be an array of numbers. Got {exc}."
+        ) from None
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ):
+        raise NNTypeError(
+            f"The '{name}' parameter of {func} must be an array of numbers. "
+            f"Got an array of dtype {arr.dtype} instead."
+        )
+    if not np.issubdtype(arr.dtype, np.floating):
+        arr = arr.astype(np.float64)
+    if arr.ndim < min_ndim:
+        raise NNValueError(
+            f"The '{name}' parameter of {func} must have at least {min_ndim} dimension(s). "
+            f"Got an array of shape {arr.shape} instead."
+        )
+    finite = np.isfinite(arr)
+    if not finite.all():
+        idx = tuple(int(i) for i in np.argwhere(~finite)[0])
+        raise NNValueError(
+            f"The '{name}' parameter of {func} must contain only finite numbers. "
+            f"Got {arr[idx]!r} at index {idx} ({int((~finite).sum())} non-finite values)."
+        )
+    return arr
