@@ -592,8 +592,8 @@ def get_optimizer(name: str | Optimizer, **kwargs: Any) -> Optimizer:
 
     Examples
     --------
-    >>> get_optimizer("adam", lr=0.01)
-    Adam(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-08, amsgrad=False, grad_noise=0.0, noise_gamma=0.55)
+    >>> get_optimizer("adam", lr=0.01).lr
+    0.01
     """
     if isinstance(name, Optimizer):
         if kwargs:
