@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+from analytics.datasets import load_ex1data1
 from analytics.errors import AnalyticsError, AnalyticsTypeError, AnalyticsValueError
+from analytics.online_regression import OnlineLinearRegression
+from analytics.progressive import progressive_summary, progressive_validation
 
-__all__ = ["AnalyticsError", "AnalyticsTypeError", "AnalyticsValueError"]
+__all__ = [
+    "AnalyticsError",
+    "AnalyticsTypeError",
+    "AnalyticsValueError",
+    "OnlineLinearRegression",
+    "load_ex1data1",
+    "progressive_summary",
+    "progressive_validation",
+]

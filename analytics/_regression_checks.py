@@ -1,0 +1,221 @@
+"""Input validation for the online-regression estimators.
+
+Messages follow the house pattern: *which* parameter of *which* function, *what* was
+expected and *what came*, e.g. ``"The 'X' parameter of OnlineLinearRegression.fit must
+contain only finite numbers. Got nan at row 3, column 0."``
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analytics.errors import AnalyticsTypeError, AnalyticsValueError
+
+__all__ = [
+    "check_X",
+    "check_Xy",
+    "check_bool",
+    "check_choice",
+    "check_int",
+    "check_number",
+    "check_y",
+]
+
+
+def check_number(
+    value: Any,
+    *,
+    name: str,
+    func: str,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """Return ``value`` as a finite float inside ``[low, high]`` (ends optionally open)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise AnalyticsTypeError(
+            f"The '{name}' parameter of {func} must be a finite number. "
+            f"Got {type(value).__name__} {value!r} instead."
+        )
+    v = float(value)
+    if not np.isfinite(v):
+        raise AnalyticsValueError(
+            f"The '{name}' parameter of {func} must be a finite number. Got {v!r} instead."
+        )
+    bad_low = low is not None and (v <= low if low_open else v < low)
+    bad_high = high is not None and (v >= high if high_open else v > high)
+    if bad_low or bad_high:
+        left = "(" if low_open else "["
+        right = ")" if high_open else "]"
+        lo = "-inf" if low is None else f"{low:g}"
+        hi = "inf" if high is None else f"{high:g}"
+        raise AnalyticsValueError(
+            f"The '{name}' parameter of {func} must be in {left}{lo}, {hi}{right}. "
+            f"Got {v!r} instead."
+        )
+    return v
+
+
+def check_int(value: Any, *, name: str, func: str, minimum: int = 0) -> int:
+    """Return ``value`` as an int >= ``minimum``."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise AnalyticsTypeError(
+            f"The '{name}' parameter of {func} must be an integer >= {minimum}. "
+            f"Got {type(value).__name__} {value!r} instead."
+        )
+    if int(value) < minimum:
+        raise AnalyticsValueError(
+            f"The '{name}' parameter of {func} must be an integer >= {minimum}. "
+            f"Got {int(value)} instead."
+        )
+    return int(value)
+
+
+def check_bool(value: Any, *, name: str, func: str) -> bool:
+    """Return ``value`` if it is a bool (NumPy bools accepted)."""
+    if not isinstance(value, bool | np.bool_):
+        raise AnalyticsTypeError(
+            f"The '{name}' parameter of {func} must be True or False. "
+            f"Got {type(value).__name__} {value!r} instead."
+        )
+    return bool(value)
+
+
+def check_choice(value: Any, *, name: str, func: str, choices: tuple[str, ...]) -> str:
+    """Return ``value`` if it is one of the strings ``choices``."""
+    if not isinstance(value, str) or value not in choices:
+        allowed = ", ".join(repr(c) for c in choices)
+        raise AnalyticsValueError(
+            f"The '{name}' parameter of {func} must be one of {allowed}. Got {value!r} instead."
+        )
+    return value
+
+
+def _as_float(values: Any, *, name: str, func: str) -> np.ndarray:
+    if isinstance(values, pd.DataFrame | pd.Series):
+        values = values.to_numpy()
+    arr = np.asarray(values)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ):
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            flat = arr.ravel()
+            pos = next((i for i, v in enumerate(flat) if not _is_number(v)), 0)
+            where = _position(np.unravel_index(pos, arr.shape) if arr.ndim else ())
+            raise AnalyticsTypeError(
+                f"The '{name}' parameter of {func} must contain only numbers. "
+                f"Got a non-numeric value {flat[pos]!r}{where}."
+            ) from None
+    if np.iscomplexobj(arr):
+        raise AnalyticsTypeError(
+            f"The '{name}' parameter of {func} must contain real numbers. Got complex values."
+        )
+    arr = np.asarray(arr, dtype=np.float64)
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        idx = np.argwhere(bad)[0] if arr.ndim else ()
+        first = float(arr[tuple(idx)])
+        raise AnalyticsValueError(
+            f"The '{name}' parameter of {func} must contain only finite numbers. "
+            f"Got {first!r}{_position(tuple(idx))} ({int(bad.sum())} non-finite values)."
+        )
+    return arr
+
+
+def _position(idx: tuple[Any, ...]) -> str:
+    if len(idx) == 2:
+        return f" at row {int(idx[0])}, column {int(idx[1])}"
+    if len(idx) == 1:
+        return f" at position {int(idx[0])}"
+    return ""
+
+
+def _is_number(v: Any) -> bool:
+    try:
+        float(v)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def check_X(X: Any, *, func: str, n_features: int | None = None) -> np.ndarray:
+    """Validate a feature matrix and return it as float64 of shape ``(n_samples, n_features)``.
+
+    A 1-D input is read as one column when the model has one feature (or ``n_features``
+    is unknown) and as one sample when its length equals ``n_features``.
+    """
+    arr = _as_float(X, name="X", func=func)
+    if arr.ndim == 0:
+        arr = arr.reshape(1, 1)
+    elif arr.ndim == 1:
+        if n_features is None or n_features == 1:
+            arr = arr.reshape(-1, 1)
+        elif arr.shape[0] == n_features:
+            arr = arr.reshape(1, -1)
+        else:
+            raise AnalyticsValueError(
+                f"The 'X' parameter of {func} must have {n_features} features, as the model "
+                f"was fitted with. Got a 1-D array of length {arr.shape[0]}."
+            )
+    elif arr.ndim != 2:
+        raise AnalyticsValueError(
+            f"The 'X' parameter of {func} must be 2-D of shape (n_samples, n_features). "
+            f"Got an array of shape {arr.shape}."
+        )
+    if arr.shape[1] == 0:
+        raise AnalyticsValueError(
+            f"The 'X' parameter of {func} must have at least one feature column. "
+            f"Got shape {arr.shape}."
+        )
+    if n_features is not None and arr.shape[1] != n_features:
+        raise AnalyticsValueError(
+            f"The 'X' parameter of {func} has {arr.shape[1]} features, but the model was "
+            f"fitted with {n_features} features. The feature count cannot change between calls."
+        )
+    return arr
+
+
+def check_y(y: Any, *, func: str) -> np.ndarray:
+    """Validate a target vector and return it as float64 of shape ``(n_samples,)``."""
+    arr = _as_float(y, name="y", func=func)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.ndim != 1:
+        raise AnalyticsValueError(
+            f"The 'y' parameter of {func} must be 1-D of shape (n_samples,). "
+            f"Got an array of shape {arr.shape}."
+        )
+    return arr
+
+
+def check_Xy(
+    X: Any, y: Any, *, func: str, n_features: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Validate ``X`` and ``y`` together (same number of samples, at least one sample).
+
+    A 1-D ``X`` with a scalar ``y`` is one sample with ``len(X)`` features.
+    """
+    y_arr = check_y(y, func=func)
+    x_probe = np.asarray(X.to_numpy() if isinstance(X, pd.DataFrame | pd.Series) else X)
+    if x_probe.ndim == 1 and np.ndim(y) == 0 and x_probe.shape[0] != 1:
+        X = x_probe.reshape(1, -1)
+    X_arr = check_X(X, func=func, n_features=n_features)
+    if X_arr.shape[0] != y_arr.shape[0]:
+        raise AnalyticsValueError(
+            f"The 'X' and 'y' parameters of {func} must have the same number of samples. "
+            f"Got {X_arr.shape[0]} rows in X and {y_arr.shape[0]} values in y."
+        )
+    if X_arr.shape[0] == 0:
+        raise AnalyticsValueError(f"The 'X' parameter of {func} needs at least one sample. Got 0.")
+    return X_arr, y_arr
