@@ -1,0 +1,350 @@
+"""The simulator contract and the classic method (:class:`IIDSimulator`).
+
+A *simulator* imagines the months still to come. It has two calls (DESIGN.md):
+
+- ``fit(history) -> self``: validate and remember a monthly series;
+- ``paths(as_of, horizon, n, rng, *, sampler="plain") -> ndarray (n, horizon)``: ``n``
+  simulated paths of the months ``as_of + 1 .. as_of + horizon``, using only the data up
+  to and including ``as_of``.
+
+:class:`Simulator` implements the bookkeeping (validation, the ``as_of`` cut, a cache of
+per-cutoff fits); subclasses implement ``_prepare(history_upto_as_of)`` and
+``_draw(state, as_of, horizon, n, rng, sampler)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from montecarlo.checks import as_monthly_series, as_rng, check_positive_int
+from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
+from montecarlo.samplers import PlainSampler, Sampler, as_sampler
+
+__all__ = ["IIDSimulator", "Simulator", "TruncatedDistribution", "as_period"]
+
+
+def as_period(as_of: Any, *, name: str = "as_of", func: str = "paths") -> pd.Period:
+    """Parse ``as_of`` (``"2015-09"``, a Period or a Timestamp) into a monthly Period."""
+    if isinstance(as_of, pd.Period):
+        return as_of.asfreq("M")
+    if isinstance(as_of, str | pd.Timestamp | np.datetime64) or hasattr(as_of, "year"):
+        try:
+            return pd.Period(as_of, freq="M")
+        except (TypeError, ValueError):
+            pass
+    raise MonteCarloValueError(
+        f"The '{name}' parameter of {func} must be a month such as '2015-09' or a "
+        f"pandas Period. Got {as_of!r} instead."
+    )
+
+
+class Simulator:
+    """Base class of simulators: validation, the ``as_of`` cut and per-cutoff caching.
+
+    Subclasses set ``min_months`` (history needed up to ``as_of``) and implement
+    ``_prepare`` and ``_draw``.
+    """
+
+    #: Months of history needed up to ``as_of``.
+    min_months: int = 12
+
+    def fit(self, history: pd.Series) -> Simulator:
+        """Validate and store the monthly history.
+
+        Parameters
+        ----------
+        history : pandas.Series
+            Monthly values with a PeriodIndex or DatetimeIndex; sorted, no gaps, finite.
+
+        Returns
+        -------
+        self
+        """
+        func = f"{type(self).__name__}.fit"
+        self._check_params()
+        self.history_ = as_monthly_series(
+            history, name="history", func=func, min_months=self.min_months
+        )
+        self._cache: dict[pd.Period, Any] = {}
+        return self
+
+    def _check_params(self) -> None:
+        """Validate hyperparameters (subclasses override)."""
+
+    def history_upto(self, as_of: Any, *, func: str = "paths") -> pd.Series:
+        """The fitted history cut at ``as_of`` (inclusive), after checking ``as_of``."""
+        if not hasattr(self, "history_"):
+            raise MonteCarloValueError(
+                f"{type(self).__name__} is not fitted yet: call fit(history) before {func}."
+            )
+        period = as_period(as_of, func=func)
+        idx = self.history_.index
+        if period < idx[0] or period > idx[-1]:
+            raise MonteCarloValueError(
+                f"The 'as_of' parameter of {func} must lie within the fitted history "
+                f"({idx[0]} to {idx[-1]}). Got {period} instead."
+            )
+        cut = self.history_.loc[:period]
+        if len(cut) < self.min_months:
+            raise MonteCarloValueError(
+                f"{type(self).__name__} needs at least {self.min_months} months of history "
+                f"up to 'as_of'. Got {len(cut)} months up to {period}."
+            )
+        return cut
+
+    def paths(
+        self,
+        as_of: Any,
+        horizon: int,
+        n: int,
+        rng: np.random.Generator | int | None = None,
+        *,
+        sampler: str | Sampler = "plain",
+    ) -> np.ndarray:
+        """Simulate ``n`` paths of the ``horizon`` months after ``as_of``.
+
+        Parameters
+        ----------
+        as_of : str or pandas.Period
+            Last observed month used (e.g. ``"2015-09"``); must lie in the fitted history.
+        horizon : int
+            Number of future months (>= 1).
+        n : int
+            Number of paths (>= 1; the sampler may require e.g. an even number).
+        rng : numpy.random.Generator or int, optional
+        sampler : {"plain", "antithetic", "sobol"} or Sampler
+
+        Returns
+        -------
+        ndarray of shape (n, horizon)
+            Row ``i`` is one imagined future; column ``j`` is month ``as_of + j + 1``.
+        """
+        func = f"{type(self).__name__}.paths"
+        cut = self.history_upto(as_of, func=func)
+        period = cut.index[-1]
+        horizon = check_positive_int(horizon, name="horizon", func=func)
+        smp = as_sampler(sampler, func=func)
+        n = smp.check_n(n, func=func)
+        gen = as_rng(rng)
+        if period not in self._cache:
+            self._cache[period] = self._prepare(cut)
+        out = self._draw(self._cache[period], period, horizon, n, gen, smp)
+        return np.asarray(out, dtype=np.float64).reshape(n, horizon)
+
+    def _prepare(self, history: pd.Series) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _draw(
+        self,
+        state: Any,
+        as_of: pd.Period,
+        horizon: int,
+        n: int,
+        rng: np.random.Generator,
+        sampler: Sampler,
+    ) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({params})"
+
+    def get_params(self) -> dict[str, Any]:
+        """Hyperparameters as given to ``__init__`` (scikit-learn style)."""
+        return {k: v for k, v in vars(self).items() if not k.endswith("_") and k[0] != "_"}
+
+
+class TruncatedDistribution:
+    """Any frozen distribution restricted to ``[lower, upper]`` via its CDF and PPF.
+
+    Parameters
+    ----------
+    dist : frozen distribution
+        Needs vectorised ``cdf`` and ``ppf``.
+    lower, upper : float
+    """
+
+    def __init__(self, dist: Any, lower: float, upper: float) -> None:
+        self.dist, self.lower, self.upper = dist, float(lower), float(upper)
+        self._plo = float(dist.cdf(lower))
+        self._mass = float(dist.cdf(upper)) - self._plo
+        if not self._mass > 0:
+            raise MonteCarloValueError(
+                f"The interval [{lower!r}, {upper!r}] holds no probability under the "
+                f"fitted distribution; it cannot be truncated to the observed range."
+            )
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        q = self.dist.ppf(self._plo + np.asarray(u, dtype=float) * self._mass)
+        return np.clip(q, self.lower, self.upper)
+
+    def cdf(self, x: np.ndarray) -> np.ndarray:
+        x = np.clip(np.asarray(x, dtype=float), self.lower, self.upper)
+        return (self.dist.cdf(x) - self._plo) / self._mass
+
+    def rvs(self, size: Any = 1, random_state: Any = None) -> np.ndarray:
+        return self.ppf(as_rng(random_state).random(size))
+
+
+class IIDSimulator(Simulator):
+    """The classic method: one distribution fitted to every past month, months drawn iid.
+
+    Parameters
+    ----------
+    dist : str, default "norm"
+        ``"johnson"`` (Johnson-system quantile fit) or a family of
+        :func:`montecarlo.fit.fit_distribution` (``norm``, ``lognorm``, ``gamma``...).
+    truncate : {"observed", None}, default "observed"
+        ``"observed"`` restricts draws to the observed ``[min, max]`` of the history.
+    param_uncertainty : bool, default False
+        If True, every path uses one of ``n_param_draws`` bootstrap parameter draws
+        (:func:`montecarlo.param_bootstrap.bootstrap_parameters`), so P(hit) carries the
+        uncertainty of the fitted parameters as well as month-to-month noise.
+    n_param_draws : int, default 200
+    window : int or None, default None
+        Use only the last ``window`` months up to ``as_of`` (None: all of them).
+
+    Examples
+    --------
+    >>> from montecarlo.datasets import load_monthly_units
+    >>> sim = IIDSimulator(dist="norm", truncate="observed").fit(load_monthly_units())
+    >>> sim.paths("2015-09", 3, 4, rng=0).shape
+    (4, 3)
+    """
+
+    min_months = 12
+
+    def __init__(
+        self,
+        *,
+        dist: str = "norm",
+        truncate: str | None = "observed",
+        param_uncertainty: bool = False,
+        n_param_draws: int = 200,
+        window: int | None = None,
+    ) -> None:
+        self.dist = dist
+        self.truncate = truncate
+        self.param_uncertainty = param_uncertainty
+        self.n_param_draws = n_param_draws
+        self.window = window
+
+    def _check_params(self) -> None:
+        func = "IIDSimulator"
+        if not isinstance(self.dist, str):
+            raise MonteCarloTypeError(
+                f"The 'dist' parameter of {func} must be a family name such as 'norm' or "
+                f"'johnson'. Got {type(self.dist).__name__} instead."
+            )
+        if self.truncate not in ("observed", None):
+            raise MonteCarloValueError(
+                f"The 'truncate' parameter of {func} must be 'observed' or None. "
+                f"Got {self.truncate!r} instead."
+            )
+        check_positive_int(self.n_param_draws, name="n_param_draws", func=func, minimum=2)
+        if self.window is not None:
+            check_positive_int(self.window, name="window", func=func, minimum=self.min_months)
+        if self.param_uncertainty and self.dist == "johnson":
+            raise MonteCarloValueError(
+                f"The 'param_uncertainty' parameter of {func} is supported for the "
+                f"fit_distribution families, not dist='johnson'. Got dist={self.dist!r}."
+            )
+
+    # ------------------------------------------------------------------ fitting
+    def _frozen(self, x: np.ndarray) -> Any:
+        from montecarlo.fit import fit_distribution
+
+        if self.dist == "johnson":
+            from montecarlo.johnson import fit_johnson
+
+            return fit_johnson(x, method="quantile").frozen
+        fit = fit_distribution(x, self.dist)
+        return self._bounded(fit.dist, fit.params, fit.frozen, x)
+
+    def _bounded(self, family: str, params: dict[str, float], frozen: Any, x: np.ndarray) -> Any:
+        if self.truncate != "observed":
+            return frozen
+        lo, hi = float(x.min()), float(x.max())
+        if family == "norm":
+            from montecarlo.truncnorm import TruncatedNormal
+
+            return TruncatedNormal(params["mean"], params["sd"], lo, hi)
+        return TruncatedDistribution(frozen, lo, hi)
+
+    def _prepare(self, history: pd.Series) -> list[Any]:
+        x = history.to_numpy()
+        if self.window is not None:
+            x = x[-self.window :]
+        if np.ptp(x) == 0:
+            raise MonteCarloValueError(
+                f"The 'history' of IIDSimulator is constant ({x[0]!r}) up to "
+                f"{history.index[-1]}: no distribution can be fitted to it."
+            )
+        if not self.param_uncertainty:
+            return [self._frozen(x)]
+        return self._param_draws(x)
+
+    def _param_draws(self, x: np.ndarray) -> list[Any]:
+        from montecarlo.fit import fit_distribution
+        from montecarlo.param_bootstrap import bootstrap_parameters
+
+        draws = bootstrap_parameters(
+            x, self.dist, n=self.n_param_draws, kind="parametric", rng=_seed_from(x)
+        )
+        base = fit_distribution(x, self.dist)
+        rows = draws.to_dict("records") if isinstance(draws, pd.DataFrame) else list(draws)
+        out = []
+        for row in rows:
+            params = {k: float(row[k]) for k in base.params}
+            frozen = base.with_params(params).frozen if hasattr(base, "with_params") else None
+            if frozen is None:
+                frozen = _freeze(self.dist, params)
+            out.append(self._bounded(self.dist, params, frozen, x))
+        return out
+
+    # ------------------------------------------------------------------ sampling
+    def _draw(
+        self,
+        state: list[Any],
+        as_of: pd.Period,
+        horizon: int,
+        n: int,
+        rng: np.random.Generator,
+        sampler: Sampler,
+    ) -> np.ndarray:
+        if len(state) == 1:
+            if isinstance(sampler, PlainSampler):
+                return state[0].rvs(size=(n, horizon), random_state=rng)
+            return state[0].ppf(sampler.uniforms(n, horizon, rng))
+        u = sampler.uniforms(n, horizon, rng)
+        out = np.empty_like(u)
+        which = np.arange(n) % len(state)
+        for j, dist in enumerate(state):
+            rows = which == j
+            out[rows] = dist.ppf(u[rows])
+        return out
+
+
+def _seed_from(x: np.ndarray) -> int:
+    """A deterministic seed from the data, so parameter draws are reproducible per cutoff."""
+    return int(np.abs(np.round(x * 1000)).sum() % (2**31 - 1))
+
+
+def _freeze(family: str, params: dict[str, float]) -> Any:
+    """Frozen scipy distribution from R-named parameters (fallback if the fit API lacks it)."""
+    from scipy import stats
+
+    p = params
+    table = {
+        "norm": lambda: stats.norm(p["mean"], p["sd"]),
+        "lognorm": lambda: stats.lognorm(p["sdlog"], scale=np.exp(p["meanlog"])),
+        "gamma": lambda: stats.gamma(p["shape"], scale=1.0 / p["rate"]),
+        "weibull": lambda: stats.weibull_min(p["shape"], scale=p["scale"]),
+        "expon": lambda: stats.expon(scale=1.0 / p["rate"]),
+        "logistic": lambda: stats.logistic(p["location"], p["scale"]),
+        "cauchy": lambda: stats.cauchy(p["location"], p["scale"]),
+    }
+    return table[family]()

@@ -1,0 +1,508 @@
+"""The target-probability engine: P(year-end total >= target) from simulated paths.
+
+``target_probability(paths, actual_to_date, target)`` scores paths that are already drawn;
+``simulate_target(simulator, history, as_of=..., target=...)`` does the whole question:
+fit, draw in memory-bounded chunks with the chosen sampler, grow the number of paths until
+the standard error is small enough (``until_se=``), and score.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from montecarlo.checks import as_monthly_series, as_rng, check_finite_number, check_positive_int
+from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
+from montecarlo.samplers import (
+    PlainSampler,
+    Sampler,
+    SobolSampler,
+    as_sampler,
+    group_standard_error,
+)
+from montecarlo.simulate import as_period
+
+__all__ = [
+    "DEFAULT_QUANTILES",
+    "TargetResult",
+    "probability_curve",
+    "simulate_target",
+    "target_probability",
+    "year_to_date",
+]
+
+#: Quantiles of the year-end total reported by default.
+DEFAULT_QUANTILES: tuple[float, ...] = (0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975)
+_Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """Answer to "how likely are we to hit the target?".
+
+    Attributes
+    ----------
+    probability : float
+        Estimated P(actual_to_date + future months >= target).
+    std_error : float
+        Monte Carlo standard error of ``probability`` (from independent groups of paths:
+        single paths, antithetic pairs or Sobol scrambles).
+    ci : tuple of float
+        95% confidence interval of ``probability`` (Wilson for independent paths).
+    quantiles : dict of float to float
+        Quantiles of the simulated year-end total.
+    mean_total : float
+    expected_shortfall : float
+        ``E[target - total | total < target]``; 0.0 when no path misses.
+    gap : float
+        ``target - actual_to_date``: what the remaining months must bring.
+    """
+
+    probability: float
+    std_error: float
+    ci: tuple[float, float]
+    quantiles: dict[float, float]
+    mean_total: float
+    expected_shortfall: float
+    gap: float
+    actual_to_date: float
+    target: float
+    n_paths: int
+    horizon: int
+    method: str = ""
+    sampler: str = "plain"
+    as_of: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def interval(self, level: float = 0.95) -> tuple[float, float]:
+        """Central interval of the year-end total from the stored quantiles."""
+        lo, hi = round((1 - level) / 2, 6), round(1 - (1 - level) / 2, 6)
+        if lo not in self.quantiles or hi not in self.quantiles:
+            raise MonteCarloValueError(
+                f"The 'level' parameter of TargetResult.interval needs the {lo} and {hi} "
+                f"quantiles. Got level={level!r}; stored: {sorted(self.quantiles)}."
+            )
+        return self.quantiles[lo], self.quantiles[hi]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dictionary (quantile keys as strings)."""
+        d = asdict(self)
+        d["ci"] = list(self.ci)
+        d["quantiles"] = {f"{q:g}": v for q, v in self.quantiles.items()}
+        return d
+
+    def __str__(self) -> str:
+        lo, hi = self.interval(0.95) if 0.025 in self.quantiles else (np.nan, np.nan)
+        return (
+            f"{self.method or 'paths'}: P(total >= {self.target:g}) = "
+            f"{100 * self.probability:.1f}% ± {100 * self.std_error:.2f} pp "
+            f"(95% interval of the total {lo:.2f} to {hi:.2f}; {self.n_paths} paths, "
+            f"{self.sampler})"
+        )
+
+
+def _check_paths(paths: Any, func: str) -> np.ndarray:
+    if isinstance(paths, pd.DataFrame):
+        paths = paths.to_numpy()
+    try:
+        arr = np.asarray(paths, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise MonteCarloTypeError(
+            f"The 'paths' parameter of {func} must be a numeric array of shape "
+            f"(n_paths, n_months). Got {type(paths).__name__} instead."
+        ) from None
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2:
+        raise MonteCarloValueError(
+            f"The 'paths' parameter of {func} must have shape (n_paths, n_months). "
+            f"Got an array of shape {arr.shape} instead."
+        )
+    if arr.shape[0] < 1:
+        raise MonteCarloValueError(
+            f"The 'paths' parameter of {func} must hold at least 1 path (n_paths >= 1). "
+            f"Got shape {arr.shape} instead."
+        )
+    if not np.isfinite(arr).all():
+        raise MonteCarloValueError(
+            f"The 'paths' parameter of {func} must contain only finite numbers. "
+            f"Got {int((~np.isfinite(arr)).sum())} non-finite values."
+        )
+    return arr
+
+
+def _check_groups(groups: Any, n: int, func: str) -> np.ndarray | None:
+    if groups is None:
+        return None
+    g = np.asarray(groups)
+    if g.shape != (n,) or not np.issubdtype(g.dtype, np.integer) or (g < 0).any():
+        raise MonteCarloValueError(
+            f"The 'groups' parameter of {func} must be non-negative integers of shape "
+            f"({n},). Got {g.dtype} of shape {g.shape} instead."
+        )
+    return g
+
+
+def _wilson(p: float, n: float) -> tuple[float, float]:
+    z2 = _Z95**2
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = _Z95 * math.sqrt(max(p * (1 - p) / n + z2 / (4 * n * n), 0.0)) / (1 + z2 / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _result_from_totals(
+    totals: np.ndarray,
+    actual_to_date: float,
+    target: float,
+    *,
+    groups: np.ndarray | None,
+    method: str,
+    sampler: str,
+    horizon: int,
+    quantiles: Sequence[float],
+    as_of: str | None = None,
+) -> TargetResult:
+    n = totals.size
+    hit = totals >= target
+    p = float(np.count_nonzero(hit)) / n
+    se = group_standard_error(hit, groups)
+    if groups is None or se == 0.0:
+        ci = _wilson(p, n)
+    else:
+        ci = (max(0.0, p - _Z95 * se), min(1.0, p + _Z95 * se))
+    qs = np.quantile(totals, list(quantiles)) if len(quantiles) else []
+    n_miss = n - int(np.count_nonzero(hit))
+    miss_sum = float(np.sum(totals, where=~hit)) if n_miss else 0.0
+    shortfall = float(target - miss_sum / n_miss) if n_miss else 0.0
+    return TargetResult(
+        probability=p,
+        std_error=se,
+        ci=(float(ci[0]), float(ci[1])),
+        quantiles={float(q): float(v) for q, v in zip(quantiles, qs, strict=True)},
+        mean_total=float(totals.mean()),
+        expected_shortfall=shortfall,
+        gap=float(target - actual_to_date),
+        actual_to_date=float(actual_to_date),
+        target=float(target),
+        n_paths=int(n),
+        horizon=int(horizon),
+        method=str(method),
+        sampler=str(sampler),
+        as_of=as_of,
+    )
+
+
+def _check_quantiles(quantiles: Any, func: str) -> tuple[float, ...]:
+    qs = tuple(float(q) for q in quantiles)
+    if any(not (0.0 <= q <= 1.0) for q in qs):
+        raise MonteCarloValueError(
+            f"The 'quantiles' parameter of {func} must lie in [0, 1]. Got {qs!r} instead."
+        )
+    return qs
+
+
+def target_probability(
+    paths: Any,
+    actual_to_date: float,
+    target: float,
+    *,
+    groups: Any = None,
+    method: str = "",
+    sampler: str = "plain",
+    quantiles: Sequence[float] = DEFAULT_QUANTILES,
+) -> TargetResult:
+    """Probability that ``actual_to_date + paths.sum(axis=1) >= target``.
+
+    Parameters
+    ----------
+    paths : array-like of shape (n_paths, n_months)
+        Simulated remaining months (a 1-D array is read as one month per path).
+    actual_to_date : float
+        Total already achieved this year.
+    target : float
+        Year-end target.
+    groups : array-like of shape (n_paths,), optional
+        Independent group of each path (antithetic pairs, Sobol scrambles) for the
+        standard error; ``None`` means independent paths.
+    method, sampler : str
+        Labels stored in the result.
+    quantiles : sequence of float
+        Quantiles of the year-end total to report.
+
+    Returns
+    -------
+    TargetResult
+
+    Examples
+    --------
+    >>> r = target_probability([[1.0, 2.0], [3.0, 4.0]], actual_to_date=10.0, target=15.0)
+    >>> r.probability, r.gap
+    (0.5, 5.0)
+    """
+    func = "target_probability"
+    arr = _check_paths(paths, func)
+    actual = check_finite_number(actual_to_date, name="actual_to_date", func=func)
+    tgt = check_finite_number(target, name="target", func=func)
+    g = _check_groups(groups, arr.shape[0], func)
+    qs = _check_quantiles(quantiles, func)
+    totals = actual + _row_sums(arr)
+    return _result_from_totals(
+        totals, actual, tgt, groups=g, method=method, sampler=sampler,
+        horizon=arr.shape[1], quantiles=qs,
+    )  # fmt: skip
+
+
+def probability_curve(
+    paths: Any,
+    actual_to_date: float,
+    targets: Any = None,
+    *,
+    groups: Any = None,
+    n_targets: int = 41,
+) -> pd.DataFrame:
+    """P(total >= t) over a range of targets ``t``.
+
+    Parameters
+    ----------
+    paths : array-like of shape (n_paths, n_months)
+    actual_to_date : float
+    targets : array-like of shape (k,), optional
+        Targets to evaluate; by default ``n_targets`` points spanning the 0.5%-99.5%
+        range of the simulated totals.
+    groups : array-like of shape (n_paths,), optional
+    n_targets : int, default 41
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``target``, ``probability`` (non-increasing in ``target``), ``std_error``.
+    """
+    func = "probability_curve"
+    arr = _check_paths(paths, func)
+    actual = check_finite_number(actual_to_date, name="actual_to_date", func=func)
+    g = _check_groups(groups, arr.shape[0], func)
+    totals = np.sort(actual + arr.sum(axis=1))
+    if targets is None:
+        k = check_positive_int(n_targets, name="n_targets", func=func, minimum=2)
+        lo, hi = np.quantile(totals, [0.005, 0.995])
+        t = np.linspace(lo, hi, k) if hi > lo else np.array([lo])
+    else:
+        t = np.atleast_1d(np.asarray(targets, dtype=np.float64))
+        if t.ndim != 1 or t.size == 0 or not np.isfinite(t).all():
+            raise MonteCarloValueError(
+                f"The 'targets' parameter of {func} must be a non-empty 1-D array of finite "
+                f"numbers. Got {np.asarray(targets)!r} instead."
+            )
+    n = totals.size
+    prob = 1.0 - np.searchsorted(totals, t, side="left") / n
+    unsorted = actual + arr.sum(axis=1)
+    se = np.array([group_standard_error(unsorted >= ti, g) for ti in t])
+    return pd.DataFrame({"target": t, "probability": prob, "std_error": se})
+
+
+def year_to_date(history: pd.Series, as_of: pd.Period, *, func: str) -> tuple[float, int]:
+    """Total of the calendar year of ``as_of`` up to ``as_of``, and months left in it."""
+    start = pd.Period(year=as_of.year, month=1, freq="M")
+    if history.index[0] > start:
+        raise MonteCarloValueError(
+            f"The 'history' of {func} must cover the whole year to date: the months "
+            f"{start} to {as_of}. It starts at {history.index[0]}."
+        )
+    left = 12 - as_of.month
+    if left == 0:
+        raise MonteCarloValueError(
+            f"The 'as_of' parameter of {func} is December ({as_of}): the year is complete "
+            f"and nothing is left to simulate. Use a month from January to November."
+        )
+    return float(history.loc[start:as_of].sum()), left
+
+
+def _row_sums(block: np.ndarray) -> np.ndarray:
+    """Row sums of ``(n, h)``; column-by-column adds are faster than ``sum(1)`` for small h."""
+    if block.shape[1] == 0:
+        return np.zeros(block.shape[0])
+    if block.shape[1] > 16:
+        return block.sum(axis=1)
+    out = block[:, 0].astype(np.float64, copy=True)
+    for j in range(1, block.shape[1]):
+        out += block[:, j]
+    return out
+
+
+def _accepts_sampler(simulator: Any) -> bool:
+    try:
+        sig = inspect.signature(simulator.paths)
+    except (TypeError, ValueError):
+        return False
+    return any(
+        p.name == "sampler" or p.kind is inspect.Parameter.VAR_KEYWORD
+        for p in sig.parameters.values()
+    )
+
+
+def _draw_totals(
+    simulator: Any,
+    as_of: pd.Period,
+    horizon: int,
+    n: int,
+    rng: np.random.Generator,
+    smp: Sampler,
+    chunk_size: int,
+    progress: Callable[[int], Any] | None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Sum of the future months for ``n`` paths, drawn in chunks; plus the SE groups.
+
+    Returns ``totals`` of shape (n,) and group ids of shape (n,) (or None for plain).
+    """
+    takes_sampler = _accepts_sampler(simulator)
+    if isinstance(smp, SobolSampler):
+        m = n // smp.n_scrambles
+        per = max(1, min(smp.n_scrambles, chunk_size // m))
+        sizes = [per] * (smp.n_scrambles // per) + [smp.n_scrambles % per]
+        calls = [(r * m, SobolSampler(r)) for r in sizes if r]
+        groups = smp.groups(n)
+    else:
+        step = max(2, chunk_size - chunk_size % 2)
+        calls = [(min(step, n - i), smp) for i in range(0, n, step)]
+        groups = None
+        if takes_sampler and not isinstance(smp, PlainSampler):  # antithetic pairs per chunk
+            groups = np.concatenate([smp.groups(c) + i // 2 for i, (c, _) in _offsets(calls)])
+    totals = np.empty(n)
+    for i, (c, sub) in _offsets(calls):
+        if takes_sampler:
+            block = simulator.paths(as_of, horizon, c, rng, sampler=sub)
+        else:
+            block = simulator.paths(as_of, horizon, c, rng)
+        block = np.asarray(block, dtype=np.float64)
+        if block.shape != (c, horizon) or not np.isfinite(block).all():
+            raise MonteCarloValueError(
+                f"The simulator {type(simulator).__name__} returned paths of shape "
+                f"{block.shape} (finite: {bool(np.isfinite(block).all())}); expected finite "
+                f"values of shape ({c}, {horizon})."
+            )
+        totals[i : i + c] = _row_sums(block)
+        if progress is not None:
+            progress(c)
+    return totals, groups
+
+
+def _offsets(calls: list[tuple[int, Any]]) -> list[tuple[int, tuple[int, Any]]]:
+    """Pair each (size, sampler) call with the row offset where it starts."""
+    out, i = [], 0
+    for call in calls:
+        out.append((i, call))
+        i += call[0]
+    return out
+
+
+def simulate_target(
+    simulator: Any,
+    history: pd.Series,
+    *,
+    as_of: Any,
+    target: float,
+    n_paths: int = 100_000,
+    sampler: str | Sampler = "plain",
+    rng: np.random.Generator | int | None = None,
+    until_se: float | None = None,
+    max_paths: int = 10_000_000,
+    chunk_size: int = 1_000_000,
+    method: str | None = None,
+    fit: bool = True,
+    quantiles: Sequence[float] = DEFAULT_QUANTILES,
+    progress: Callable[[int], Any] | None = None,
+) -> TargetResult:
+    """Answer the target question end to end with one simulator.
+
+    Parameters
+    ----------
+    simulator : Simulator-like
+        Has ``fit(history)`` and ``paths(as_of, horizon, n, rng[, sampler=])``. Simulators
+        whose ``paths`` takes no ``sampler`` (e.g. forecasters) use their own sampling and
+        the result says ``sampler="plain"``.
+    history : pandas.Series
+        Monthly history; the months from January of ``as_of``'s year to ``as_of`` give the
+        actual to date.
+    as_of : str or pandas.Period
+        Last observed month; the rest of its calendar year is simulated.
+    target : float
+        Year-end target.
+    n_paths : int, default 100_000
+        Paths to draw (rounded up to what the sampler needs: even for antithetic,
+        scrambles x power of two for Sobol). With ``until_se`` it is the first batch.
+    sampler : {"plain", "antithetic", "sobol"} or Sampler
+    rng : numpy.random.Generator or int, optional
+    until_se : float, optional
+        Grow the number of paths until the standard error of the probability is at most
+        this (e.g. 0.001 for 0.1 percentage point), or ``max_paths`` is reached.
+    max_paths : int, default 10_000_000
+    chunk_size : int, default 1_000_000
+        Paths held in memory at once.
+    method : str, optional
+        Label of the result (default: the simulator's class name).
+    fit : bool, default True
+        Call ``simulator.fit(history)`` first.
+    quantiles : sequence of float
+    progress : callable, optional
+        Called with the number of paths just drawn (e.g. ``tqdm.update``).
+
+    Returns
+    -------
+    TargetResult
+        ``extra["converged"]`` tells whether ``until_se`` was met.
+    """
+    func = "simulate_target"
+    hist = as_monthly_series(history, name="history", func=func)
+    period = as_period(as_of, func=func)
+    if period < hist.index[0] or period > hist.index[-1]:
+        raise MonteCarloValueError(
+            f"The 'as_of' parameter of {func} must lie within the history "
+            f"({hist.index[0]} to {hist.index[-1]}). Got {period} instead."
+        )
+    tgt = check_finite_number(target, name="target", func=func)
+    n = check_positive_int(n_paths, name="n_paths", func=func)
+    cap = check_positive_int(max_paths, name="max_paths", func=func)
+    chunk = check_positive_int(chunk_size, name="chunk_size", func=func, minimum=2)
+    qs = _check_quantiles(quantiles, func)
+    smp = as_sampler(sampler, func=func)
+    if isinstance(smp, SobolSampler) and smp.n_scrambles < 2:
+        raise MonteCarloValueError(
+            f"The 'sampler' parameter of {func} needs at least 2 Sobol scrambles for a "
+            f"standard error. Got n_scrambles={smp.n_scrambles}."
+        )
+    tol = None
+    if until_se is not None:
+        tol = check_finite_number(until_se, name="until_se", func=func)
+        if tol <= 0:
+            raise MonteCarloValueError(
+                f"The 'until_se' parameter of {func} must be > 0. Got {tol!r} instead."
+            )
+    if not _accepts_sampler(simulator):
+        smp = PlainSampler()
+    actual, horizon = year_to_date(hist, period, func=func)
+    gen = as_rng(rng)
+    if fit:
+        simulator.fit(hist)
+    label = method or type(simulator).__name__
+    n = smp.valid_n(n)
+    while True:
+        totals, groups = _draw_totals(simulator, period, horizon, n, gen, smp, chunk, progress)
+        totals += actual
+        result = _result_from_totals(
+            totals, actual, tgt, groups=groups, method=label, sampler=smp.name,
+            horizon=horizon, quantiles=qs, as_of=str(period),
+        )  # fmt: skip
+        if tol is None or result.std_error <= tol or n >= cap:
+            break
+        # SE ~ n^-1/2 (plain/antithetic) or faster (Sobol): aim with a 10% margin
+        want = int(n * (result.std_error / tol) ** 2 * 1.1) + 1
+        n = min(smp.valid_n(max(2 * n, want)), max(smp.valid_n(cap), n))
+    converged = tol is None or result.std_error <= tol
+    result.extra.update({"converged": bool(converged), "until_se": tol})
+    return result
