@@ -115,7 +115,8 @@ def progressive_validation(
             try:
                 model.partial_fit(X_arr[start:stop], y_arr[start:stop])
             except AnalyticsValueError as exc:
-                raise AnalyticsValueError(f"{exc} (stream samples {start} to {stop - 1})") from None
+                where = f"sample {start}" if stop - start == 1 else f"samples {start}-{stop - 1}"
+                raise AnalyticsValueError(f"{exc} (at stream {where})") from None
             if bar is not None:
                 bar.update(stop - start)
     finally:
