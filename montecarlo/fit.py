@@ -1,0 +1,394 @@
+"""Maximum-likelihood fits of seven families in the 2-parameter forms of R's fitdistrplus.
+
+``fit_distribution(x, dist)`` returns a :class:`FitResult` with R's parameter names,
+Hessian standard errors, log-likelihood, information criteria and a frozen
+:mod:`scipy.stats` distribution.
+
+Normal, exponential and log-normal fits are closed forms (the normal ``sd`` is the MLE,
+divided by ``n``, as in fitdistrplus). Gamma and Weibull reduce to a one-dimensional
+root of the profile-likelihood equation, solved to machine precision. Logistic and
+Cauchy are fitted by quasi-Newton on ``(location, log scale)`` with analytic gradients,
+from several starts, then polished by Newton steps, so the log-likelihood reaches the
+true maximum (R's Nelder-Mead stops up to ~5e-4 relative away from it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import optimize, special, stats
+
+from montecarlo.checks import check_sample
+from montecarlo.errors import FitError, MonteCarloValueError
+
+__all__ = ["DISTRIBUTIONS", "POSITIVE_FAMILIES", "FitResult", "fit_distribution", "frozen_for"]
+
+DISTRIBUTIONS: tuple[str, ...] = (
+    "norm",
+    "expon",
+    "weibull",
+    "lognorm",
+    "gamma",
+    "logistic",
+    "cauchy",
+)
+POSITIVE_FAMILIES: frozenset[str] = frozenset({"expon", "weibull", "lognorm", "gamma"})
+PARAM_NAMES: dict[str, tuple[str, ...]] = {
+    "norm": ("mean", "sd"),
+    "expon": ("rate",),
+    "weibull": ("shape", "scale"),
+    "lognorm": ("meanlog", "sdlog"),
+    "gamma": ("shape", "rate"),
+    "logistic": ("location", "scale"),
+    "cauchy": ("location", "scale"),
+}
+MIN_SIZE = 3
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """A maximum-likelihood fit.
+
+    Attributes
+    ----------
+    dist : str
+        Family name (one of :data:`DISTRIBUTIONS`).
+    params : dict of str to float
+        Estimates under R's names (e.g. ``{"shape": ..., "rate": ...}`` for gamma).
+    se : dict of str to float
+        Standard errors from the inverse observed information (Hessian).
+    loglik : float
+        Maximised log-likelihood.
+    n, k : int
+        Sample size and number of fitted parameters.
+    aic, aicc, bic : float
+        ``-2 loglik + 2k``, AIC plus ``2k(k+1)/(n-k-1)``, ``-2 loglik + k log n``.
+    frozen : scipy.stats frozen distribution
+        Supports ``ppf``, ``cdf``, ``pdf``, ``rvs(size=, random_state=)``, ``mean``...
+    """
+
+    dist: str
+    params: dict[str, float]
+    se: dict[str, float]
+    loglik: float
+    n: int
+    k: int
+    aic: float
+    aicc: float
+    bic: float
+    frozen: Any = field(repr=False, compare=False)
+
+    @property
+    def param_vector(self) -> np.ndarray:
+        """Parameters as an array of shape (k,), in R's order."""
+        return np.array([self.params[p] for p in PARAM_NAMES[self.dist]])
+
+
+def frozen_for(dist: str, theta: np.ndarray | list[float]) -> Any:
+    """Frozen scipy distribution for ``dist`` with R-named parameters ``theta`` (R order)."""
+    t = [float(v) for v in theta]
+    if dist == "norm":
+        return stats.norm(loc=t[0], scale=t[1])
+    if dist == "expon":
+        return stats.expon(scale=1.0 / t[0])
+    if dist == "weibull":
+        return stats.weibull_min(t[0], scale=t[1])
+    if dist == "lognorm":
+        return stats.lognorm(t[1], scale=np.exp(t[0]))
+    if dist == "gamma":
+        return stats.gamma(t[0], scale=1.0 / t[1])
+    if dist == "logistic":
+        return stats.logistic(loc=t[0], scale=t[1])
+    if dist == "cauchy":
+        return stats.cauchy(loc=t[0], scale=t[1])
+    raise _unknown(dist, "frozen_for")
+
+
+def loglik(dist: str, theta: np.ndarray, x: np.ndarray) -> float:
+    """Log-likelihood of ``x`` under ``dist`` with R-named parameters ``theta``."""
+    t = np.asarray(theta, dtype=float)
+    if np.any(t[1:] <= 0) or (dist != "norm" and dist not in ("logistic", "cauchy") and t[0] <= 0):
+        return -np.inf
+    n = x.size
+    if dist == "norm":
+        m, s = t
+        return float(
+            -n * np.log(s) - 0.5 * np.sum((x - m) ** 2) / s**2 - 0.5 * n * np.log(2 * np.pi)
+        )
+    if dist == "expon":
+        return float(n * np.log(t[0]) - t[0] * x.sum())
+    if dist == "lognorm":
+        lx = np.log(x)
+        m, s = t
+        return float(
+            -n * np.log(s)
+            - 0.5 * np.sum((lx - m) ** 2) / s**2
+            - 0.5 * n * np.log(2 * np.pi)
+            - lx.sum()
+        )
+    if dist == "gamma":
+        a, r = t
+        return float(
+            n * a * np.log(r) - n * special.gammaln(a) + (a - 1) * np.log(x).sum() - r * x.sum()
+        )
+    if dist == "weibull":
+        k, lam = t
+        z = x / lam
+        return float(n * np.log(k / lam) + (k - 1) * np.log(z).sum() - np.sum(z**k))
+    if dist == "logistic":
+        m, s = t
+        z = (x - m) / s
+        return float(np.sum(-z - 2.0 * np.logaddexp(0.0, -z)) - n * np.log(s))
+    if dist == "cauchy":
+        m, s = t
+        z = (x - m) / s
+        return float(-n * np.log(np.pi * s) - np.sum(np.log1p(z * z)))
+    raise _unknown(dist, "loglik")
+
+
+def _unknown(dist: Any, func: str) -> MonteCarloValueError:
+    return MonteCarloValueError(
+        f"The 'dist' parameter of {func} must be one of {', '.join(DISTRIBUTIONS)}. "
+        f"Got {dist!r} instead."
+    )
+
+
+def check_fit_input(x: Any, dist: str, *, func: str, name: str = "x") -> np.ndarray:
+    """Validate a sample for fitting ``dist`` (finite, enough points, spread, sign)."""
+    if dist not in PARAM_NAMES:
+        raise _unknown(dist, func)
+    v = check_sample(x, name=name, func=func, min_size=MIN_SIZE)
+    if np.ptp(v) == 0:
+        raise FitError(
+            f"The '{name}' parameter of {func} has all values equal to {v[0]:g}; "
+            f"a distribution needs spread."
+        )
+    if dist in POSITIVE_FAMILIES and (v <= 0).any():
+        i = int(np.flatnonzero(v <= 0)[0])
+        raise FitError(
+            f"The '{name}' parameter of {func} must be strictly positive for the {dist} "
+            f"family. Got {v[i]:g} at position {i} ({int((v <= 0).sum())} value(s) <= 0)."
+        )
+    return v
+
+
+# ---------------------------------------------------------------------- estimators
+def _mle_gamma(x: np.ndarray) -> np.ndarray:
+    s = np.log(x.mean()) - np.log(x).mean()
+    if not s > 0:
+        raise FitError("The gamma fit failed: the sample has no spread on the log scale.")
+    g = lambda a: np.log(a) - special.digamma(a) - s  # noqa: E731  (decreasing in a)
+    a0 = (3 - s + np.sqrt((s - 3) ** 2 + 24 * s)) / (12 * s)
+    lo, hi = a0 / 2, a0 * 2
+    while g(lo) < 0:
+        lo /= 2
+    while g(hi) > 0:
+        hi *= 2
+    a = optimize.brentq(g, lo, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500)
+    return np.array([a, a / x.mean()])
+
+
+def _mle_weibull(x: np.ndarray) -> np.ndarray:
+    m = x.max()
+    y = x / m
+    ly = np.log(y)
+    mean_ly = ly.mean()
+
+    def g(k: float) -> float:  # profile score, decreasing in k
+        w = y**k
+        return 1.0 / k + mean_ly - np.sum(w * ly) / np.sum(w)
+
+    lo, hi = 0.5, 2.0
+    while g(lo) < 0:
+        lo /= 2
+    while g(hi) > 0:
+        hi *= 2
+    k = optimize.brentq(g, lo, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500)
+    return np.array([k, m * np.mean(y**k) ** (1.0 / k)])
+
+
+def _grad_loc_scale(dist: str, theta: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Gradient of the negative log-likelihood in (location, log scale)."""
+    m, s = theta[0], np.exp(theta[1])
+    z = (x - m) / s
+    if dist == "logistic":
+        psi = np.tanh(z / 2.0)  # -d log f / dz
+    else:
+        psi = 2.0 * z / (1.0 + z * z)
+    return np.array([-np.sum(psi) / s, -(np.sum(psi * z) - x.size)])
+
+
+def _mle_loc_scale(dist: str, x: np.ndarray) -> np.ndarray:
+    q1, med, q3 = np.quantile(x, [0.25, 0.5, 0.75])
+    iqr = max(q3 - q1, np.std(x) / 10, np.finfo(float).tiny)
+    f = lambda th: -loglik(dist, np.array([th[0], np.exp(th[1])]), x)  # noqa: E731
+    jac = lambda th: _grad_loc_scale(dist, th, x)  # noqa: E731
+    starts = [(med, iqr / 2), (x.mean(), np.std(x) * np.sqrt(3) / np.pi)]
+    if dist == "cauchy":  # the Cauchy likelihood can be multimodal in location
+        starts += [(q1, iqr / 2), (q3, iqr / 2), (med, iqr / 8), (med, 2 * iqr)]
+    best = None
+    for m0, s0 in starts:
+        r = optimize.minimize(
+            f, np.array([m0, np.log(s0)]), jac=jac, method="BFGS", options={"gtol": 1e-10}
+        )
+        if best is None or r.fun < best.fun:
+            best = r
+    th = _newton_polish(f, jac, best.x)
+    return np.array([th[0], np.exp(th[1])])
+
+
+def _newton_polish(
+    f: Callable[[np.ndarray], float], jac: Callable[[np.ndarray], np.ndarray], th: np.ndarray
+) -> np.ndarray:
+    """A few damped Newton steps on the gradient (numerical Jacobian of the gradient)."""
+    fx = f(th)
+    for _ in range(8):
+        g = jac(th)
+        h = _jacobian(jac, th)
+        try:
+            step = np.linalg.solve(h, g)
+        except np.linalg.LinAlgError:
+            break
+        t = 1.0
+        while t > 1e-4:
+            cand = th - t * step
+            fc = f(cand)
+            if fc <= fx:
+                break
+            t /= 2
+        else:
+            break
+        if np.max(np.abs(cand - th)) < 1e-14 * (1 + np.max(np.abs(th))):
+            th, fx = cand, fc
+            break
+        th, fx = cand, fc
+    return th
+
+
+def _jacobian(fun: Callable[[np.ndarray], np.ndarray], th: np.ndarray) -> np.ndarray:
+    k = th.size
+    out = np.empty((k, k))
+    for j in range(k):
+        h = 1e-6 * max(1.0, abs(th[j]))
+        e = np.zeros(k)
+        e[j] = h
+        out[:, j] = (fun(th + e) - fun(th - e)) / (2 * h)
+    return 0.5 * (out + out.T)
+
+
+def hessian(fun: Callable[[np.ndarray], float], th: np.ndarray) -> np.ndarray:
+    """Central-difference Hessian of a scalar function (relative steps ``1e-4``)."""
+    k = th.size
+    h = 1e-4 * np.maximum(np.abs(th), 1e-8)
+    out = np.empty((k, k))
+    f0 = fun(th)
+    for i in range(k):
+        for j in range(i, k):
+            if i == j:
+                e = np.zeros(k)
+                e[i] = h[i]
+                out[i, i] = (fun(th + e) - 2 * f0 + fun(th - e)) / h[i] ** 2
+            else:
+                ei, ej = np.zeros(k), np.zeros(k)
+                ei[i], ej[j] = h[i], h[j]
+                v = fun(th + ei + ej) - fun(th + ei - ej) - fun(th - ei + ej) + fun(th - ei - ej)
+                out[i, j] = out[j, i] = v / (4 * h[i] * h[j])
+    return out
+
+
+def _standard_errors(dist: str, theta: np.ndarray, x: np.ndarray) -> np.ndarray:
+    n = x.size
+    if dist in ("norm", "lognorm"):
+        return np.array([theta[1] / np.sqrt(n), theta[1] / np.sqrt(2 * n)])
+    if dist == "expon":
+        return np.array([theta[0] / np.sqrt(n)])
+    if dist == "gamma":
+        a, r = theta
+        info = n * np.array([[special.polygamma(1, a), -1 / r], [-1 / r, a / r**2]])
+    elif dist == "weibull":
+        k, lam = theta
+        z = x / lam
+        zk, lz = z**k, np.log(z)
+        info = np.array(
+            [
+                [n / k**2 + np.sum(zk * lz * lz), (n - np.sum(zk) - k * np.sum(zk * lz)) / lam],
+                [0.0, k * (k + 1) * np.sum(zk) / lam**2 - n * k / lam**2],
+            ]
+        )
+        info[1, 0] = info[0, 1]
+    else:
+        info = -hessian(lambda t: loglik(dist, t, x), theta)
+    try:
+        cov = np.linalg.inv(info)
+        return np.sqrt(np.where(np.diag(cov) > 0, np.diag(cov), np.nan))
+    except np.linalg.LinAlgError:
+        return np.full(theta.size, np.nan)
+
+
+def mle(dist: str, x: np.ndarray) -> np.ndarray:
+    """MLE of ``dist`` on a validated sample; parameters in R's order, shape (k,)."""
+    if dist == "norm":
+        return np.array([x.mean(), np.sqrt(np.mean((x - x.mean()) ** 2))])
+    if dist == "expon":
+        return np.array([1.0 / x.mean()])
+    if dist == "lognorm":
+        lx = np.log(x)
+        return np.array([lx.mean(), np.sqrt(np.mean((lx - lx.mean()) ** 2))])
+    if dist == "gamma":
+        return _mle_gamma(x)
+    if dist == "weibull":
+        return _mle_weibull(x)
+    return _mle_loc_scale(dist, x)
+
+
+def fit_distribution(x: Any, dist: str) -> FitResult:
+    """Fit ``dist`` to ``x`` by maximum likelihood (fitdistrplus parameterisation).
+
+    Parameters
+    ----------
+    x : array-like of shape (n,)
+        Finite observations, at least 3, not all equal; strictly positive for
+        ``expon``, ``weibull``, ``lognorm`` and ``gamma``.
+    dist : {"norm", "expon", "weibull", "lognorm", "gamma", "logistic", "cauchy"}
+
+    Returns
+    -------
+    FitResult
+
+    Examples
+    --------
+    >>> r = fit_distribution([1.0, 2.0, 3.0, 4.0], "norm")
+    >>> r.params["mean"], round(r.params["sd"], 6), r.k
+    (2.5, 1.118034, 2)
+    """
+    v = check_fit_input(x, dist, func="fit_distribution")
+    theta = mle(dist, v)
+    ll = loglik(dist, theta, v)
+    if not np.all(np.isfinite(theta)) or not np.isfinite(ll):
+        raise FitError(f"The {dist} fit of fit_distribution did not converge (got {theta}).")
+    return make_result(dist, theta, v, ll)
+
+
+def make_result(dist: str, theta: np.ndarray, x: np.ndarray, ll: float | None = None) -> FitResult:
+    """Assemble a :class:`FitResult` for parameters ``theta`` fitted on ``x``."""
+    n, k = x.size, theta.size
+    ll = loglik(dist, theta, x) if ll is None else ll
+    se = _standard_errors(dist, theta, x)
+    names = PARAM_NAMES[dist]
+    aic = -2 * ll + 2 * k
+    aicc = aic + 2 * k * (k + 1) / (n - k - 1) if n - k - 1 > 0 else np.inf
+    return FitResult(
+        dist=dist,
+        params={p: float(t) for p, t in zip(names, theta, strict=True)},
+        se={p: float(s) for p, s in zip(names, se, strict=True)},
+        loglik=float(ll),
+        n=n,
+        k=k,
+        aic=float(aic),
+        aicc=float(aicc),
+        bic=float(-2 * ll + k * np.log(n)),
+        frozen=frozen_for(dist, theta),
+    )
