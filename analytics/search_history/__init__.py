@@ -1,0 +1,21 @@
+"""Google Takeout search-history analytics: load an export, summarize its patterns.
+
+>>> from analytics.search_history import load_takeout, summarize   # doctest: +SKIP
+>>> df = load_takeout("Takeout.zip", tz="Europe/Paris")              # doctest: +SKIP
+>>> summarize(df, top=20).by_hour                                    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from analytics.search_history.loader import DEFAULT_MAX_UNCOMPRESSED_BYTES, load_takeout
+from analytics.search_history.model import COLUMNS, KINDS, classify_url
+from analytics.search_history.report import LoadReport
+
+__all__ = [
+    "COLUMNS",
+    "DEFAULT_MAX_UNCOMPRESSED_BYTES",
+    "KINDS",
+    "LoadReport",
+    "classify_url",
+    "load_takeout",
+]

@@ -1,0 +1,173 @@
+"""The entry record of a search history: its columns, URL classification and text clean-up.
+
+Google's "My Activity" exports label each entry with a localized verb ("Searched for",
+"Gesucht nach:", "Vous avez recherché", "... aufgerufen"), so the *kind* of an entry is read
+from its URL, never from its title:
+
+=========  ====================================================================
+kind       URL
+=========  ====================================================================
+search     ``google.<tld>/search?q=...`` (the decoded ``q`` is the query)
+visit      ``google.<tld>/url?q=<target>`` redirects, or any non-Google web page
+view       ``google.<tld>/imgres`` image views, ``google.<tld>/maps`` places,
+           ``google.<tld>/search`` without a query (knowledge panels)
+other      no URL, a non-web URL, or any other Google page
+=========  ====================================================================
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+__all__ = [
+    "COLUMNS",
+    "KINDS",
+    "Classified",
+    "classify_url",
+    "clean_text",
+    "domain_of",
+    "is_google_host",
+]
+
+#: Columns of the DataFrame returned by :func:`analytics.search_history.load_takeout`.
+COLUMNS: tuple[str, ...] = (
+    "timestamp_utc",
+    "timestamp_local",
+    "kind",
+    "query",
+    "title",
+    "url",
+    "domain",
+    "tz_abbrev",
+    "source_file",
+    "format",
+)
+
+#: Entry kinds, in the order summaries list them.
+KINDS: tuple[str, ...] = ("search", "visit", "view", "other")
+
+# google.com, www.google.de, google.co.uk, google.com.au, encrypted.google.com, ...
+_GOOGLE_HOST = re.compile(r"^(?:[a-z0-9-]+\.)*google\.(?:com?\.)?[a-z]{2,3}$")
+# Every kind of space HTML exports use between words and in dates.
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2000-\u200a\u205f\u3000]+")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Classified:
+    """What a URL says about an entry: its kind, query, target URL and domain."""
+
+    kind: str
+    query: str | None
+    url: str | None
+    domain: str | None
+
+
+def clean_text(text: str | None) -> str:
+    """Unescape HTML entities, turn every kind of space into one ASCII space, strip.
+
+    Examples
+    --------
+    >>> clean_text("Searched\\u00a0for&nbsp;caf&eacute;\\u202f au lait ")
+    'Searched for café au lait'
+    """
+    if not text:
+        return ""
+    if "&" in text:
+        text = html.unescape(text)
+    text = _ZERO_WIDTH.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def is_google_host(host: str) -> bool:
+    """True for ``google.<tld>`` hosts and their sub-domains (``www.google.co.uk``)."""
+    return bool(_GOOGLE_HOST.match(host.lower().rstrip(".")))
+
+
+def domain_of(url: str | None) -> str | None:
+    """Lower-cased host of ``url`` without a leading ``www.``; ``None`` if there is none.
+
+    Examples
+    --------
+    >>> domain_of("https://WWW.Example.org:8080/a?b=c")
+    'example.org'
+    """
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    host = host.rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def _first(params: dict[str, list[str]], *names: str) -> str | None:
+    for name in names:
+        values = params.get(name)
+        if values and values[0].strip():
+            return values[0]
+    return None
+
+
+def classify_url(url: str | None) -> Classified:
+    """Classify one activity URL.
+
+    Parameters
+    ----------
+    url : str or None
+        The entry's URL (``titleUrl`` in JSON, the link in HTML), HTML entities allowed.
+
+    Returns
+    -------
+    Classified
+        ``kind`` in :data:`KINDS`; ``query`` the decoded search terms (searches only);
+        ``url`` the target of redirects, else the URL itself; ``domain`` of that ``url``.
+
+    Examples
+    --------
+    >>> classify_url("https://www.google.de/search?q=caf%C3%A9+au+lait&hl=de").query
+    'café au lait'
+    >>> c = classify_url("https://www.google.com/url?q=https://example.org/x%3Fa%3D1&usg=A")
+    >>> c.kind, c.url, c.domain
+    ('visit', 'https://example.org/x?a=1', 'example.org')
+    """
+    if not url:
+        return Classified("other", None, None, None)
+    url = html.unescape(url).strip() if "&amp;" in url else url.strip()
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return Classified("other", None, url, None)
+    if parts.scheme not in ("http", "https") or not host:
+        return Classified("other", None, url, None)
+    if not is_google_host(host):
+        return Classified("visit", None, url, domain_of(url))
+    path = parts.path.rstrip("/") or "/"
+    params = parse_qs(parts.query, keep_blank_values=False)
+    if path in ("/search", "/webhp", "/"):
+        query = _first(params, "q", "as_q")
+        if query is not None:
+            return Classified("search", clean_text(query), url, domain_of(url))
+        if path == "/search":
+            return Classified("view", None, url, domain_of(url))
+        return Classified("other", None, url, domain_of(url))
+    if path == "/url":
+        target = _first(params, "q", "url")
+        if target is not None and target.startswith(("http://", "https://")):
+            return Classified("visit", None, target, domain_of(target))
+        return Classified("other", None, url, domain_of(url))
+    if path == "/imgres":
+        target = _first(params, "imgrefurl", "imgurl")
+        if target is not None:
+            return Classified("view", None, target, domain_of(target))
+        return Classified("view", None, url, domain_of(url))
+    if path.startswith("/maps"):
+        return Classified("view", None, url, domain_of(url))
+    return Classified("other", None, url, domain_of(url))

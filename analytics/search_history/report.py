@@ -1,0 +1,105 @@
+"""What :func:`~analytics.search_history.load_takeout` read, kept and skipped, and why."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["LoadReport"]
+
+
+@dataclass
+class LoadReport:
+    """Account of one load.
+
+    Attributes
+    ----------
+    tz : str
+        The IANA zone the local times are in (and HTML wall times were read in).
+    files : list of dict
+        One ``{"source", "format", "entries"}`` per Search activity file read.
+    ignored_files : list of dict
+        One ``{"source", "reason"}`` per candidate file that was not used.
+    n_read : int
+        Entries parsed from the Search activity files (before de-duplication).
+    n_loaded : int
+        Rows of the returned frame.
+    skipped : collections.Counter
+        Entries (or file tails) left out, by reason: ``"duplicate"``, ``"truncated JSON"``,
+        ``"unreadable time"``, ``"repeated query within 30 s"``, ...
+    tz_abbreviations : collections.Counter
+        Zone texts printed in HTML entries (``"PDT"``, ``"MEZ"``, ``"UTC"``), by count.
+    n_tz_mismatch : int
+        HTML entries whose printed abbreviation is not one ``tz`` uses at that instant: a
+        sign that ``tz`` is not the zone the export was made in.
+    """
+
+    tz: str
+    files: list[dict[str, Any]] = field(default_factory=list)
+    ignored_files: list[dict[str, Any]] = field(default_factory=list)
+    n_read: int = 0
+    n_loaded: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    tz_abbreviations: Counter[str] = field(default_factory=Counter)
+    n_tz_mismatch: int = 0
+
+    @property
+    def n_skipped(self) -> int:
+        """Total number of entries left out, all reasons together."""
+        return sum(self.skipped.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict (the form stored in ``df.attrs["report"]``)."""
+        return {
+            "tz": self.tz,
+            "files": [dict(f) for f in self.files],
+            "ignored_files": [dict(f) for f in self.ignored_files],
+            "n_read": self.n_read,
+            "n_loaded": self.n_loaded,
+            "n_skipped": self.n_skipped,
+            "skipped": dict(self.skipped.most_common()),
+            "tz_abbreviations": dict(self.tz_abbreviations.most_common()),
+            "n_tz_mismatch": self.n_tz_mismatch,
+        }
+
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame) -> LoadReport:
+        """Rebuild the report a :func:`load_takeout` frame carries in ``df.attrs``."""
+        d = df.attrs.get("report")
+        if not isinstance(d, dict):
+            raise KeyError("this DataFrame carries no load report (df.attrs['report'])")
+        return cls(
+            tz=d["tz"],
+            files=list(d["files"]),
+            ignored_files=list(d["ignored_files"]),
+            n_read=d["n_read"],
+            n_loaded=d["n_loaded"],
+            skipped=Counter(d["skipped"]),
+            tz_abbreviations=Counter(d["tz_abbreviations"]),
+            n_tz_mismatch=d["n_tz_mismatch"],
+        )
+
+    def lines(self) -> list[str]:
+        """Human-readable summary, one line per fact."""
+        out = [
+            f"{self.n_loaded} entries loaded from {len(self.files)} file(s), time zone {self.tz}"
+        ]
+        for f in self.files:
+            out.append(f"  read {f['entries']} entries ({f['format']}) from {f['source']}")
+        for f in self.ignored_files:
+            out.append(f"  ignored {f['source']}: {f['reason']}")
+        if self.skipped:
+            out.append(f"{self.n_skipped} skipped:")
+            out += [f"  {n} {reason}" for reason, n in self.skipped.most_common()]
+        if self.tz_abbreviations:
+            seen = ", ".join(f"{k} ({n})" for k, n in self.tz_abbreviations.most_common())
+            out.append(f"zone abbreviations in HTML times: {seen}")
+        if self.n_tz_mismatch:
+            out.append(
+                f"warning: {self.n_tz_mismatch} HTML times carry an abbreviation {self.tz} "
+                "does not use; pass the zone the export was made in as tz"
+            )
+        return out

@@ -1,0 +1,299 @@
+"""Write synthetic Google Takeout "My Activity" search exports (never real people's data).
+
+Usage::
+
+    python tools/make_takeout_fixtures.py            # rewrite tests/analytics/fixtures/takeout
+
+The fixed fixtures spell out every variant ``analytics.search_history`` must read; the
+tests state the expected values of each entry by hand. ``write_json_export`` and
+``write_html_export`` also make large random exports for the scale test and the benchmark.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import sys
+import zipfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import quote, quote_plus
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "analytics" / "fixtures" / "takeout"
+
+HTML_HEAD = (
+    '<html><head><meta http-equiv="Content-Type" content="text/html; charset=UTF-8">'
+    "<title>My Activity</title><style>.outer-cell{padding:8px}</style></head><body>"
+    '<div class="mdl-grid">\n'
+)
+HTML_TAIL = "</div></body></html>\n"
+
+WORDS = (
+    "weather paris train tickets python pandas recipe chocolate cake news football score "
+    "cinema berlin wetter morgen rezept kuchen fahrplan météo demain recette gâteau horaires "
+    "tiempo mañana receta pastel the der la el and und et y how wie comment cómo"
+).split()
+SITES = ("example.org", "example.com", "beispiel.de", "exemple.fr", "ejemplo.es", "example.net")
+
+
+def json_entry(title: str, url: str | None, time: str, header: str = "Search") -> dict:
+    """One entry as Takeout writes it in MyActivity.json."""
+    e: dict = {"header": header, "title": title}
+    if url is not None:
+        e["titleUrl"] = url
+    e["time"] = time
+    e["products"] = [header]
+    e["activityControls"] = ["Web & App Activity"]
+    return e
+
+
+def html_entry(content: str, header: str = "Search") -> str:
+    """One ``outer-cell`` as Takeout writes it in MyActivity.html (``content`` is raw HTML)."""
+    return (
+        '<div class="outer-cell mdl-cell mdl-cell--12-col mdl-shadow--2dp"><div class="mdl-grid">'
+        f'<div class="header-cell mdl-cell mdl-cell--12-col"><p class="mdl-typography--title">'
+        f"{header}<br></p></div>"
+        '<div class="content-cell mdl-cell mdl-cell--6-col mdl-typography--body-1">'
+        f"{content}</div>"
+        '<div class="content-cell mdl-cell mdl-cell--6-col mdl-typography--body-1 '
+        'mdl-typography--text-right"></div>'
+        '<div class="content-cell mdl-cell mdl-cell--12-col mdl-typography--caption">'
+        f"<b>Products:</b><br>&emsp;{header}<br></div></div></div>\n"
+    )
+
+
+def search_url(query: str, tld: str = "com") -> str:
+    return f"https://www.google.{tld}/search?q={quote_plus(query)}"
+
+
+def redirect_url(target: str, tld: str = "com") -> str:
+    return f"https://www.google.{tld}/url?q={quote(target, safe=':/')}&usg=AOvVaw0synthetic"
+
+
+def link(url: str, text: str) -> str:
+    return f'<a href="{html.escape(url)}">{html.escape(text)}</a>'
+
+
+# --- the hand-written variants ---------------------------------------------------------
+
+JSON_VARIANTS = [
+    json_entry("Searched for weather paris", search_url("weather paris"), "2020-10-06T12:32:28Z"),
+    json_entry(
+        "Searched for café au lait", search_url("café au lait", "fr"), "2020-10-06T12:35:01.12Z"
+    ),
+    json_entry(
+        "Visited https://example.org/page?id=7",
+        redirect_url("https://example.org/page?id=7"),
+        "2020-10-06T12:35:03.123Z",
+    ),
+    json_entry(
+        "Searched for python pandas", search_url("python pandas"), "2021-03-14T09:26:53.589793Z"
+    ),
+    json_entry("Searched for something private", None, "2021-03-14T09:30:00.000Z"),
+    json_entry("Visited Example Domain", "https://example.com/", "2021-03-14T09:31:00.5Z"),
+    json_entry(
+        "Viewed 1 image",
+        "https://www.google.com/imgres?imgurl=https://img.example.net/a.jpg"
+        "&imgrefurl=https://photos.example.net/album",
+        "2021-03-15T18:00:00.000Z",
+    ),
+    json_entry(
+        "Vous avez recherché pain au chocolat",
+        search_url("pain au chocolat", "fr"),
+        "2021-03-16T07:15:00.250Z",
+    ),
+    json_entry(
+        "Searched for c++ tutorial", search_url("c++ tutorial", "co.uk"), "2022-01-01T00:00:00Z"
+    ),
+    json_entry("Searched for broken time", search_url("broken time"), "yesterday"),
+    {"header": "Search", "title": "Searched for no time", "titleUrl": search_url("no time")},
+]
+
+HTML_VARIANTS = [
+    # (raw content, header); expected values are spelled out in tests/analytics/test_search_load.py
+    (
+        "Searched for&nbsp;"
+        + link(search_url("weather paris"), "weather paris")
+        + "<br>Jan 31, 2018, 10:54:50 PM",
+        "Search",
+    ),
+    (
+        "Searched for "
+        + link(search_url("café"), "café")
+        + "<br>Sep 18, 2018, 5:48:23&#8239;AM UTC",
+        "Search",
+    ),
+    (
+        "Visited "
+        + link(redirect_url("https://example.org/"), "https://example.org/")
+        + "<br>Aug 25, 2020, 5:06:44 PM PDT",
+        "Search",
+    ),
+    (
+        "Gesucht nach: " + link(search_url("käse", "de"), "käse") + "<br>10.01.2025, 17:21:55 MEZ",
+        "Suche",
+    ),
+    (
+        link(redirect_url("https://beispiel.de/seite", "de"), "https://beispiel.de/seite")
+        + " aufgerufen<br>6 Oct 2020, 14:32:28 PDT",
+        "Suche",
+    ),
+    (
+        "Vous avez recherché\u2003"
+        + link(search_url("météo", "fr"), "météo")
+        + "<br>6 oct. 2020 à 14:32:28 UTC+2",
+        "Recherche",
+    ),
+    ("Searched for " + link(search_url("no date here"), "no date here") + "<br>", "Search"),
+    (
+        "Searched for "
+        + link(search_url("tom & jerry"), "tom & jerry")
+        + "<br>31 Oct 2021, 02:30:00 CEST",
+        "Search",
+    ),
+    (
+        "Searched for "
+        + link(search_url("tom & jerry"), "tom & jerry")
+        + "<br>31 Oct 2021, 02:30:00 MEZ",
+        "Search",
+    ),
+]
+
+GERMAN = [
+    json_entry(
+        "Gesucht nach: wetter morgen",
+        search_url("wetter morgen", "de"),
+        "2023-05-01T06:00:00.000Z",
+        "Suche",
+    ),
+    json_entry(
+        "https://beispiel.de/ aufgerufen",
+        redirect_url("https://beispiel.de/", "de"),
+        "2023-05-01T06:00:10.000Z",
+        "Suche",
+    ),
+    json_entry(
+        "Gesucht nach: rezept kuchen",
+        search_url("rezept kuchen", "de"),
+        "2023-05-03T19:45:00.000Z",
+        "Suche",
+    ),
+    json_entry(
+        "Gesucht nach: rezept kuchen",
+        search_url("rezept kuchen", "de"),
+        "2023-05-03T19:45:20.000Z",
+        "Suche",
+    ),
+]
+YOUTUBE = [
+    json_entry(
+        "Watched a synthetic video",
+        "https://www.youtube.com/watch?v=synthetic0",
+        "2023-05-02T20:00:00.000Z",
+        "YouTube",
+    ),
+]
+NOT_TAKEOUT_HTML = (
+    "<!DOCTYPE html><html><head><title>Takeout archive browser</title></head><body>"
+    "<h1>Your archive</h1><div class='card'><p>Searched for nothing, Jan 31, 2018, 10:54:50 PM</p>"
+    "</div></body></html>\n"
+)
+
+
+# --- random exports ----------------------------------------------------------------------
+
+
+def random_entries(
+    n: int, seed: int = 0, mean_gap_s: float = 1200.0
+) -> list[tuple[datetime, str, str, str | None]]:
+    """``n`` random entries ``(utc time, kind, title, url)``, times increasing, ~70% searches."""
+    rng = np.random.default_rng(seed)
+    start = datetime(2015, 1, 1, tzinfo=UTC)
+    steps = rng.exponential(mean_gap_s, size=n).cumsum()
+    kinds = rng.choice(["search", "visit", "other"], size=n, p=[0.7, 0.25, 0.05])
+    out = []
+    for i in range(n):
+        t = start + timedelta(seconds=float(steps[i]))
+        if kinds[i] == "search":
+            q = " ".join(rng.choice(WORDS, size=int(rng.integers(1, 4))))
+            out.append((t, "search", f"Searched for {q}", search_url(q)))
+        elif kinds[i] == "visit":
+            target = f"https://{SITES[int(rng.integers(len(SITES)))]}/p/{i}"
+            out.append((t, "visit", f"Visited {target}", redirect_url(target)))
+        else:
+            out.append((t, "other", "Used Search", None))
+    return out
+
+
+def _iso(t: datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+def write_json_export(path: Path, entries: list) -> None:
+    """Write ``entries`` (from :func:`random_entries`) as a MyActivity.json, newest first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("[")
+        for i, (t, _, title, url) in enumerate(reversed(entries)):
+            fh.write(("," if i else "") + json.dumps(json_entry(title, url, _iso(t)), indent=2))
+        fh.write("]")
+
+
+def write_html_export(path: Path, entries: list, tz: str = "Europe/Paris") -> None:
+    """Write ``entries`` as a MyActivity.html printing times in ``tz`` with its abbreviation."""
+    zone = ZoneInfo(tz)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(HTML_HEAD)
+        for t, _, title, url in reversed(entries):
+            local = t.astimezone(zone)
+            stamp = local.strftime("%b %-d, %Y, %-I:%M:%S\u202f%p ") + local.tzname()
+            verb, _, rest = title.partition(" ")
+            body = html.escape(verb + " ") + (link(url, rest) if url else html.escape(rest))
+            fh.write(html_entry(f"{body}<br>{stamp}"))
+        fh.write(HTML_TAIL)
+
+
+def main(out: Path = FIXTURES) -> None:
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "json_variants").mkdir(parents=True)
+    with open(out / "json_variants" / "MyActivity.json", "w", encoding="utf-8") as fh:
+        json.dump(JSON_VARIANTS, fh, indent=2, ensure_ascii=False)
+    (out / "html_variants").mkdir()
+    with open(out / "html_variants" / "MyActivity.html", "w", encoding="utf-8") as fh:
+        fh.write(HTML_HEAD + "".join(html_entry(c, h) for c, h in HTML_VARIANTS) + HTML_TAIL)
+    german = out / "german" / "Takeout" / "Meine Aktivitäten"
+    (german / "Suche").mkdir(parents=True)
+    (german / "YouTube").mkdir()
+    (german / "Suche" / "MeineAktivitäten.json").write_text(
+        json.dumps(GERMAN, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    (german / "YouTube" / "MeineAktivitäten.json").write_text(json.dumps(YOUTUBE), encoding="utf-8")
+    (out / "empty").mkdir()
+    (out / "empty" / "MyActivity.json").write_text("[]\n", encoding="utf-8")
+    full = json.dumps(JSON_VARIANTS[:4], indent=2)
+    (out / "truncated").mkdir()
+    (out / "truncated" / "MyActivity.json").write_text(full[: full.rindex('"time"')])
+    (out / "not_takeout.html").write_text(NOT_TAKEOUT_HTML, encoding="utf-8")
+    # The same 20 entries as JSON and as HTML (printed in Europe/Paris), zipped with an
+    # archive browser page and another product's activity.
+    same = random_entries(20, seed=5, mean_gap_s=20 * 86400.0)
+    same_dir = out / "same_export" / "Takeout" / "My Activity" / "Search"
+    write_json_export(same_dir / "MyActivity.json", same)
+    write_html_export(same_dir / "MyActivity.html", same, "Europe/Paris")
+    with zipfile.ZipFile(out / "takeout.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted(same_dir.iterdir()):
+            zf.write(f, f"Takeout/My Activity/Search/{f.name}")
+        zf.writestr("Takeout/archive_browser.html", NOT_TAKEOUT_HTML)
+        zf.writestr("Takeout/My Activity/YouTube/MyActivity.json", json.dumps(YOUTUBE))
+    print(f"wrote fixtures under {out}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else FIXTURES)
