@@ -1,0 +1,225 @@
+"""Input checks shared by every forecaster: series, horizons, quantiles, seeds.
+
+A series handed to a forecaster must be a :class:`pandas.Series` of finite numbers indexed
+by a regular :class:`~pandas.PeriodIndex` or :class:`~pandas.DatetimeIndex`. The frequency is
+inferred and gives the default seasonal period:
+
+============  ==========================  ===============
+frequency     accepted index frequencies  season length
+============  ==========================  ===============
+monthly       ``M``, ``MS``, ``ME``       12
+quarterly     ``Q*``, ``QS*``, ``QE*``    4
+weekly        ``W*``                      52
+daily         ``D``                       7
+yearly/other  ``Y*``, ``A*``, ...         1
+============  ==========================  ===============
+
+Missing values (NaN) and gaps in the dates are refused with an error that says where they
+are; :func:`regularize` is the documented option that fills them (it re-indexes the series
+on the complete period range and interpolates linearly). Irregular dates (e.g. a
+DatetimeIndex without an inferable frequency that is not monthly either) are refused.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from forecast.errors import ForecastTypeError, ForecastValueError
+
+__all__ = [
+    "as_rng",
+    "check_horizon",
+    "check_quantiles",
+    "check_series",
+    "quantile_column",
+    "regularize",
+    "season_length_of",
+]
+
+_SEASON = {"M": 12, "Q": 4, "W": 52, "D": 7}
+
+
+def as_rng(rng: np.random.Generator | int | None, *, func: str) -> np.random.Generator:
+    """Return a Generator from a Generator, a non-negative int seed or ``None``."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and int(rng) >= 0:
+        return np.random.default_rng(int(rng))
+    raise ForecastTypeError(
+        f"The 'rng' parameter of {func} must be a numpy.random.Generator, a non-negative int "
+        f"seed or None. Got {type(rng).__name__} {rng!r} instead."
+    )
+
+
+def season_length_of(index: pd.PeriodIndex) -> int:
+    """Default seasonal period of a PeriodIndex: 12 monthly, 4 quarterly, 52 weekly, 7 daily."""
+    code = index.freqstr.split("-")[0].upper()
+    return _SEASON.get(code, 1)
+
+
+def _to_periods(index: pd.Index, *, name: str, func: str) -> pd.PeriodIndex:
+    if isinstance(index, pd.PeriodIndex):
+        return index
+    if not isinstance(index, pd.DatetimeIndex):
+        raise ForecastTypeError(
+            f"The '{name}' parameter of {func} must be a pandas Series indexed by a "
+            f"PeriodIndex or DatetimeIndex. Got an index of type {type(index).__name__} instead."
+        )
+    if len(index) < 3:
+        return index.to_period("M")
+    freq = index.freq or pd.infer_freq(index)
+    if freq is not None:
+        code = pd.tseries.frequencies.to_offset(freq).name.split("-")[0].upper()
+        if code in {"MS", "ME", "M", "BMS", "BME"}:
+            return index.to_period("M")
+        if code.startswith(("QS", "QE", "Q", "BQ")):
+            return index.to_period("Q")
+        if code.startswith("W"):
+            return index.to_period(str(pd.tseries.frequencies.to_offset(freq).name))
+        if code == "D":
+            return index.to_period("D")
+        if code.startswith(("YS", "YE", "Y", "A", "AS")):
+            return index.to_period("Y")
+    # no inferable frequency: accept one observation per calendar month (any day), with gaps
+    # reported later; anything else is irregular.
+    months = index.to_period("M")
+    if months.is_unique and (np.diff(months.asi8) >= 1).all():
+        return months
+    raise ForecastValueError(
+        f"The '{name}' parameter of {func} has irregular dates: no monthly, quarterly, weekly "
+        f"or daily frequency could be inferred from {index[:3].strftime('%Y-%m-%d').tolist()}"
+        f"... Resample it to a regular frequency first."
+    )
+
+
+def check_series(
+    y: Any, *, func: str, name: str = "y", min_length: int = 1
+) -> tuple[np.ndarray, pd.PeriodIndex]:
+    """Validate a series and return ``(values, periods)``.
+
+    Parameters
+    ----------
+    y : pandas.Series
+        Series with a PeriodIndex or DatetimeIndex.
+    func, name : str
+        Function and parameter names used in error messages.
+    min_length : int
+        Smallest acceptable number of observations.
+
+    Returns
+    -------
+    values : ndarray of shape (n,)
+        The observations as float64.
+    periods : PeriodIndex of shape (n,)
+        Regular, sorted, gap-free periods.
+    """
+    if not isinstance(y, pd.Series):
+        raise ForecastTypeError(
+            f"The '{name}' parameter of {func} must be a pandas Series with a PeriodIndex or "
+            f"DatetimeIndex. Got {type(y).__name__} instead."
+        )
+    periods = _to_periods(y.index, name=name, func=func)
+    try:
+        values = np.asarray(pd.to_numeric(y, errors="raise"), dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ForecastTypeError(
+            f"The '{name}' parameter of {func} must contain only numbers. "
+            f"Got dtype {y.dtype} instead."
+        ) from None
+    bad = ~np.isfinite(values)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ForecastValueError(
+            f"The '{name}' parameter of {func} must contain only finite numbers. Got "
+            f"{values[i]!r} at {periods[i]} ({int(bad.sum())} missing or non-finite values); "
+            f"use forecast.regularize(y) to interpolate them."
+        )
+    if len(values) > 1:
+        diffs = np.diff(periods.asi8)
+        if (diffs <= 0).any():
+            j = int(np.flatnonzero(diffs <= 0)[0])
+            raise ForecastValueError(
+                f"The '{name}' parameter of {func} must be sorted with unique dates. "
+                f"Got {periods[j + 1]} after {periods[j]}."
+            )
+        if (diffs > 1).any():
+            j = int(np.flatnonzero(diffs > 1)[0])
+            raise ForecastValueError(
+                f"The '{name}' parameter of {func} must have no gaps. Got {int(diffs[j]) - 1} "
+                f"missing period(s) after {periods[j]}; use forecast.regularize(y) to fill them."
+            )
+    if len(values) < min_length:
+        raise ForecastValueError(
+            f"The '{name}' parameter of {func} needs at least {min_length} observations. "
+            f"Got {len(values)} instead."
+        )
+    return values, pd.PeriodIndex(periods)
+
+
+def regularize(y: pd.Series, *, method: str = "linear") -> pd.Series:
+    """Fill gaps and missing values so the series can be forecast.
+
+    The series is re-indexed on the complete period range from its first to its last
+    date, and missing values are interpolated (``method`` is passed to
+    :meth:`pandas.Series.interpolate`; leading/trailing NaN are dropped).
+
+    Examples
+    --------
+    >>> s = pd.Series([1.0, None, 3.0], index=pd.period_range("2020-01", periods=3, freq="M"))
+    >>> regularize(s).tolist()
+    [1.0, 2.0, 3.0]
+    """
+    if not isinstance(y, pd.Series):
+        raise ForecastTypeError(
+            f"The 'y' parameter of regularize must be a pandas Series. Got {type(y).__name__}."
+        )
+    periods = _to_periods(y.index, name="y", func="regularize")
+    s = pd.Series(pd.to_numeric(y, errors="coerce").to_numpy(dtype=float), index=periods)
+    s = s[~s.index.duplicated(keep="last")].sort_index()
+    s = s.replace([np.inf, -np.inf], np.nan)
+    full = pd.period_range(s.index[0], s.index[-1], freq=s.index.freq)
+    s = s.reindex(full).interpolate(method=method, limit_area="inside")
+    return s.dropna().rename(y.name)
+
+
+def check_horizon(h: Any, *, func: str, name: str = "h") -> int:
+    """Return ``h`` as an int >= 1 or raise."""
+    if isinstance(h, bool) or not isinstance(h, numbers.Integral):
+        raise ForecastTypeError(
+            f"The '{name}' parameter of {func} must be an integer >= 1. "
+            f"Got {type(h).__name__} {h!r} instead."
+        )
+    if int(h) < 1:
+        raise ForecastValueError(
+            f"The '{name}' parameter of {func} must be an integer >= 1. Got {int(h)} instead."
+        )
+    return int(h)
+
+
+def check_quantiles(quantiles: Iterable[float] | None, *, func: str) -> tuple[float, ...]:
+    """Return the quantile levels as a tuple of floats strictly inside (0, 1)."""
+    if quantiles is None:
+        return ()
+    if isinstance(quantiles, numbers.Real):
+        quantiles = (quantiles,)
+    out = []
+    for q in quantiles:
+        if isinstance(q, bool) or not isinstance(q, numbers.Real) or not 0.0 < float(q) < 1.0:
+            raise ForecastValueError(
+                f"The 'quantiles' parameter of {func} must hold levels strictly between 0 "
+                f"and 1. Got {q!r} instead."
+            )
+        out.append(float(q))
+    return tuple(out)
+
+
+def quantile_column(q: float) -> str:
+    """Column name of quantile level ``q`` in a forecast frame: ``0.1 -> 'q0.1'``."""
+    return f"q{q:g}"

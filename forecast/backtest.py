@@ -1,0 +1,155 @@
+"""Rolling-origin evaluation of a forecaster on one series.
+
+``backtest(model, y, h, windows, step)`` fits a fresh clone of ``model`` at each of
+``windows`` forecast origins and forecasts ``h`` periods from each. The last window ends at
+the last observation; earlier origins are ``step`` periods apart. The result is a tidy
+DataFrame with one row per (window, step)::
+
+    window  cutoff   period   step  y      mean   q0.1   q0.5   q0.9
+    0       2014-09  2014-10  1     11.2   10.8   9.1    10.8   12.5
+    ...
+
+``summarize(result, y)`` turns it into per-window metrics (MAE, RMSE, sMAPE, MASE with the
+seasonal naive scale of the data up to each cutoff, interval coverage and width of the
+outermost quantile pair, mean pinball loss) with a final ``mean`` row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from forecast import metrics
+from forecast._series import check_horizon, check_quantiles, check_series, quantile_column
+from forecast.base import Forecaster, clone
+from forecast.errors import ForecastTypeError, ForecastValueError
+
+__all__ = ["backtest", "summarize"]
+
+
+def backtest(
+    model: Forecaster,
+    y: pd.Series,
+    h: int,
+    windows: int = 3,
+    step: int | None = None,
+    *,
+    quantiles: Iterable[float] | None = (0.1, 0.5, 0.9),
+) -> pd.DataFrame:
+    """Rolling-origin forecasts of ``y``.
+
+    Parameters
+    ----------
+    model : Forecaster
+        Template; a clone is fitted at each origin (``model`` itself is not changed).
+    y : pandas.Series of shape (n,)
+        Series with a PeriodIndex or DatetimeIndex.
+    h : int
+        Forecast horizon of each window.
+    windows : int
+        Number of forecast origins.
+    step : int or None
+        Periods between consecutive origins; None means ``h`` (non-overlapping windows).
+    quantiles : iterable of float or None
+        Quantile levels to forecast.
+
+    Returns
+    -------
+    DataFrame of shape (windows * h, 5 + len(quantiles))
+        Columns ``window, cutoff, period, step, y, mean`` and ``q<level>`` per level.
+    """
+    func = "backtest"
+    if not isinstance(model, Forecaster):
+        raise ForecastTypeError(
+            f"The 'model' parameter of {func} must be a Forecaster. Got {type(model).__name__}."
+        )
+    values, periods = check_series(y, func=func)
+    h = check_horizon(h, func=func)
+    windows = check_horizon(windows, func=func, name="windows")
+    step = h if step is None else check_horizon(step, func=func, name="step")
+    levels = check_quantiles(quantiles, func=func)
+    n = values.size
+    first_cutoff = n - h - step * (windows - 1)
+    if first_cutoff < 1:
+        raise ForecastValueError(
+            f"The 'y' parameter of {func} is too short for {windows} windows of h={h} every "
+            f"{step} periods: it needs more than {h + step * (windows - 1)} observations. "
+            f"Got {n} instead."
+        )
+    series = pd.Series(values, index=periods, name=y.name)
+    frames = []
+    for w in range(windows):
+        cut = first_cutoff + w * step
+        train = series.iloc[:cut]
+        fc = clone(model).fit(train).predict(h, levels)
+        actual = series.iloc[cut : cut + h].to_numpy()
+        frame = pd.DataFrame(
+            {
+                "window": w,
+                "cutoff": periods[cut - 1],
+                "period": fc.index,
+                "step": np.arange(1, h + 1),
+                "y": actual,
+            }
+        )
+        for col in fc.columns:
+            frame[col] = fc[col].to_numpy()
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def summarize(result: pd.DataFrame, y: pd.Series, season_length: int | None = None) -> pd.DataFrame:
+    """Per-window metrics of a :func:`backtest` result, plus a ``mean`` row.
+
+    Parameters
+    ----------
+    result : DataFrame
+        Output of :func:`backtest`.
+    y : pandas.Series
+        The series that was backtested (for the MASE scale).
+    season_length : int or None
+        Period of the MASE scale; None infers it from the frequency.
+    """
+    from forecast._series import season_length_of
+
+    values, periods = check_series(y, func="summarize")
+    m = season_length_of(periods) if season_length is None else int(season_length)
+    qcols = [c for c in result.columns if c.startswith("q")]
+    levels = sorted(float(c[1:]) for c in qcols)
+    rows = {}
+    for w, part in result.groupby("window", sort=True):
+        actual = part["y"].to_numpy()
+        mean = part["mean"].to_numpy()
+        cut = int(periods.get_loc(part["cutoff"].iloc[0])) + 1
+        train = values[:cut]
+        row = {
+            "mae": metrics.mae(actual, mean),
+            "rmse": metrics.rmse(actual, mean),
+            "smape": metrics.smape(actual, mean),
+        }
+        mm = m if train.size > m else 1
+        try:
+            row["mase"] = metrics.mase(actual, mean, train, mm)
+        except ForecastValueError:
+            row["mase"] = np.nan
+        if len(levels) >= 2:
+            lo = part[quantile_column(levels[0])].to_numpy()
+            hi = part[quantile_column(levels[-1])].to_numpy()
+            row[f"coverage_{levels[-1] - levels[0]:g}"] = metrics.coverage(actual, lo, hi)
+            row["width"] = metrics.interval_width(lo, hi)
+        if levels:
+            row["pinball"] = float(
+                np.mean(
+                    [
+                        metrics.pinball_loss(actual, part[quantile_column(q)].to_numpy(), q)
+                        for q in levels
+                    ]
+                )
+            )
+        rows[w] = row
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "window"
+    out.loc["mean"] = out.mean(axis=0)
+    return out

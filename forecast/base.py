@@ -1,0 +1,245 @@
+"""The contract every forecaster follows, and the simulator view of it.
+
+A forecaster is fitted on one :class:`pandas.Series` (regular PeriodIndex or DatetimeIndex,
+see :mod:`forecast._series`) and then answers four questions:
+
+* ``predict(h, quantiles)`` - point forecasts and quantiles of the next ``h`` periods, as a
+  DataFrame indexed by the future periods with a ``mean`` column and one column per quantile
+  level named ``"q<level>"`` (``0.1 -> "q0.1"``, ``0.975 -> "q0.975"``);
+* ``sample_paths(h, n, rng)`` - ``n`` simulated futures, ndarray of shape ``(n, h)``;
+* ``predict_in_sample()`` - one-step-ahead fitted values on the training periods;
+* ``forecast(y, h, quantiles)`` - fit on ``y`` and predict in one call; it equals
+  ``fit(y).predict(h, quantiles)`` exactly (the statsforecast consistency rule) and leaves
+  the forecaster itself untouched.
+
+Every forecaster is also a *simulator* in the DESIGN.md sense: ``paths(as_of, horizon, n,
+rng)`` returns ``(n, horizon)`` simulated values of the periods after ``as_of``. ``as_of``
+must be one of the fitted periods; when it is earlier than the end of the fitted series, a
+fresh clone with the same hyperparameters is fitted on the data up to and including
+``as_of`` (nothing after ``as_of`` is ever seen), so backtests cannot peek.
+
+Subclasses implement ``_fit(values, m)``, ``_predict_mean(h)``, ``_sample_paths(h, n,
+rng)`` and either ``_predict_std(h)`` (Gaussian quantiles) or ``_predict_quantiles(h,
+levels)``; ``_fitted_values()`` gives the in-sample forecasts and ``_min_length(m)`` the
+shortest series the model accepts. Neural and combined forecasters plug in the same way.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from forecast._series import (
+    as_rng,
+    check_horizon,
+    check_quantiles,
+    check_series,
+    quantile_column,
+    season_length_of,
+)
+from forecast.errors import ForecastTypeError, ForecastValueError, NotFittedError
+
+__all__ = ["Forecaster", "clone"]
+
+#: Number of simulated paths (fixed seed) used for quantiles when no closed form exists.
+QUANTILE_PATHS = 2000
+
+
+class Forecaster:
+    """Base class of all forecasters (see the module docstring for the contract).
+
+    Attributes (after ``fit``)
+    --------------------------
+    y_ : pandas.Series of shape (n,)
+        The training series, float64 with a PeriodIndex.
+    season_length_ : int
+        Seasonal period used (the ``season_length`` hyperparameter, or the one inferred
+        from the frequency: 12 monthly, 4 quarterly, 52 weekly, 7 daily, 1 otherwise).
+    """
+
+    #: Models without a ``season_length`` hyperparameter infer it from the frequency.
+    season_length: int | None = None
+
+    # ------------------------------------------------------------------ parameters
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        sig = inspect.signature(cls.__init__)
+        return [p.name for p in sig.parameters.values() if p.kind == p.KEYWORD_ONLY]
+
+    def get_params(self) -> dict[str, Any]:
+        """Hyperparameters as passed to ``__init__``."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params: Any) -> Forecaster:
+        """Set hyperparameters (validated at the next ``fit``); returns self."""
+        names = set(self._param_names())
+        for key, value in params.items():
+            if key not in names:
+                raise ForecastValueError(
+                    f"The '{key}' parameter is not a hyperparameter of "
+                    f"{type(self).__name__}. Valid ones: {sorted(names)}."
+                )
+            setattr(self, key, value)
+        return self
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    # ------------------------------------------------------------------ hooks
+    def _min_length(self, m: int) -> int:
+        """Shortest series the model accepts for seasonal period ``m``."""
+        return 1
+
+    def _fit(self, values: np.ndarray, m: int) -> None:
+        raise NotImplementedError
+
+    def _predict_mean(self, h: int) -> np.ndarray:
+        raise NotImplementedError
+
+    def _predict_std(self, h: int) -> np.ndarray | None:
+        """Forecast standard deviations of shape (h,), or None if there is no closed form."""
+        return None
+
+    def _predict_quantiles(self, h: int, levels: tuple[float, ...]) -> np.ndarray:
+        """Quantiles of shape (len(levels), h): Gaussian if ``_predict_std`` exists, else
+        empirical quantiles of ``QUANTILE_PATHS`` paths simulated with the fixed seed 0."""
+        std = self._predict_std(h)
+        if std is not None:
+            z = stats.norm.ppf(np.asarray(levels))[:, None]
+            return self._predict_mean(h)[None, :] + z * std[None, :]
+        paths = self._sample_paths(h, QUANTILE_PATHS, np.random.default_rng(0))
+        return np.quantile(paths, levels, axis=0)
+
+    def _sample_paths(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        raise NotImplementedError
+
+    def _fitted_values(self) -> np.ndarray:
+        """One-step-ahead in-sample forecasts of shape (n,), NaN where undefined."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ public API
+    def fit(self, y: pd.Series) -> Forecaster:
+        """Fit the model to ``y`` (Series with PeriodIndex or DatetimeIndex); returns self."""
+        func = f"{type(self).__name__}.fit"
+        values, periods = check_series(y, func=func)
+        m = self.season_length
+        if m is None:
+            m = season_length_of(periods)
+        elif isinstance(m, bool) or not isinstance(m, int | np.integer) or m < 1:
+            raise ForecastValueError(
+                f"The 'season_length' parameter of {type(self).__name__} must be None or an "
+                f"integer >= 1. Got {m!r} instead."
+            )
+        m = int(m)
+        need = self._min_length(m)
+        if len(values) < need:
+            raise ForecastValueError(
+                f"The 'y' parameter of {func} needs at least {need} observations for this "
+                f"model (season_length={m}). Got {len(values)} instead."
+            )
+        self.y_ = pd.Series(values, index=periods, name=y.name)
+        self.season_length_ = m
+        self._fit(values, m)
+        return self
+
+    def _check_fitted(self, func: str) -> None:
+        if not hasattr(self, "y_"):
+            raise NotFittedError(
+                f"This {type(self).__name__} is not fitted yet: call fit(y) before {func}."
+            )
+
+    def _future_index(self, h: int) -> pd.PeriodIndex:
+        last = self.y_.index[-1]
+        return pd.period_range(last + 1, periods=h, freq=self.y_.index.freq)
+
+    def predict(self, h: int, quantiles: Iterable[float] | None = (0.1, 0.5, 0.9)) -> pd.DataFrame:
+        """Forecast the next ``h`` periods.
+
+        Returns
+        -------
+        DataFrame of shape (h, 1 + len(quantiles))
+            Indexed by the future periods; column ``mean`` and one column ``"q<level>"``
+            per quantile level (e.g. ``q0.1``, ``q0.5``, ``q0.9``).
+        """
+        name = type(self).__name__
+        self._check_fitted(f"{name}.predict")
+        h = check_horizon(h, func=f"{name}.predict")
+        levels = check_quantiles(quantiles, func=f"{name}.predict")
+        out = pd.DataFrame({"mean": self._predict_mean(h)}, index=self._future_index(h))
+        if levels:
+            qs = self._predict_quantiles(h, levels)
+            for level, row in zip(levels, qs, strict=True):
+                out[quantile_column(level)] = row
+        return out
+
+    def sample_paths(
+        self, h: int, n: int = 1000, rng: np.random.Generator | int | None = None
+    ) -> np.ndarray:
+        """Simulate ``n`` futures of ``h`` periods; ndarray of shape (n, h)."""
+        name = type(self).__name__
+        self._check_fitted(f"{name}.sample_paths")
+        h = check_horizon(h, func=f"{name}.sample_paths")
+        n = check_horizon(n, func=f"{name}.sample_paths", name="n")
+        paths = self._sample_paths(h, n, as_rng(rng, func=f"{name}.sample_paths"))
+        return np.asarray(paths, dtype=np.float64).reshape(n, h)
+
+    def predict_in_sample(self) -> pd.Series:
+        """One-step-ahead fitted values on the training periods (NaN where undefined)."""
+        self._check_fitted(f"{type(self).__name__}.predict_in_sample")
+        return pd.Series(self._fitted_values(), index=self.y_.index, name="fitted")
+
+    def forecast(
+        self, y: pd.Series, h: int, quantiles: Iterable[float] | None = (0.1, 0.5, 0.9)
+    ) -> pd.DataFrame:
+        """Fit a clone on ``y`` and predict ``h`` periods; equals ``fit(y).predict(h, ...)``."""
+        return clone(self).fit(y).predict(h, quantiles)
+
+    # ------------------------------------------------------------------ simulator
+    def paths(
+        self,
+        as_of: Any = None,
+        horizon: int = 12,
+        n: int = 1000,
+        rng: np.random.Generator | int | None = None,
+    ) -> np.ndarray:
+        """Simulated values of the ``horizon`` periods after ``as_of``, shape (n, horizon).
+
+        ``as_of`` (a Period, Timestamp or date string; None means the last fitted period)
+        must lie within the fitted series. If it is earlier than the end, a clone with the
+        same hyperparameters is fitted on the data up to and including ``as_of``.
+        """
+        name = type(self).__name__
+        self._check_fitted(f"{name}.paths")
+        if as_of is None:
+            return self.sample_paths(horizon, n, rng)
+        index = self.y_.index
+        try:
+            period = pd.Period(as_of, freq=index.freq)
+        except (TypeError, ValueError):
+            raise ForecastTypeError(
+                f"The 'as_of' parameter of {name}.paths must be a date or period. "
+                f"Got {as_of!r} instead."
+            ) from None
+        if period < index[0] or period > index[-1]:
+            raise ForecastValueError(
+                f"The 'as_of' parameter of {name}.paths must lie within the fitted series "
+                f"({index[0]} to {index[-1]}). Got {period} instead."
+            )
+        if period == index[-1]:
+            return self.sample_paths(horizon, n, rng)
+        return clone(self).fit(self.y_.loc[:period]).sample_paths(horizon, n, rng)
+
+
+def clone(model: Forecaster) -> Forecaster:
+    """A new unfitted forecaster of the same class with the same hyperparameters."""
+    if not isinstance(model, Forecaster):
+        raise ForecastTypeError(
+            f"The 'model' parameter of clone must be a Forecaster. Got {type(model).__name__}."
+        )
+    return type(model)(**model.get_params())
