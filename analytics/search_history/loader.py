@@ -276,11 +276,11 @@ def load_takeout(
         if entries:
             _add(out, src, fmt, entries, zone, report)
     if not found_activity:
-        what = f"{n_candidates} candidate file(s) examined" if not explicit_file else "none"
+        what = "" if explicit_file else f" among {n_candidates} .json/.html file(s)"
         raise AnalyticsValueError(
             f"The 'path' parameter of {_FUNC} must name a Google Takeout export with My "
             f"Activity files (MyActivity.json / MyActivity.html). {str(path)!r} has no "
-            f"activity entries ({what})."
+            f"activity entries{what}."
         )
     df = _dedupe(_frame(out, zone), collapse, report.skipped)
     df = df[list(COLUMNS)]
