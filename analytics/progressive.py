@@ -80,12 +80,11 @@ def progressive_validation(
     >>> len(frame), list(frame.columns)[:3]
     (96, ['n_seen', 'y', 'y_pred'])
     """
-    for name in ("predict", "partial_fit"):
-        if not callable(getattr(model, name, None)):
-            raise AnalyticsTypeError(
-                f"The 'model' parameter of {_FUNC} must have a {name} method. "
-                f"Got {type(model).__name__}."
-            )
+    if not all(callable(getattr(model, m, None)) for m in ("predict", "partial_fit")):
+        raise AnalyticsTypeError(
+            f"The 'model' parameter of {_FUNC} must have predict and partial_fit methods, "
+            f"like OnlineLinearRegression. Got {type(model).__name__} instead."
+        )
     batch_size = check_int(batch_size, name="batch_size", func=_FUNC, minimum=1)
     if window is not None:
         window = check_int(window, name="window", func=_FUNC, minimum=1)
