@@ -206,6 +206,20 @@ class IIDSimulator(Simulator):
     n_param_draws : int, default 200
     window : int or None, default None
         Use only the last ``window`` months up to ``as_of`` (None: all of them).
+    guard : {"refuse", "warn", "ignore"}, default "refuse"
+        For ``dist="johnson"``: what to do with an SB/SL fit whose support excludes
+        observed data (see :func:`montecarlo.johnson.fit_johnson`). Kept fits are noted in
+        ``notes_``.
+    random_state : int, default 0
+        Seed of the parameter bootstrap (``param_uncertainty=True``), so the parameter
+        draws at a cutoff are the same on every call.
+
+    Attributes
+    ----------
+    history_ : pandas.Series
+        The validated history.
+    notes_ : list of str
+        Warnings about fits kept despite a flag (e.g. a Johnson support excluding data).
 
     Examples
     --------
@@ -225,12 +239,16 @@ class IIDSimulator(Simulator):
         param_uncertainty: bool = False,
         n_param_draws: int = 200,
         window: int | None = None,
+        guard: str = "refuse",
+        random_state: int = 0,
     ) -> None:
         self.dist = dist
         self.truncate = truncate
         self.param_uncertainty = param_uncertainty
         self.n_param_draws = n_param_draws
         self.window = window
+        self.guard = guard
+        self.random_state = random_state
 
     def _check_params(self) -> None:
         func = "IIDSimulator"
@@ -247,6 +265,13 @@ class IIDSimulator(Simulator):
         check_positive_int(self.n_param_draws, name="n_param_draws", func=func, minimum=2)
         if self.window is not None:
             check_positive_int(self.window, name="window", func=func, minimum=self.min_months)
+        if self.guard not in ("refuse", "warn", "ignore"):
+            raise MonteCarloValueError(
+                f"The 'guard' parameter of {func} must be 'refuse', 'warn' or 'ignore'. "
+                f"Got {self.guard!r} instead."
+            )
+        check_positive_int(self.random_state, name="random_state", func=func, minimum=0)
+        self.notes_: list[str] = []
         if self.param_uncertainty and self.dist == "johnson":
             raise MonteCarloValueError(
                 f"The 'param_uncertainty' parameter of {func} is supported for the "
@@ -260,7 +285,14 @@ class IIDSimulator(Simulator):
         if self.dist == "johnson":
             from montecarlo.johnson import fit_johnson
 
-            return fit_johnson(x, method="quantile").frozen
+            jf = fit_johnson(x, method="quantile", guard=self.guard)
+            if jf.flags:
+                self.notes_.append(
+                    f"Johnson {jf.type} fit has support [{jf.support[0]:.6g}, "
+                    f"{jf.support[1]:.6g}], excluding some of the observed values "
+                    f"[{x.min():.6g}, {x.max():.6g}]."
+                )
+            return jf.frozen
         fit = fit_distribution(x, self.dist)
         return self._bounded(fit.dist, fit.params, fit.frozen, x)
 
@@ -292,7 +324,7 @@ class IIDSimulator(Simulator):
         from montecarlo.param_bootstrap import bootstrap_parameters
 
         draws = bootstrap_parameters(
-            x, self.dist, n=self.n_param_draws, kind="parametric", rng=_seed_from(x)
+            x, self.dist, n=self.n_param_draws, kind="parametric", rng=self.random_state
         )
         base = fit_distribution(x, self.dist)
         rows = draws.to_dict("records") if isinstance(draws, pd.DataFrame) else list(draws)
@@ -326,11 +358,6 @@ class IIDSimulator(Simulator):
             rows = which == j
             out[rows] = dist.ppf(u[rows])
         return out
-
-
-def _seed_from(x: np.ndarray) -> int:
-    """A deterministic seed from the data, so parameter draws are reproducible per cutoff."""
-    return int(np.abs(np.round(x * 1000)).sum() % (2**31 - 1))
 
 
 def _freeze(family: str, params: dict[str, float]) -> Any:
