@@ -320,21 +320,15 @@ class IIDSimulator(Simulator):
         return self._param_draws(x)
 
     def _param_draws(self, x: np.ndarray) -> list[Any]:
-        from montecarlo.fit import fit_distribution
         from montecarlo.param_bootstrap import bootstrap_parameters
 
-        draws = bootstrap_parameters(
+        boot = bootstrap_parameters(
             x, self.dist, n=self.n_param_draws, kind="parametric", rng=self.random_state
         )
-        base = fit_distribution(x, self.dist)
-        rows = draws.to_dict("records") if isinstance(draws, pd.DataFrame) else list(draws)
         out = []
-        for row in rows:
-            params = {k: float(row[k]) for k in base.params}
-            frozen = base.with_params(params).frozen if hasattr(base, "with_params") else None
-            if frozen is None:
-                frozen = _freeze(self.dist, params)
-            out.append(self._bounded(self.dist, params, frozen, x))
+        for i in range(boot.n):
+            params = dict(zip(boot.names, map(float, boot.draws[i]), strict=True))
+            out.append(self._bounded(self.dist, params, boot.frozen(i), x))
         return out
 
     # ------------------------------------------------------------------ sampling
@@ -358,20 +352,3 @@ class IIDSimulator(Simulator):
             rows = which == j
             out[rows] = dist.ppf(u[rows])
         return out
-
-
-def _freeze(family: str, params: dict[str, float]) -> Any:
-    """Frozen scipy distribution from R-named parameters (fallback if the fit API lacks it)."""
-    from scipy import stats
-
-    p = params
-    table = {
-        "norm": lambda: stats.norm(p["mean"], p["sd"]),
-        "lognorm": lambda: stats.lognorm(p["sdlog"], scale=np.exp(p["meanlog"])),
-        "gamma": lambda: stats.gamma(p["shape"], scale=1.0 / p["rate"]),
-        "weibull": lambda: stats.weibull_min(p["shape"], scale=p["scale"]),
-        "expon": lambda: stats.expon(scale=1.0 / p["rate"]),
-        "logistic": lambda: stats.logistic(p["location"], p["scale"]),
-        "cauchy": lambda: stats.cauchy(p["location"], p["scale"]),
-    }
-    return table[family]()
