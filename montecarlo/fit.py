@@ -210,73 +210,72 @@ def _mle_weibull(x: np.ndarray) -> np.ndarray:
     return np.array([k, m * np.mean(y**k) ** (1.0 / k)])
 
 
-def _grad_loc_scale(dist: str, theta: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Gradient of the negative log-likelihood in (location, log scale)."""
-    m, s = theta[0], np.exp(theta[1])
-    z = (x - m) / s
+def _psi(dist: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``psi = -d log f / dz`` and its derivative for the standard logistic / Cauchy."""
     if dist == "logistic":
-        psi = np.tanh(z / 2.0)  # -d log f / dz
-    else:
-        psi = 2.0 * z / (1.0 + z * z)
-    return np.array([-np.sum(psi) / s, -(np.sum(psi * z) - x.size)])
+        t = np.tanh(z / 2.0)
+        return t, 0.5 * (1.0 - t * t)
+    q = 1.0 + z * z
+    return 2.0 * z / q, 2.0 * (1.0 - z * z) / (q * q)
 
 
-def _mle_loc_scale(dist: str, x: np.ndarray) -> np.ndarray:
-    q1, med, q3 = np.quantile(x, [0.25, 0.5, 0.75])
-    iqr = max(q3 - q1, np.std(x) / 10, np.finfo(float).tiny)
-    f = lambda th: -loglik(dist, np.array([th[0], np.exp(th[1])]), x)  # noqa: E731
-    jac = lambda th: _grad_loc_scale(dist, th, x)  # noqa: E731
-    starts = [(med, iqr / 2), (x.mean(), np.std(x) * np.sqrt(3) / np.pi)]
-    if dist == "cauchy":  # the Cauchy likelihood can be multimodal in location
-        starts += [(q1, iqr / 2), (q3, iqr / 2), (med, iqr / 8), (med, 2 * iqr)]
-    best = None
-    for m0, s0 in starts:
-        r = optimize.minimize(
-            f, np.array([m0, np.log(s0)]), jac=jac, method="BFGS", options={"gtol": 1e-10}
-        )
-        if best is None or r.fun < best.fun:
-            best = r
-    th = _newton_polish(f, jac, best.x)
-    return np.array([th[0], np.exp(th[1])])
+def _loc_scale_derivs(dist: str, theta: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Gradient (2,) and Hessian (2, 2) of the log-likelihood in (location, scale)."""
+    m, s = theta
+    z = (x - m) / s
+    psi, dpsi = _psi(dist, z)
+    n = x.size
+    g = np.array([psi.sum() / s, (np.sum(psi * z) - n) / s])
+    h_mm = -dpsi.sum() / s**2
+    h_ms = -np.sum(dpsi * z + psi) / s**2
+    h_ss = (n - np.sum(dpsi * z * z + 2.0 * psi * z)) / s**2
+    return g, np.array([[h_mm, h_ms], [h_ms, h_ss]])
 
 
-def _newton_polish(
-    f: Callable[[np.ndarray], float], jac: Callable[[np.ndarray], np.ndarray], th: np.ndarray
-) -> np.ndarray:
-    """A few damped Newton steps on the gradient (numerical Jacobian of the gradient)."""
-    fx = f(th)
-    for _ in range(8):
-        g = jac(th)
-        h = _jacobian(jac, th)
-        try:
-            step = np.linalg.solve(h, g)
-        except np.linalg.LinAlgError:
-            break
+def _newton_loc_scale(dist: str, x: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, float]:
+    """Damped Newton ascent on the log-likelihood from ``theta`` (gradient steps if needed)."""
+    th = theta.astype(float)
+    ll = loglik(dist, th, x)
+    for _ in range(200):
+        g, h = _loc_scale_derivs(dist, th, x)
+        step = None
+        if np.all(np.linalg.eigvalsh(h) < 0):
+            step = -np.linalg.solve(h, g)
+        if step is None or not np.all(np.isfinite(step)):
+            step = g * (th[1] ** 2) / x.size  # scaled gradient ascent
         t = 1.0
-        while t > 1e-4:
-            cand = th - t * step
-            fc = f(cand)
-            if fc <= fx:
-                break
+        while t > 1e-12:
+            cand = th + t * step
+            if cand[1] > 0:
+                lc = loglik(dist, cand, x)
+                if lc >= ll:
+                    break
             t /= 2
         else:
             break
-        if np.max(np.abs(cand - th)) < 1e-14 * (1 + np.max(np.abs(th))):
-            th, fx = cand, fc
+        done = np.all(np.abs(cand - th) <= 1e-15 * np.maximum(1.0, np.abs(th)))
+        th, ll = cand, lc
+        if done:
             break
-        th, fx = cand, fc
-    return th
+    return th, ll
 
 
-def _jacobian(fun: Callable[[np.ndarray], np.ndarray], th: np.ndarray) -> np.ndarray:
-    k = th.size
-    out = np.empty((k, k))
-    for j in range(k):
-        h = 1e-6 * max(1.0, abs(th[j]))
-        e = np.zeros(k)
-        e[j] = h
-        out[:, j] = (fun(th + e) - fun(th - e)) / (2 * h)
-    return 0.5 * (out + out.T)
+def _mle_loc_scale(dist: str, x: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
+    q1, med, q3 = np.quantile(x, [0.25, 0.5, 0.75])
+    iqr = max(q3 - q1, np.std(x) / 10, np.finfo(float).tiny)
+    starts = [(med, iqr / 2), (x.mean(), np.std(x) * np.sqrt(3) / np.pi)]
+    if start is not None:  # warm start (bootstrap refits): the given point and the median
+        starts = [(float(start[0]), float(start[1]))]
+        if dist == "cauchy":  # logistic: log-concave density, a single maximum
+            starts.append((med, iqr / 2))
+    elif dist == "cauchy":  # the Cauchy likelihood can be multimodal in location
+        starts += [(q1, iqr / 2), (q3, iqr / 2), (med, iqr / 8)]
+    best_th, best_ll = None, -np.inf
+    for m0, s0 in starts:
+        th, ll = _newton_loc_scale(dist, x, np.array([m0, s0]))
+        if ll > best_ll:
+            best_th, best_ll = th, ll
+    return best_th
 
 
 def hessian(fun: Callable[[np.ndarray], float], th: np.ndarray) -> np.ndarray:
@@ -320,7 +319,7 @@ def _standard_errors(dist: str, theta: np.ndarray, x: np.ndarray) -> np.ndarray:
         )
         info[1, 0] = info[0, 1]
     else:
-        info = -hessian(lambda t: loglik(dist, t, x), theta)
+        info = -_loc_scale_derivs(dist, theta, x)[1]
     try:
         cov = np.linalg.inv(info)
         return np.sqrt(np.where(np.diag(cov) > 0, np.diag(cov), np.nan))
@@ -328,8 +327,11 @@ def _standard_errors(dist: str, theta: np.ndarray, x: np.ndarray) -> np.ndarray:
         return np.full(theta.size, np.nan)
 
 
-def mle(dist: str, x: np.ndarray) -> np.ndarray:
-    """MLE of ``dist`` on a validated sample; parameters in R's order, shape (k,)."""
+def mle(dist: str, x: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
+    """MLE of ``dist`` on a validated sample; parameters in R's order, shape (k,).
+
+    ``start`` (logistic, Cauchy) replaces the multi-start search by a warm start.
+    """
     if dist == "norm":
         return np.array([x.mean(), np.sqrt(np.mean((x - x.mean()) ** 2))])
     if dist == "expon":
@@ -341,7 +343,7 @@ def mle(dist: str, x: np.ndarray) -> np.ndarray:
         return _mle_gamma(x)
     if dist == "weibull":
         return _mle_weibull(x)
-    return _mle_loc_scale(dist, x)
+    return _mle_loc_scale(dist, x, start)
 
 
 def fit_distribution(x: Any, dist: str) -> FitResult:
