@@ -234,7 +234,9 @@ class OnlineLinearRegression:
         self.n_samples_seen_ = n_seen
         self._sum_y2 = sum_y2
         self._set_theta(new_theta, p["fit_intercept"])
-        self.cost_history_ = [*getattr(self, "cost_history_", []), pre_cost]
+        if not fitted:
+            self.cost_history_ = []
+        self.cost_history_.append(pre_cost)
         return self
 
     # ------------------------------------------------------------------ using
@@ -371,6 +373,12 @@ def _solve(R: np.ndarray, z: np.ndarray, l2: float, fit_intercept: bool) -> np.n
     if l2 > 0.0:
         R = np.vstack([R, np.diag(np.sqrt(l2) * _penalty_mask(k, fit_intercept))])
         z = np.concatenate([z, np.zeros(k)])
+    else:
+        d = np.abs(np.diag(R))
+        if d.min() > k * np.finfo(float).eps * d.max():
+            # Full rank: a triangular system (LU of a triangular matrix does no pivoting,
+            # so this is plain back substitution, backward stable).
+            return np.linalg.solve(R, z)
     return np.linalg.lstsq(R, z, rcond=None)[0]
 
 
