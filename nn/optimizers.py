@@ -551,9 +551,14 @@ class Rprop(Optimizer):
         super()._validate()
         func = type(self).__name__
         check_number(
-            self.eta_minus, name="eta_minus", func=func, low=0.0, high=1.0, low_open=True,
+            self.eta_minus,
+            name="eta_minus",
+            func=func,
+            low=0.0,
+            high=1.0,
+            low_open=True,
             high_open=True,
-        )  # fmt: skip
+        )
         check_number(self.eta_plus, name="eta_plus", func=func, low=1.0, low_open=True)
         check_number(self.step_min, name="step_min", func=func, low=0.0)
         check_number(self.step_max, name="step_max", func=func, low=self.step_min)

@@ -111,8 +111,9 @@ def clip_grad_norm(grads: Sequence[np.ndarray], max_norm: float) -> float:
     float
         The global norm *before* clipping.
     """
-    max_norm = check_number(max_norm, name="max_norm", func="clip_grad_norm", low=0.0,
-                            low_open=True)  # fmt: skip
+    max_norm = check_number(
+        max_norm, name="max_norm", func="clip_grad_norm", low=0.0, low_open=True
+    )
     norm = float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
     scale = max_norm / (norm + 1e-6)
     if scale < 1.0:

@@ -73,9 +73,14 @@ def _split_validation(
         return X, y, None, None
     if isinstance(validation, numbers.Real) and not isinstance(validation, bool):
         frac = check_number(
-            validation, name="validation", func="fit", low=0.0, high=1.0, low_open=True,
+            validation,
+            name="validation",
+            func="fit",
+            low=0.0,
+            high=1.0,
+            low_open=True,
             high_open=True,
-        )  # fmt: skip
+        )
         n_val = round(frac * X.shape[0])
         if n_val < 1 or n_val >= X.shape[0]:
             raise NNValueError(
@@ -216,8 +221,9 @@ def fit(
                 with np.errstate(over="ignore", invalid="ignore"):  # reported just below
                     value = loss.forward(out, yb)
                 if not np.isfinite(value):
-                    _diverged("training loss", value, epoch, f" (batch {b} of {n_batches})",
-                              optimizer)  # fmt: skip
+                    _diverged(
+                        "training loss", value, epoch, f" (batch {b} of {n_batches})", optimizer
+                    )
                 total += value * len(idx)
                 model.backward(loss.backward())
                 pairs = model.parameters()

@@ -33,8 +33,13 @@ def test_linear_regression_reaches_least_squares():
 
 
 def _net(seed):
-    return Sequential([Dense(3, 8, activation="tanh", rng=seed), Dropout(0.2, rng=seed + 1),
-                       Dense(8, 1, rng=seed + 2)])  # fmt: skip
+    return Sequential(
+        [
+            Dense(3, 8, activation="tanh", rng=seed),
+            Dropout(0.2, rng=seed + 1),
+            Dense(8, 1, rng=seed + 2),
+        ]
+    )
 
 
 def test_seeded_runs_are_reproducible():
@@ -83,8 +88,9 @@ def test_clipping_bounds_the_step(clip):
     before = [p.copy() for p, _ in model.parameters()]
     kw = {"clip_norm": 0.5} if clip == "norm" else {"clip_value": 0.05}
     fit(model, "mse", SGD(lr=0.1), X, y, epochs=1, batch_size=None, **kw)
-    step = np.concatenate([(p - b).ravel() for (p, _), b in zip(model.parameters(), before,
-                                                                 strict=True)])  # fmt: skip
+    step = np.concatenate(
+        [(p - b).ravel() for (p, _), b in zip(model.parameters(), before, strict=True)]
+    )
     if clip == "norm":
         assert np.linalg.norm(step) == pytest.approx(0.1 * 0.5, rel=1e-5)
     else:
@@ -97,8 +103,17 @@ def test_validation_fraction_is_the_tail_and_val_loss_is_exact():
     h = fit(model, "mse", "sgd", X, y, epochs=3, batch_size=8, validation=0.25, rng=0)
     tail = np.mean((predict(model, X[30:]) - y[30:]) ** 2)
     assert h.val_loss[-1] == pytest.approx(tail, rel=1e-12)
-    h2 = fit(Dense(3, 1, rng=0), "mse", "sgd", X[:30], y[:30], epochs=3, batch_size=8,
-             validation=(X[30:], y[30:]), rng=0)  # fmt: skip
+    h2 = fit(
+        Dense(3, 1, rng=0),
+        "mse",
+        "sgd",
+        X[:30],
+        y[:30],
+        epochs=3,
+        batch_size=8,
+        validation=(X[30:], y[30:]),
+        rng=0,
+    )
     assert h2.loss == h.loss and h2.val_loss == h.val_loss
 
 
@@ -110,8 +125,18 @@ def test_early_stopping_restores_best_weights():
     model = Dense(1, 1, rng=4)
     model.params["weight"][...] = 0.5
     es = EarlyStopping(patience=2)
-    h = fit(model, "mse", SGD(lr=0.05), X, y, epochs=100, batch_size=10, validation=(Xv, yv),
-            callbacks=[es], rng=0)  # fmt: skip
+    h = fit(
+        model,
+        "mse",
+        SGD(lr=0.05),
+        X,
+        y,
+        epochs=100,
+        batch_size=10,
+        validation=(Xv, yv),
+        callbacks=[es],
+        rng=0,
+    )
     assert h.epochs < 100
     assert h.stopped_epoch == h.epochs - 1 == es.best_epoch_ + 3
     assert h.best_epoch == es.best_epoch_ == int(np.argmin(h.val_loss))
@@ -122,8 +147,16 @@ def test_early_stopping_restores_best_weights():
 
 def test_early_stopping_on_training_loss_and_min_delta():
     X, y = _data(n=30)
-    h = fit(Dense(3, 1, rng=0), "mse", SGD(lr=0.01), X, y, epochs=50, batch_size=None,
-            callbacks=[EarlyStopping(monitor="loss", patience=0, min_delta=10.0)])  # fmt: skip
+    h = fit(
+        Dense(3, 1, rng=0),
+        "mse",
+        SGD(lr=0.01),
+        X,
+        y,
+        epochs=50,
+        batch_size=None,
+        callbacks=[EarlyStopping(monitor="loss", patience=0, min_delta=10.0)],
+    )
     # no epoch improves by more than 10 on the first one: stops after epoch 1
     assert h.epochs == 2 and h.stopped_epoch == 1
 
@@ -141,8 +174,11 @@ def test_custom_callback_can_stop_training():
 
 def test_divergence_names_epoch_batch_and_remedy():
     X, y = _data(n=32)
-    with pytest.raises(TrainingDivergedError, match=r"epoch \d+ \(batch \d+ of 4\).*lower "
-                       r"learning rate.*lr=50.0.*clip"):  # fmt: skip
+    with pytest.raises(
+        TrainingDivergedError,
+        match=r"epoch \d+ \(batch \d+ of 4\).*lower "
+        r"learning rate.*lr=50.0.*clip",
+    ):
         fit(Dense(3, 1, rng=0), "mse", SGD(lr=50.0), X, y * 1e3, epochs=50, batch_size=8)
 
 
