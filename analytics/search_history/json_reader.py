@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import BinaryIO
 __all__ = ["RawEntry", "iter_json_entries", "sniff_json"]
 
 _WS = " \t\r\n"
+_WS_RUN = re.compile(r"[ \t\r\n]*")
 _DECODER = json.JSONDecoder()
 
 
@@ -135,10 +137,8 @@ def iter_json_entries(
         """Advance past whitespace; False at the true end of the input."""
         nonlocal pos
         while True:
-            n = len(buf)
-            while pos < n and buf[pos] in _WS:
-                pos += 1
-            if pos < n:
+            pos = _WS_RUN.match(buf, pos).end()  # type: ignore[union-attr]
+            if pos < len(buf):
                 return True
             if not more():
                 return False

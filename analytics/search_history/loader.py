@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+import zlib
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -260,7 +261,13 @@ def load_takeout(
     for src in iter_sources(p, Budget(limit, func=_FUNC)):
         n_candidates += 1
         local: Counter[str] = Counter()
-        fmt, entries, reason = _read_source(src, local)
+        try:
+            fmt, entries, reason = _read_source(src, local)
+        except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as exc:
+            raise AnalyticsValueError(
+                f"The 'path' parameter of {_FUNC} names a corrupt archive: {src.name!r} "
+                f"cannot be read ({exc})."
+            ) from None
         if fmt is None:
             report.ignored_files.append({"source": src.name, "reason": reason})
             continue

@@ -39,9 +39,10 @@ class Budget:
         self.used += n
         if self.used > self.limit:
             raise AnalyticsValueError(
-                f"The archive holds more than {self.limit:,} uncompressed bytes in its activity "
-                f"files (stopped while reading {name!r}); it may be a zip bomb. Raise the "
-                f"'max_uncompressed_bytes' parameter of {self.func} if the export is genuine."
+                f"The 'max_uncompressed_bytes' parameter of {self.func} caps what is read from "
+                f"an archive at {self.limit:,} bytes, and the activity files hold more (stopped "
+                f"at {name!r}); the archive may be a zip bomb. Raise the cap if the export is "
+                "genuine."
             )
 
 

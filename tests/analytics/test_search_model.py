@@ -1,0 +1,129 @@
+"""URL classification and text clean-up of search-history entries."""
+
+from __future__ import annotations
+
+import pytest
+
+from analytics.search_history.model import classify_url, clean_text, domain_of, is_google_host
+
+
+@pytest.mark.parametrize(
+    ("url", "kind", "query", "target", "domain"),
+    [
+        (
+            "https://www.google.com/search?q=weather+paris",
+            "search",
+            "weather paris",
+            "https://www.google.com/search?q=weather+paris",
+            "google.com",
+        ),
+        (
+            "https://www.google.de/search?q=k%C3%A4se&hl=de&source=hp",
+            "search",
+            "käse",
+            "https://www.google.de/search?q=k%C3%A4se&hl=de&source=hp",
+            "google.de",
+        ),
+        (
+            "https://www.google.co.uk/search?q=c%2B%2B+tutorial",
+            "search",
+            "c++ tutorial",
+            "https://www.google.co.uk/search?q=c%2B%2B+tutorial",
+            "google.co.uk",
+        ),
+        (
+            "https://www.google.com.au/search?q=tom+%26+jerry",
+            "search",
+            "tom & jerry",
+            "https://www.google.com.au/search?q=tom+%26+jerry",
+            "google.com.au",
+        ),
+        (
+            "https://www.google.com/url?q=https://example.org/page%3Fid%3D7&usg=AOvVaw0",
+            "visit",
+            None,
+            "https://example.org/page?id=7",
+            "example.org",
+        ),
+        (
+            "https://www.google.fr/url?url=https://exemple.fr/a&sa=t",
+            "visit",
+            None,
+            "https://exemple.fr/a",
+            "exemple.fr",
+        ),
+        ("https://example.com/", "visit", None, "https://example.com/", "example.com"),
+        (
+            "https://www.google.com/imgres?imgurl=https://i.example.net/a.jpg"
+            "&imgrefurl=https://photos.example.net/al",
+            "view",
+            None,
+            "https://photos.example.net/al",
+            "photos.example.net",
+        ),
+        (
+            "https://www.google.com/maps/place/Somewhere",
+            "view",
+            None,
+            "https://www.google.com/maps/place/Somewhere",
+            "google.com",
+        ),
+        (
+            "https://www.google.com/search?kgmid=/m/0abc",
+            "view",
+            None,
+            "https://www.google.com/search?kgmid=/m/0abc",
+            "google.com",
+        ),
+        (
+            "https://www.google.com/preferences",
+            "other",
+            None,
+            "https://www.google.com/preferences",
+            "google.com",
+        ),
+        ("android-app://com.example", "other", None, "android-app://com.example", None),
+        (None, "other", None, None, None),
+        ("", "other", None, None, None),
+    ],
+)
+def test_classify_url(url, kind, query, target, domain) -> None:
+    c = classify_url(url)
+    assert (c.kind, c.query, c.url, c.domain) == (kind, query, target, domain)
+
+
+def test_classify_url_unescapes_html_entities_in_links() -> None:
+    c = classify_url("https://www.google.com/search?q=tom&amp;hl=en")
+    assert (c.kind, c.query) == ("search", "tom")
+
+
+def test_a_redirect_to_a_non_web_target_is_not_a_visit() -> None:
+    assert classify_url("https://www.google.com/url?q=javascript:alert(1)").kind == "other"
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("google.com", True),
+        ("www.google.de", True),
+        ("www.google.co.uk", True),
+        ("www.google.com.br", True),
+        ("encrypted.google.com", True),
+        ("google.example.com", False),
+        ("notgoogle.com", False),
+        ("googleusercontent.com", False),
+    ],
+)
+def test_is_google_host(host: str, expected: bool) -> None:
+    assert is_google_host(host) is expected
+
+
+def test_clean_text_normalizes_every_space_and_entity() -> None:
+    raw = "Searched\u00a0for&nbsp;caf&eacute;\u202fau\u2003lait&#8239;&amp; co\u200b "
+    assert clean_text(raw) == "Searched for café au lait & co"
+
+
+def test_domain_of_strips_www_port_and_case() -> None:
+    assert domain_of("https://WWW.Example.org:8080/x") == "example.org"
+    assert domain_of("not a url") is None
+    assert domain_of(None) is None
