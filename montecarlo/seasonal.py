@@ -4,13 +4,13 @@ The classic method draws every future month from one distribution of *all* month
 cannot know that some months are weak. :class:`SeasonalSimulator` learns from the same
 period of past years, in one of three ways (``method=``):
 
-``"share"`` (default)
+``"share"``
     The remaining months' total relative to the year to date: for every past year ``y``
     with the same cutoff month, ``L_y = log(sum of the next h months / year-to-date)``.
     The future total is ``YTD_now * exp(L)``, ``L`` drawn from the Student-t predictive
     distribution of the ``L_y`` (optionally with a linear trend over the years); the
     total is split over the months by their average past shares.
-``"yoy"``
+``"yoy"`` (default)
     Year-over-year ratios: the future months are last year's same months times a growth
     ``G = g_ytd * exp(e)``, where ``g_ytd`` is this year's year-to-date growth and ``e``
     the (predictive) error past years made when carrying their year-to-date growth to
@@ -38,9 +38,15 @@ from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
 from montecarlo.samplers import Sampler
 from montecarlo.simulate import Simulator
 
-__all__ = ["PastBlocks", "SeasonalSimulator", "past_blocks", "predictive_t"]
+__all__ = [
+    "PastBlocks",
+    "SeasonalSimulator",
+    "past_blocks",
+    "predictive_t",
+    "remaining_share",
+]
 
-_METHODS = ("share", "yoy", "monthly")
+_METHODS = ("yoy", "share", "monthly")
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,49 @@ def past_blocks(history: pd.Series, as_of: pd.Period, horizon: int) -> PastBlock
     )
 
 
+def remaining_share(history: pd.Series, as_of: pd.Period) -> dict[str, Any]:
+    """How much of a year the months after ``as_of`` usually bring, from past years.
+
+    Returns
+    -------
+    dict
+        ``months_left``; ``equal_share`` (``months_left / 12``, what iid months imply);
+        ``mean_share`` / ``min_share`` / ``max_share`` of the year-end total the
+        remaining months brought in past complete years; ``n_years``; ``month_index``:
+        each remaining calendar month's mean relative to the mean of all months
+        (1.0 = average month), from the data up to ``as_of``.
+
+    Examples
+    --------
+    >>> from montecarlo.datasets import load_monthly_units
+    >>> s = remaining_share(load_monthly_units(), pd.Period("2015-09", freq="M"))
+    >>> s["mean_share"] < s["equal_share"]  # Q4 is the weak quarter
+    True
+    """
+    cut = history.loc[:as_of]
+    left = 12 - as_of.month
+    pb = past_blocks(cut, as_of, left) if left else None
+    if pb is None or pb.years.size == 0:
+        shares = np.array([])
+    else:
+        shares = pb.blocks.sum(axis=1) / (pb.ytd + pb.blocks.sum(axis=1))
+    overall = float(cut.mean())
+    index = {}
+    for j in range(left):
+        month = (as_of + j + 1).month
+        same = cut[cut.index.month == month]
+        index[f"{month:02d}"] = float(same.mean() / overall) if same.size and overall else None
+    return {
+        "months_left": left,
+        "equal_share": left / 12,
+        "mean_share": float(shares.mean()) if shares.size else None,
+        "min_share": float(shares.min()) if shares.size else None,
+        "max_share": float(shares.max()) if shares.size else None,
+        "n_years": int(shares.size),
+        "month_index": index,
+    }
+
+
 def predictive_t(
     x: np.ndarray, y: np.ndarray, x_new: float, *, trend: bool
 ) -> tuple[float, float, float]:
@@ -134,7 +183,7 @@ class SeasonalSimulator(Simulator):
 
     Parameters
     ----------
-    method : {"share", "yoy", "monthly"}, default "share"
+    method : {"yoy", "share", "monthly"}, default "yoy"
         See the module docstring.
     trend : bool, default False
         Fit a linear trend over the years to the modelled quantity (the log ratio for
@@ -158,7 +207,7 @@ class SeasonalSimulator(Simulator):
     def __init__(
         self,
         *,
-        method: str = "share",
+        method: str = "yoy",
         trend: bool = False,
         window: int | None = None,
         min_years: int = 3,

@@ -41,12 +41,13 @@ METHODS: dict[str, Method] = {
         "support excludes data, as the classic method does)",
     ),
     "seasonal": Method(
+        lambda: SeasonalSimulator(method="yoy"),
+        "last year's remaining months x this year's year-to-date growth, with the errors "
+        "that rule made in past years",
+    ),
+    "seasonal-share": Method(
         lambda: SeasonalSimulator(method="share"),
         "rest-of-year total as a share of the year to date, from past years",
-    ),
-    "seasonal-yoy": Method(
-        lambda: SeasonalSimulator(method="yoy"),
-        "last year's months x this year's year-to-date growth, with past errors",
     ),
     "seasonal-monthly": Method(
         lambda: SeasonalSimulator(method="monthly", trend=True),
