@@ -2,32 +2,57 @@
 
 from __future__ import annotations
 
+from montecarlo.backtest import BacktestResult, calibration_backtest
 from montecarlo.checks import as_monthly_series, as_rng
+from montecarlo.correlation import iman_conover
 from montecarlo.datasets import load_monthly_units, read_monthly_series
 from montecarlo.errors import FitError, MonteCarloError, MonteCarloTypeError, MonteCarloValueError
 from montecarlo.fit import DISTRIBUTIONS, FitResult, fit_distribution
 from montecarlo.gof import compare_fits, gofstat
 from montecarlo.johnson import JohnsonFit, fit_johnson
 from montecarlo.param_bootstrap import BootstrapResult, bootstrap_parameters
+from montecarlo.resample import BootstrapSimulator
+from montecarlo.samplers import AntitheticSampler, PlainSampler, Sampler, SobolSampler
+from montecarlo.seasonal import SeasonalSimulator, remaining_share
+from montecarlo.sensitivity import tornado
+from montecarlo.simulate import IIDSimulator, Simulator
+from montecarlo.target import TargetResult, probability_curve, simulate_target, target_probability
 from montecarlo.truncnorm import TruncatedNormal
 
 __all__ = [
     "DISTRIBUTIONS",
+    "AntitheticSampler",
+    "BacktestResult",
     "BootstrapResult",
+    "BootstrapSimulator",
     "FitError",
     "FitResult",
+    "IIDSimulator",
     "JohnsonFit",
     "MonteCarloError",
     "MonteCarloTypeError",
     "MonteCarloValueError",
+    "PlainSampler",
+    "Sampler",
+    "SeasonalSimulator",
+    "Simulator",
+    "SobolSampler",
+    "TargetResult",
     "TruncatedNormal",
     "as_monthly_series",
     "as_rng",
     "bootstrap_parameters",
+    "calibration_backtest",
     "compare_fits",
     "fit_distribution",
     "fit_johnson",
     "gofstat",
+    "iman_conover",
     "load_monthly_units",
+    "probability_curve",
     "read_monthly_series",
+    "remaining_share",
+    "simulate_target",
+    "target_probability",
+    "tornado",
 ]

@@ -21,7 +21,11 @@ import pandas as pd
 
 from montecarlo.checks import as_monthly_series, as_rng, check_positive_int
 from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
+from montecarlo.fit import fit_distribution
+from montecarlo.johnson import fit_johnson
+from montecarlo.param_bootstrap import bootstrap_parameters
 from montecarlo.samplers import PlainSampler, Sampler, as_sampler
+from montecarlo.truncnorm import TruncatedNormal
 
 __all__ = ["IIDSimulator", "Simulator", "TruncatedDistribution", "as_period"]
 
@@ -280,11 +284,7 @@ class IIDSimulator(Simulator):
 
     # ------------------------------------------------------------------ fitting
     def _frozen(self, x: np.ndarray) -> Any:
-        from montecarlo.fit import fit_distribution
-
         if self.dist == "johnson":
-            from montecarlo.johnson import fit_johnson
-
             jf = fit_johnson(x, method="quantile", guard=self.guard)
             if jf.flags:
                 self.notes_.append(
@@ -301,8 +301,6 @@ class IIDSimulator(Simulator):
             return frozen
         lo, hi = float(x.min()), float(x.max())
         if family == "norm":
-            from montecarlo.truncnorm import TruncatedNormal
-
             return TruncatedNormal(params["mean"], params["sd"], lo, hi)
         return TruncatedDistribution(frozen, lo, hi)
 
@@ -320,8 +318,6 @@ class IIDSimulator(Simulator):
         return self._param_draws(x)
 
     def _param_draws(self, x: np.ndarray) -> list[Any]:
-        from montecarlo.param_bootstrap import bootstrap_parameters
-
         boot = bootstrap_parameters(
             x, self.dist, n=self.n_param_draws, kind="parametric", rng=self.random_state
         )
