@@ -36,7 +36,7 @@ _ELISIONS = frozenset("l d j m n s t c qu jusqu lorsqu puisqu".split())
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased words of ``text``: French elisions split off, pure numbers dropped.
+    """Lower-cased words of ``text``: French elisions split off, tokens without letters dropped.
 
     Examples
     --------
@@ -49,7 +49,7 @@ def tokenize(text: str) -> list[str]:
         head, sep, tail = tok.partition("'")
         if sep and head in _ELISIONS:
             tok = tail
-        if tok and not tok.isdigit():
+        if any(c.isalpha() for c in tok):
             out.append(tok)
     return out
 
@@ -75,7 +75,7 @@ class SearchSummary:
         ``start``, ``end`` (local times of the entries around the gap) and ``days``, for
         every gap longer than ``gap_days``, longest first.
     top_words : DataFrame, shape (<= top, 2)
-        ``word``, ``count`` over search queries only, stop words removed.
+        ``word``, ``count`` over search queries only, stop words removed; ties by word.
     top_domains : DataFrame, shape (<= top, 2)
         ``domain``, ``count`` over visits.
     n_entries : int
@@ -151,8 +151,10 @@ def _by(keys: pd.Series, kinds: pd.Series, index: pd.Index) -> pd.DataFrame:
 
 
 def _top(counter: Counter[str], top: int, min_count: int, name: str) -> pd.DataFrame:
-    rows = [(k, n) for k, n in counter.most_common() if n >= min_count][:top]
-    rows.sort(key=lambda kv: (-kv[1], kv[0]))
+    rows = sorted(
+        ((k, n) for k, n in counter.items() if n >= min_count), key=lambda kv: (-kv[1], kv[0])
+    )
+    rows = rows[:top]
     return pd.DataFrame(rows, columns=[name, "count"]).astype({"count": "int64"})
 
 
@@ -220,7 +222,7 @@ def summarize(
     by_year = _by(naive.dt.year.rename("year"), kinds, years)
     by_month = _by(naive.dt.to_period("M").rename("month"), kinds, months)
     by_hour = _by(naive.dt.hour.rename("hour"), kinds, pd.RangeIndex(24, name="hour"))
-    weekday = naive.dt.weekday.map(dict(enumerate(WEEKDAYS))).rename("weekday")
+    weekday = naive.dt.day_of_week.map(dict(enumerate(WEEKDAYS))).rename("weekday")
     by_weekday = _by(weekday, kinds, pd.Index(WEEKDAYS, name="weekday"))
     hour_weekday = (
         pd.crosstab(weekday, naive.dt.hour.rename("hour"))
