@@ -6,13 +6,18 @@ from analytics.datasets import load_ex1data1
 from analytics.errors import AnalyticsError, AnalyticsTypeError, AnalyticsValueError
 from analytics.online_regression import OnlineLinearRegression
 from analytics.progressive import progressive_summary, progressive_validation
+from analytics.search_history import LoadReport, SearchSummary, load_takeout, summarize
 
 __all__ = [
     "AnalyticsError",
     "AnalyticsTypeError",
     "AnalyticsValueError",
+    "LoadReport",
     "OnlineLinearRegression",
+    "SearchSummary",
     "load_ex1data1",
+    "load_takeout",
     "progressive_summary",
     "progressive_validation",
+    "summarize",
 ]

@@ -10,12 +10,18 @@ from __future__ import annotations
 from analytics.search_history.loader import DEFAULT_MAX_UNCOMPRESSED_BYTES, load_takeout
 from analytics.search_history.model import COLUMNS, KINDS, classify_url
 from analytics.search_history.report import LoadReport
+from analytics.search_history.stopwords import STOP_WORDS
+from analytics.search_history.summarize import SearchSummary, summarize, tokenize
 
 __all__ = [
     "COLUMNS",
     "DEFAULT_MAX_UNCOMPRESSED_BYTES",
     "KINDS",
+    "STOP_WORDS",
     "LoadReport",
+    "SearchSummary",
     "classify_url",
     "load_takeout",
+    "summarize",
+    "tokenize",
 ]
