@@ -1,0 +1,326 @@
+"""Recurrent-network forecasters on :mod:`nn`: ``RNNForecaster``, ``LSTMForecaster``,
+``GRUForecaster``.
+
+Recipe (one small network per series, an ensemble of a few seeds):
+
+1. **Deseasonalise** (``deseasonalize=True``) with the M4 classical multiplicative
+   decomposition of :func:`forecast.seasonality.deseasonalize` (90% ACF test).
+2. **Scale**: strictly positive series are modelled in logs, others divided by their mean
+   absolute value; every window is then expressed relative to its last value and divided
+   by the standard deviation of the one-step changes, so the network sees O(1) numbers
+   whatever the level of the series.
+3. **Windows** of ``input_size`` past values map to the next ``horizon`` values: a
+   multi-output (MIMO) strategy - the recurrent layer reads the window, one Dense head
+   outputs all ``horizon`` steps at once. Windows near the end whose targets run past the
+   data are kept with those steps masked out of the loss. Forecasts longer than
+   ``horizon`` are produced block by block, feeding each block back as input.
+4. **Early stopping on the last windows**: the last ``validation_size`` observations are
+   held out as targets; full-batch Adam minimises the masked mean squared error of the
+   scaled windows until the validation loss has not improved for ``patience`` epochs, and
+   the best weights are kept. The network then trains a few more epochs (a quarter of the
+   best epoch count) on all windows, so the most recent data are learned too.
+5. **Ensemble**: ``n_models`` networks with different seeds (derived from
+   ``random_state``); the point forecast is their mean in the scaled space.
+
+**Uncertainty** is a residual bootstrap of the validation errors of the ensemble: the
+errors of step ``j`` (in the log/scaled space) give a scale ``sigma_j`` (made
+non-decreasing in ``j``; extended as ``sqrt(j)`` beyond ``horizon``); the standardised
+errors of all steps, centred, form a pool. A path draws innovations from the pool with replacement,
+accumulates them as a random walk ``S_j`` and adds ``sigma_j * S_j / sqrt(j + 1)`` to the
+point forecast, so every path is a coherent trajectory whose step-``j`` spread matches the
+validation errors of step ``j``; paths are mapped back through the scaling and the
+seasonal indices. Quantiles are those of 2,000 such paths. For log-modelled series the
+``mean`` column is the back-transformed point forecast (a median-type forecast).
+
+The same ``random_state`` gives the same forecasts on every call path (fit, forecast,
+paths); ``sample_paths`` draws only from its ``rng``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, ClassVar
+
+import numpy as np
+
+from forecast._neural_train import train_ensemble
+from forecast.base import Forecaster
+from forecast.errors import ForecastTypeError, ForecastValueError
+from forecast.seasonality import deseasonalize as _deseasonalize
+from nn import GRU, LSTM, RNN
+
+__all__ = ["GRUForecaster", "LSTMForecaster", "NeuralForecaster", "RNNForecaster"]
+
+
+def _check_int(value: Any, name: str, cls: str, low: int, *, none_ok: bool = False) -> None:
+    if value is None and none_ok:
+        return
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        extra = "None or " if none_ok else ""
+        raise ForecastValueError(
+            f"The '{name}' parameter of {cls} must be {extra}an integer >= {low}. "
+            f"Got {value!r} instead."
+        )
+
+
+class NeuralForecaster(Forecaster):
+    """Base of the recurrent forecasters (see the module docstring for the recipe).
+
+    Parameters
+    ----------
+    season_length : int or None
+        Seasonal period; None infers it from the frequency (12 monthly, 4 quarterly, ...).
+    horizon : int or None
+        Number of outputs of the network (MIMO head); None means ``2 * season_length``
+        clipped to [8, 24]. Longer forecasts are made block by block.
+    input_size : int or None
+        Length of the input windows; None means ``max(season_length, 6)`` clipped to 24.
+    hidden_size : int
+        Units of the recurrent layer.
+    max_epochs : int
+        Upper bound on the full-batch training epochs per network.
+    learning_rate : float
+        Adam step size.
+    patience : int
+        Epochs without validation improvement before stopping.
+    validation_size : int or None
+        Observations held out for early stopping and the error bootstrap; None means
+        ``min(horizon, max(1, (n - input_size) // 4))``.
+    n_models : int
+        Ensemble size (networks with different seeds).
+    deseasonalize : bool
+        Remove multiplicative seasonality (M4 test and decomposition) before training.
+    dtype : {"float32", "float64"}
+        Floating type of the networks (float32 is faster).
+    random_state : int or None
+        Seed of the weights; None gives a different ensemble every fit.
+
+    Attributes
+    ----------
+    models_ : list of nn.Sequential
+        The trained networks (recurrent layer + Dense head).
+    seasonal_ : ndarray of shape (season_length,)
+        Seasonal indices (all ones when not seasonal or ``deseasonalize=False``).
+    log_ : bool
+        Whether the series was modelled in logs (strictly positive data).
+    sigma_ : ndarray of shape (horizon,)
+        Validation error scale per step, in the scaled space.
+    residuals_ : ndarray
+        Standardised validation errors (the bootstrap pool).
+    epochs_ : list of int
+        Early-stopped epoch count of every network.
+    """
+
+    #: Recurrent layer class of the concrete forecaster.
+    cell: ClassVar[type] = LSTM
+
+    def __init__(
+        self,
+        *,
+        season_length: int | None = None,
+        horizon: int | None = None,
+        input_size: int | None = None,
+        hidden_size: int = 16,
+        max_epochs: int = 120,
+        learning_rate: float = 0.01,
+        patience: int = 10,
+        validation_size: int | None = None,
+        n_models: int = 3,
+        deseasonalize: bool = True,
+        dtype: str = "float32",
+        random_state: int | None = 0,
+    ) -> None:
+        self.season_length = season_length
+        self.horizon = horizon
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.max_epochs = max_epochs
+        self.learning_rate = learning_rate
+        self.patience = patience
+        self.validation_size = validation_size
+        self.n_models = n_models
+        self.deseasonalize = deseasonalize
+        self.dtype = dtype
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ settings
+    def _sizes(self, m: int) -> tuple[int, int]:
+        """Validate the hyperparameters; return ``(input_size, horizon)``."""
+        cls = type(self).__name__
+        _check_int(self.horizon, "horizon", cls, 1, none_ok=True)
+        _check_int(self.input_size, "input_size", cls, 2, none_ok=True)
+        _check_int(self.hidden_size, "hidden_size", cls, 1)
+        _check_int(self.max_epochs, "max_epochs", cls, 1)
+        _check_int(self.patience, "patience", cls, 0)
+        _check_int(self.validation_size, "validation_size", cls, 1, none_ok=True)
+        _check_int(self.n_models, "n_models", cls, 1)
+        lr = self.learning_rate
+        if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr < 10:
+            raise ForecastValueError(
+                f"The 'learning_rate' parameter of {cls} must be a number in (0, 10). "
+                f"Got {lr!r} instead."
+            )
+        if not isinstance(self.deseasonalize, bool | np.bool_):
+            raise ForecastTypeError(
+                f"The 'deseasonalize' parameter of {cls} must be a bool. "
+                f"Got {self.deseasonalize!r} instead."
+            )
+        if self.dtype not in ("float32", "float64"):
+            raise ForecastValueError(
+                f"The 'dtype' parameter of {cls} must be 'float32' or 'float64'. "
+                f"Got {self.dtype!r} instead."
+            )
+        rs = self.random_state
+        if rs is not None and (isinstance(rs, bool) or not isinstance(rs, numbers.Integral)):
+            raise ForecastTypeError(
+                f"The 'random_state' parameter of {cls} must be None or an int. Got {rs!r}."
+            )
+        H = self.horizon if self.horizon is not None else min(max(2 * m, 8), 24)
+        L = self.input_size if self.input_size is not None else min(max(m, 6), 24)
+        return int(L), int(H)
+
+    def _min_length(self, m: int) -> int:
+        L, _ = self._sizes(m)
+        return L + 4
+
+    # ------------------------------------------------------------------ fitting
+    def _fit(self, values: np.ndarray, m: int) -> None:
+        L, H = self._sizes(m)
+        n = values.size
+        if self.deseasonalize:
+            x, self.seasonal_ = _deseasonalize(values, m)
+        else:
+            x, self.seasonal_ = values.copy(), np.ones(m)
+        self.log_ = bool((x > 0).all())
+        if self.log_:
+            z = np.log(x)
+            self.scale_ = 1.0
+        else:
+            self.scale_ = float(np.mean(np.abs(x))) or 1.0
+            z = x / self.scale_
+        step = float(np.std(np.diff(z))) if n > 2 else 0.0
+        self.step_ = step if step > 1e-12 else 1.0
+        self.z_ = z
+        self.input_len_, self.horizon_ = L, H
+        v = self.validation_size
+        if v is None:
+            v = min(H, max(1, (n - L) // 4))
+        v = int(min(v, n - L - 1))
+        self.validation_len_ = v
+        fit = train_ensemble(
+            self.cell,
+            z / self.step_,
+            L=L,
+            H=H,
+            v=v,
+            hidden=int(self.hidden_size),
+            n_models=int(self.n_models),
+            max_epochs=int(self.max_epochs),
+            patience=int(self.patience),
+            lr=float(self.learning_rate),
+            dtype=np.dtype(self.dtype),
+            seed=self.random_state,
+        )
+        self.models_, self.epochs_ = fit.models, fit.epochs
+        err, mask = fit.val_errors * self.step_, fit.val_mask
+        counts = mask.sum(axis=0)
+        ss = (err**2 * mask).sum(axis=0)
+        sigma = np.full(H, np.nan)
+        ok = counts > 0
+        sigma[ok] = np.sqrt(ss[ok] / counts[ok])
+        if not ok.any():  # pragma: no cover - v >= 1 guarantees at least one error
+            sigma[:] = self.step_
+        for j in range(H):  # steps without errors take the previous step's scale
+            if np.isnan(sigma[j]):
+                sigma[j] = sigma[j - 1] if j > 0 else sigma[ok][0]
+        sigma = np.maximum.accumulate(np.maximum(sigma, 1e-3 * self.step_))
+        self.sigma_ = sigma
+        u = (err / sigma)[mask > 0]
+        u = u - u.mean() if u.size else u
+        rms = float(np.sqrt(np.mean(u**2))) if u.size else 0.0
+        self.residuals_ = u / rms if rms > 0 else np.array([-1.0, 1.0])
+
+    # ------------------------------------------------------------------ prediction
+    def _net_mean(self, windows: np.ndarray) -> np.ndarray:
+        """Ensemble mean of the scaled outputs for windows of shape (b, L); -> (b, H)."""
+        x = (windows - windows[:, -1:])[:, :, None].astype(self.dtype)
+        out = np.mean([net.forward(x) for net in self.models_], axis=0)
+        return np.asarray(out, dtype=np.float64)
+
+    def _predict_z(self, h: int) -> np.ndarray:
+        """Point forecast in the model space, shape (h,), block by block."""
+        zn = list(self.z_ / self.step_)
+        L = self.input_len_
+        out: list[float] = []
+        while len(out) < h:
+            w = np.asarray(zn[-L:])[None, :]
+            block = w[0, -1] + self._net_mean(w)[0]
+            out.extend(block.tolist())
+            zn.extend(block.tolist())
+        return np.asarray(out[:h]) * self.step_
+
+    def _sigma(self, h: int) -> np.ndarray:
+        H = self.horizon_
+        if h <= H:
+            return self.sigma_[:h]
+        extra = self.sigma_[-1] * np.sqrt(np.arange(H + 1, h + 1) / H)
+        return np.r_[self.sigma_, extra]
+
+    def _back(self, z: np.ndarray) -> np.ndarray:
+        """Map model-space values of the next ``z.shape[-1]`` periods back to data units."""
+        n = self.y_.size
+        h = z.shape[-1]
+        factors = self.seasonal_[np.arange(n, n + h) % self.season_length_]
+        level = np.exp(z) if self.log_ else z * self.scale_
+        return level * factors
+
+    def _predict_mean(self, h: int) -> np.ndarray:
+        return self._back(self._predict_z(h))
+
+    def _sample_paths(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        innov = rng.choice(self.residuals_, size=(n, h), replace=True)
+        walk = np.cumsum(innov, axis=1) / np.sqrt(np.arange(1, h + 1))
+        z = self._predict_z(h)[None, :] + self._sigma(h)[None, :] * walk
+        return self._back(z)
+
+    def _fitted_values(self) -> np.ndarray:
+        n, L = self.y_.size, self.input_len_
+        zn = self.z_ / self.step_
+        out = np.full(n, np.nan)
+        if n > L:
+            idx = np.arange(L, n)
+            windows = np.stack([zn[t - L : t] for t in idx])
+            z = (windows[:, -1] + self._net_mean(windows)[:, 0]) * self.step_
+            level = np.exp(z) if self.log_ else z * self.scale_
+            out[idx] = level * self.seasonal_[idx % self.season_length_]
+        return out
+
+
+class LSTMForecaster(NeuralForecaster):
+    """Long short-term memory network forecaster (:class:`nn.LSTM`); see
+    :class:`NeuralForecaster` for the parameters.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> t = np.arange(60)
+    >>> y = pd.Series(100 + 10 * np.sin(2 * np.pi * t / 12) + t,
+    ...               index=pd.period_range("2015-01", periods=60, freq="M"))
+    >>> LSTMForecaster(max_epochs=20, n_models=1).fit(y).predict(3).shape
+    (3, 4)
+    """
+
+    cell = LSTM
+
+
+class GRUForecaster(NeuralForecaster):
+    """Gated recurrent unit forecaster (:class:`nn.GRU`); see :class:`NeuralForecaster`."""
+
+    cell = GRU
+
+
+class RNNForecaster(NeuralForecaster):
+    """Elman (tanh) recurrent network forecaster (:class:`nn.RNN`); see
+    :class:`NeuralForecaster`."""
+
+    cell = RNN
