@@ -14,37 +14,101 @@ from nn.activations import (
     Tanh,
     get_activation,
 )
+from nn.callbacks import Callback, EarlyStopping, History, ProgressBar
 from nn.errors import NNError, NNTypeError, NNValueError, TrainingDivergedError
 from nn.gradcheck import GradcheckError, GradcheckResult, gradcheck
 from nn.gru import GRU
+from nn.initializers import get_initializer
+from nn.io import load_model, save_model
 from nn.layers import Dense, Dropout, Sequential
+from nn.losses import (
+    MAE,
+    MAPE,
+    MSE,
+    BinaryCrossEntropy,
+    CategoricalCrossEntropy,
+    HingeLoss,
+    HuberLoss,
+    KLDivergence,
+    Loss,
+    PinballLoss,
+    get_loss,
+)
 from nn.lstm import LSTM
+from nn.optimizers import (
+    SGD,
+    Adadelta,
+    Adagrad,
+    Adam,
+    Momentum,
+    Nadam,
+    Nesterov,
+    Optimizer,
+    RMSprop,
+    Rprop,
+    get_optimizer,
+)
 from nn.recurrent import Recurrent
+from nn.regularization import clip_grad_norm, clip_grad_value
 from nn.rnn import RNN
+from nn.training import fit, predict
 
 __all__ = [
     "ELU",
     "GRU",
     "LSTM",
+    "MAE",
+    "MAPE",
+    "MSE",
     "RNN",
+    "SGD",
     "Activation",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
     "Arctan",
+    "BinaryCrossEntropy",
+    "Callback",
+    "CategoricalCrossEntropy",
     "Dense",
     "Dropout",
+    "EarlyStopping",
     "GradcheckError",
     "GradcheckResult",
+    "HingeLoss",
+    "History",
+    "HuberLoss",
     "Identity",
+    "KLDivergence",
+    "Loss",
+    "Momentum",
     "NNError",
     "NNTypeError",
     "NNValueError",
+    "Nadam",
+    "Nesterov",
+    "Optimizer",
+    "PinballLoss",
+    "ProgressBar",
+    "RMSprop",
     "ReLU",
     "Recurrent",
+    "Rprop",
     "Sequential",
     "Sigmoid",
     "Softmax",
     "Softsign",
     "Tanh",
     "TrainingDivergedError",
+    "clip_grad_norm",
+    "clip_grad_value",
+    "fit",
     "get_activation",
+    "get_initializer",
+    "get_loss",
+    "get_optimizer",
     "gradcheck",
+    "load_model",
+    "predict",
+    "save_model",
 ]
