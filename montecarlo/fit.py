@@ -110,7 +110,7 @@ def frozen_for(dist: str, theta: np.ndarray | list[float]) -> Any:
 def loglik(dist: str, theta: np.ndarray, x: np.ndarray) -> float:
     """Log-likelihood of ``x`` under ``dist`` with R-named parameters ``theta``."""
     t = np.asarray(theta, dtype=float)
-    if np.any(t[1:] <= 0) or (dist != "norm" and dist not in ("logistic", "cauchy") and t[0] <= 0):
+    if np.any(t[1:] <= 0) or (dist in ("expon", "weibull", "gamma") and t[0] <= 0):
         return -np.inf
     n = x.size
     if dist == "norm":

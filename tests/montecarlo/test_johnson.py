@@ -1,0 +1,114 @@
+"""fit_johnson against R SuppDists::JohnsonFit(x, moment = "quant") fixtures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from montecarlo import FitError, MonteCarloValueError, fit_johnson
+from montecarlo._fit_reflect import Reflected
+
+FIXTURES = json.loads((Path(__file__).parent / "fixtures" / "r_fits.json").read_text())["datasets"]
+NAMES = sorted(FIXTURES)
+
+
+def _x(name: str) -> np.ndarray:
+    return np.asarray(FIXTURES[name]["x"], dtype=float)
+
+
+def test_fixtures_cover_all_four_types() -> None:
+    assert {FIXTURES[n]["johnson"]["type"] for n in NAMES} == {"SN", "SL", "SU", "SB"}
+    assert FIXTURES["johnson_sl_reflected"]["johnson"]["lambda"] < 0
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_quantile_fit_reproduces_suppdists(name: str) -> None:
+    ref = FIXTURES[name]["johnson"]
+    j = fit_johnson(_x(name), guard="ignore")
+    assert j.type == ref["type"]
+    for ours, theirs in ((j.gamma, ref["gamma"]), (j.delta, ref["delta"]), (j.xi, ref["xi"])):
+        assert ours == pytest.approx(theirs, rel=1e-6, abs=1e-12)
+    assert j.lambda_ == pytest.approx(ref["lambda"], rel=1e-6)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_frozen_quantiles_equal_qjohnson(name: str) -> None:
+    ref = FIXTURES[name]["johnson"]
+    j = fit_johnson(_x(name), guard="ignore")
+    u = np.array([0.01, 0.25, 0.5, 0.75, 0.99])
+    np.testing.assert_allclose(j.frozen.ppf(u), ref["qjohnson"], rtol=1e-9)
+    np.testing.assert_allclose(j.frozen.cdf(j.frozen.ppf(u)), u, rtol=1e-9)
+
+
+def test_reflected_sl_is_bounded_above() -> None:
+    j = fit_johnson(_x("johnson_sl_reflected"))
+    assert j.type == "SL"
+    assert isinstance(j.frozen, Reflected)
+    assert j.support == (-np.inf, pytest.approx(j.xi))
+    draws = j.frozen.rvs(size=2000, random_state=np.random.default_rng(3))
+    assert draws.max() < j.xi
+    # X = xi - Y with Y log-normal: mean below xi by E[Y]
+    y = j.xi - draws
+    assert (
+        stats.kstest(y, stats.lognorm(*j.frozen.base.args, **j.frozen.base.kwds).cdf).pvalue > 1e-3
+    )
+
+
+def test_classic_series_sb_fit_is_refused_by_default() -> None:
+    x = _x("classic")
+    with pytest.raises(FitError, match=r"SB.*excludes \d+ of the 189.*Fallback.*'norm'.*guard"):
+        fit_johnson(x)
+    with pytest.warns(UserWarning, match="excludes"):
+        j = fit_johnson(x, guard="warn")
+    assert j.flags == ("support-excludes-data",)
+    assert j.fallback == "norm"
+    lo, hi = j.support
+    assert ((x < lo) | (x > hi)).any()
+    assert j.loglik == -np.inf
+    assert fit_johnson(x, guard="ignore").flags == ("support-excludes-data",)
+
+
+@pytest.mark.parametrize("name", ["classic", "johnson_su", "johnson_sb", "johnson_sl"])
+def test_mle_keeps_type_and_beats_quantile_likelihood(name: str) -> None:
+    x = _x(name)
+    q = fit_johnson(x, guard="ignore")
+    m = fit_johnson(x, method="mle")
+    assert m.type == q.type
+    assert m.flags == ()
+    assert np.isfinite(m.loglik)
+    assert m.loglik >= q.loglik
+    lo, hi = m.support
+    assert lo <= x.min() and x.max() <= hi
+
+
+def test_sn_mle_is_the_normal_mle() -> None:
+    x = _x("johnson_sn")
+    m = fit_johnson(x, method="mle")
+    assert m.type == "SN"
+    assert m.frozen.mean() == pytest.approx(x.mean())
+    assert m.frozen.std() == pytest.approx(x.std(ddof=0))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"method": "moments"}, r"'method'.*'quantile' or 'mle'"),
+        ({"guard": "strict"}, r"'guard'.*'refuse', 'warn' or 'ignore'"),
+    ],
+)
+def test_bad_options_are_named(kwargs: dict, pattern: str) -> None:
+    with pytest.raises(MonteCarloValueError, match=pattern):
+        fit_johnson(_x("johnson_su"), **kwargs)
+
+
+def test_bad_samples_are_named() -> None:
+    with pytest.raises(MonteCarloValueError, match=r"'x'.*at least 5"):
+        fit_johnson([1.0, 2.0, 3.0])
+    with pytest.raises(FitError, match=r"all values equal to 3.2"):
+        fit_johnson([3.2] * 8)
+    with pytest.raises(MonteCarloValueError, match=r"'x'.*finite"):
+        fit_johnson([1.0, 2.0, np.nan, 4.0, 5.0, 6.0])
