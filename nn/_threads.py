@@ -15,8 +15,11 @@ from typing import Any
 
 __all__ = ["SMALL_WORK", "blas_threads", "limit_for_size"]
 
-#: Products with fewer multiply-adds than this run on one BLAS thread.
-SMALL_WORK = 2_000_000
+#: Products with fewer multiply-adds than this run on one BLAS thread. Per-step recurrent
+#: products (batch x hidden x gates*hidden) stay far below it: measured on a 2-core machine,
+#: two BLAS threads made an LSTM step 2-8x slower even at batch 256 / hidden 256, and
+#: worse still when other processes compete for the cores.
+SMALL_WORK = 1 << 30
 
 _controller: Any = None
 _unavailable = False
