@@ -215,22 +215,21 @@ class TruncatedNormal:
         n = int(np.prod(shape))
         if self._mass < 0.5:
             return self.ppf(gen.random(n)).reshape(shape)
-        a, b = self._a, self._b
-        scale = -self.sd_ if self._flip else self.sd_
-        out = np.empty(n)
-        filled = 0
-        while filled < n:
-            need = n - filled
-            z = gen.standard_normal(int(need / self._mass * 1.02) + 16)
-            keep = z >= a
-            if np.isfinite(b):
-                keep &= z <= b
-            z = z[keep][:need]
-            dst = out[filled : filled + z.size]
-            np.multiply(z, scale, out=dst)
-            dst += self.mean_
-            filled += z.size
+        # Rejection: draw every slot from N(mean, sd^2), then redraw only the slots that fell
+        # outside the bounds (each slot keeps its first accepted draw: exact, and no copy).
+        out = gen.normal(self.mean_, self.sd_, n)
+        bad = np.flatnonzero(self._outside(out))
+        while bad.size:
+            y = gen.normal(self.mean_, self.sd_, bad.size)
+            out[bad] = y
+            bad = bad[self._outside(y)]
         return out.reshape(shape)
+
+    def _outside(self, x: np.ndarray) -> np.ndarray:
+        lo, hi = np.isfinite(self.lower), np.isfinite(self.upper)
+        if lo and hi:
+            return (x < self.lower) | (x > self.upper)
+        return x < self.lower if lo else x > self.upper
 
     # ------------------------------------------------------------------ moments
     def _std_moments(self) -> tuple[float, float]:
