@@ -27,6 +27,7 @@ array([ 0.8, -1.6])
 
 from __future__ import annotations
 
+import functools
 import inspect
 import weakref
 from collections.abc import Sequence
@@ -50,6 +51,11 @@ __all__ = [
     "Rprop",
     "get_optimizer",
 ]
+
+
+@functools.cache
+def _hyperparameter_names(cls: type) -> tuple[str, ...]:
+    return tuple(k for k in inspect.signature(cls.__init__).parameters if k != "self")
 
 
 class Optimizer:
@@ -91,6 +97,7 @@ class Optimizer:
         """Forget all per-parameter state and the step count."""
         self._state: dict[int, tuple[weakref.ref, dict[str, Any]]] = {}
         self._rng: np.random.Generator | None = None
+        self._checked_config: tuple[Any, ...] | None = None
         self.iterations_ = 0
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
@@ -104,7 +111,10 @@ class Optimizer:
             Gradients, one per parameter, each of the parameter's shape. Not modified.
         """
         name = type(self).__name__
-        self._validate()
+        config = tuple(getattr(self, k) for k in _hyperparameter_names(type(self)))
+        if config != self._checked_config:  # validate only when hyperparameters change
+            self._validate()
+            self._checked_config = config
         if len(params) != len(grads):
             raise NNValueError(
                 f"The 'grads' parameter of {name}.step must have one gradient per parameter. "
@@ -118,7 +128,7 @@ class Optimizer:
                 np.sqrt(self.grad_noise / (1.0 + self.iterations_) ** self.noise_gamma)
             )
         for i, (p, g) in enumerate(zip(params, grads, strict=True)):
-            if not isinstance(p, np.ndarray) or not np.issubdtype(p.dtype, np.floating):
+            if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
                 raise NNTypeError(
                     f"The 'params' parameter of {name}.step must hold floating ndarrays. "
                     f"Got {type(p).__name__} at position {i} instead."
@@ -137,8 +147,7 @@ class Optimizer:
 
     def get_config(self) -> dict[str, Any]:
         """Return the constructor hyperparameters (without ``rng``)."""
-        keys = [k for k in inspect.signature(type(self).__init__).parameters if k != "self"]
-        return {k: getattr(self, k) for k in keys if k != "rng"}
+        return {k: getattr(self, k) for k in _hyperparameter_names(type(self)) if k != "rng"}
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
@@ -460,11 +469,12 @@ class Adam(Optimizer):
         if self.amsgrad:
             np.maximum(s["vmax"], v, out=s["vmax"])
             v = s["vmax"]
+        # lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps), with sqrt(bc2) folded into the scalars
+        root_bc2 = np.sqrt(1.0 - b2**t)
         np.sqrt(v, out=buf)
-        buf *= 1.0 / np.sqrt(1.0 - b2**t)
-        buf += self.eps
+        buf += self.eps * root_bc2
         np.divide(m, buf, out=buf)
-        buf *= self.lr / (1.0 - b1**t)
+        buf *= self.lr * root_bc2 / (1.0 - b1**t)
         p -= buf
 
 
