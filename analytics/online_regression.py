@@ -25,11 +25,11 @@ forgetting factor) over all data seen.
 
 from __future__ import annotations
 
-import inspect
 import os
 from typing import Any
 
 import numpy as np
+from scipy.linalg.lapack import dtrtrs
 
 from analytics._io import read_model_file, write_model_file
 from analytics._regression_checks import (
@@ -45,6 +45,7 @@ from analytics.errors import AnalyticsValueError
 __all__ = ["OnlineLinearRegression"]
 
 _NAME = "OnlineLinearRegression"
+_PARAMS = ("method", "l2", "learning_rate", "fit_intercept", "forgetting", "iterations")
 #: A streaming SGD model whose batch cost exceeds this multiple of the cost of predicting
 #: zero (mean of y**2 / 2 over everything seen) is declared diverged.
 _EXPLODE_FACTOR = 1e6
@@ -118,8 +119,7 @@ class OnlineLinearRegression:
     # ------------------------------------------------------------------ parameters
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Return the hyperparameters as a dict (scikit-learn convention)."""
-        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
-        return {name: getattr(self, name) for name in names}
+        return {name: getattr(self, name) for name in _PARAMS}
 
     def set_params(self, **params: Any) -> OnlineLinearRegression:
         """Set hyperparameters; unknown names raise. Returns ``self``."""
@@ -138,6 +138,12 @@ class OnlineLinearRegression:
         return f"{_NAME}({', '.join(changed)})"
 
     def _checked(self, func: str) -> dict[str, Any]:
+        # Validated hyperparameters, re-validated only when one of them changes (this keeps
+        # one-sample partial_fit calls cheap).
+        key = tuple((type(v), v) for v in self.get_params().values())
+        cached = self.__dict__.get("_params_cache")
+        if cached is not None and cached[0] == key:
+            return cached[1]
         f = f"{_NAME}.{func}"
         method = check_choice(self.method, name="method", func=f, choices=("rls", "sgd"))
         p = {
@@ -157,6 +163,7 @@ class OnlineLinearRegression:
                 f"The 'forgetting' parameter of {f} only applies to method='rls'. "
                 f"Got forgetting={p['forgetting']!r} with method='sgd'; use 1.0."
             )
+        self._params_cache = (key, p)
         return p
 
     # ------------------------------------------------------------------ learning
@@ -376,9 +383,10 @@ def _solve(R: np.ndarray, z: np.ndarray, l2: float, fit_intercept: bool) -> np.n
     else:
         d = np.abs(np.diag(R))
         if d.min() > k * np.finfo(float).eps * d.max():
-            # Full rank: a triangular system (LU of a triangular matrix does no pivoting,
-            # so this is plain back substitution, backward stable).
-            return np.linalg.solve(R, z)
+            # Full rank: back substitution (LAPACK dtrtrs), backward stable.
+            theta, info = dtrtrs(R, z)
+            if info == 0:
+                return theta
     return np.linalg.lstsq(R, z, rcond=None)[0]
 
 
