@@ -243,3 +243,28 @@ def test_bad_input_names_the_parameter():
         predict(m, X, batch_size=0)
     with pytest.raises(NNValueError, match="'X' parameter of predict"):
         predict(m, Xn)
+
+
+def test_float32_model_trains_in_float32():
+    X, y = _data(n=32)
+    model = Sequential(
+        [
+            Dense(3, 4, activation="tanh", rng=0, dtype=np.float32),
+            Dense(4, 1, rng=1, dtype=np.float32),
+        ]
+    )
+    h = fit(model, "mse", Adam(lr=0.05), X, y, epochs=30, batch_size=8, rng=0)
+    assert all(p.dtype == np.float32 for p, _ in model.parameters())
+    assert predict(model, X).dtype == np.float32
+    assert h.loss[-1] < 0.5 * h.loss[0]
+
+
+def test_gradient_noise_run_is_seeded():
+    X, y = _data(n=32)
+    runs = [
+        fit(Dense(3, 1, rng=0), "mse", SGD(lr=0.01, grad_noise=0.1, rng=5), X, y, epochs=3, rng=1)
+        for _ in range(2)
+    ]
+    assert runs[0].loss == runs[1].loss
+    quiet = fit(Dense(3, 1, rng=0), "mse", SGD(lr=0.01), X, y, epochs=3, rng=1)
+    assert quiet.loss != runs[0].loss
