@@ -99,7 +99,7 @@ class EarlyStopping(Callback):
     monitor : {"val_loss", "loss"}, default "val_loss"
         Which history entry to watch (``"val_loss"`` needs validation data).
     patience : int, default 5
-        Epochs without improvement tolerated before stopping.
+        Training stops after this many consecutive epochs without improvement (as Keras).
     min_delta : float, default 0.0
         An improvement must lower the best loss by more than this.
     restore_best_weights : bool, default True
@@ -156,7 +156,7 @@ class EarlyStopping(Callback):
                 self._best_weights = _snapshot(context.model)
             return
         self.wait_ += 1
-        if self.wait_ > self.patience:
+        if self.wait_ >= self.patience:
             self.stopped_epoch_ = epoch
             context.history.stopped_epoch = epoch
             context.stop_training = True

@@ -138,7 +138,7 @@ def test_early_stopping_restores_best_weights():
         rng=0,
     )
     assert h.epochs < 100
-    assert h.stopped_epoch == h.epochs - 1 == es.best_epoch_ + 3
+    assert h.stopped_epoch == h.epochs - 1 == es.best_epoch_ + 2
     assert h.best_epoch == es.best_epoch_ == int(np.argmin(h.val_loss))
     restored = np.mean((predict(model, Xv) - yv) ** 2)
     assert restored == pytest.approx(min(h.val_loss), rel=1e-12)
