@@ -297,3 +297,14 @@ def test_one_sample_shapes() -> None:
     model = OnlineLinearRegression().partial_fit([1.0, 2.0], 3.0)
     assert model.n_features_in_ == 2 and model.n_samples_seen_ == 1
     assert model.predict([1.0, 2.0]).shape == (1,)
+
+
+def test_underdetermined_rls_gives_the_minimum_norm_solution() -> None:
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(6, 4)), rng.normal(size=6)
+    model = OnlineLinearRegression()
+    for i in range(6):
+        model.partial_fit(X[i], y[i])
+        A = np.c_[np.ones(i + 1), X[: i + 1]]
+        ref = np.linalg.lstsq(A, y[: i + 1], rcond=None)[0]  # minimum norm when i + 1 < 5
+        np.testing.assert_allclose(np.r_[model.intercept_, model.coef_], ref, atol=1e-10)
