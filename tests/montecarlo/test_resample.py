@@ -1,0 +1,48 @@
+"""BootstrapSimulator: every path is a past block at today's level."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from montecarlo import BootstrapSimulator, load_monthly_units
+from montecarlo.errors import MonteCarloValueError
+
+
+@pytest.fixture(scope="module")
+def units():
+    return load_monthly_units()
+
+
+def test_unscaled_paths_are_past_blocks(units):
+    p = BootstrapSimulator(scale="none").fit(units).paths("2015-09", 3, 3000, rng=0)
+    blocks = {tuple(units[f"{y}-10" : f"{y}-12"].round(10)) for y in range(2000, 2015)}
+    rows = {tuple(r) for r in p.round(10)}
+    assert rows == blocks  # all 15 past Q4s and nothing else
+
+
+def test_ytd_scaling(units):
+    sim = BootstrapSimulator(scale="ytd").fit(units)
+    blocks = sim.scaled_blocks(units[:"2015-09"], units.index[-4], 3)
+    ytd_now = units["2015-01":"2015-09"].sum()
+    y = 2010
+    raw = units[f"{y}-10" : f"{y}-12"].to_numpy()
+    scaled = raw * ytd_now / units[f"{y}-01" : f"{y}-09"].sum()
+    np.testing.assert_allclose(blocks[y - 2000], scaled)
+
+
+def test_sobol_draws_every_block_equally_often(units):
+    sim = BootstrapSimulator(scale="trailing12").fit(units)
+    p = sim.paths("2015-09", 3, 16 * 2**10, rng=0, sampler="sobol")
+    _, counts = np.unique(p[:, 0].round(10), return_counts=True)
+    assert len(counts) == 14  # 2000-09 has no 12 trailing months
+    assert counts.max() - counts.min() <= 16 * 2  # stratified: within 2 per scramble
+
+
+def test_bad_input(units):
+    with pytest.raises(MonteCarloValueError, match="'scale'"):
+        BootstrapSimulator(scale="level").fit(units)
+    with pytest.raises(MonteCarloValueError, match="at least 3 past years.*Got 2"):
+        BootstrapSimulator().fit(units).paths("2002-09", 3, 10)
+    with pytest.raises(MonteCarloValueError, match="'min_years'"):
+        BootstrapSimulator(min_years=1).fit(units)
