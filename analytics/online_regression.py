@@ -208,7 +208,16 @@ class OnlineLinearRegression:
 
         ``X`` may be one sample (1-D, with a scalar ``y``) or a 2-D batch. The feature
         count must not change between calls. With ``"rls"`` the result equals a batch fit
-        on all data seen; with ``"sgd"`` it is one gradient step on the batch cost.
+        on all data seen (the minimum-norm solution while fewer samples than coefficients
+        have been seen and ``l2 = 0``); with ``"sgd"`` it is one gradient step on the
+        batch cost.
+
+        Raises
+        ------
+        AnalyticsValueError
+            On bad input, a changed feature count, or if ``"sgd"`` has diverged: the
+            step would give non-finite values or a batch cost above ``1e6`` times the cost
+            of predicting zero on the data seen. The diverging step is not applied.
         """
         func = f"{_NAME}.partial_fit"
         p = self._checked("partial_fit")
