@@ -29,9 +29,9 @@ import os
 from typing import Any
 
 import numpy as np
-from scipy.linalg.lapack import dtrtrs
 
 from analytics._io import read_model_file, write_model_file
+from analytics._linear_kernels import gradient_descent, qr_update, sgd_step, solve, squared_cost
 from analytics._regression_checks import (
     check_bool,
     check_choice,
@@ -46,9 +46,6 @@ __all__ = ["OnlineLinearRegression"]
 
 _NAME = "OnlineLinearRegression"
 _PARAMS = ("method", "l2", "learning_rate", "fit_intercept", "forgetting", "iterations")
-#: A streaming SGD model whose batch cost exceeds this multiple of the cost of predicting
-#: zero (mean of y**2 / 2 over everything seen) is declared diverged.
-_EXPLODE_FACTOR = 1e6
 
 
 class OnlineLinearRegression:
@@ -188,12 +185,12 @@ class OnlineLinearRegression:
         Xa = self._augment(X, p["fit_intercept"])
         if p["method"] == "rls":
             k = Xa.shape[1]
-            R, z = _qr_update(np.zeros((k, k)), np.zeros(k), Xa, y, p["forgetting"])
-            theta = _solve(R, z, p["l2"], p["fit_intercept"])
-            history = [_cost(Xa, y, theta, p["l2"], p["fit_intercept"])]
+            R, z = qr_update(np.zeros((k, k)), np.zeros(k), Xa, y, p["forgetting"])
+            theta = solve(R, z, p["l2"], p["fit_intercept"])
+            history = [squared_cost(Xa, y, theta, p["l2"], p["fit_intercept"])]
             self._R, self._z = R, z
         else:
-            theta, history = _gradient_descent(Xa, y, p, n_iter)
+            theta, history = gradient_descent(Xa, y, p, n_iter)
             for name in ("_R", "_z"):
                 self.__dict__.pop(name, None)
         self.n_features_in_ = X.shape[1]
@@ -236,16 +233,16 @@ class OnlineLinearRegression:
         Xa = self._augment(X, p["fit_intercept"])
         k = Xa.shape[1]
         theta = self._theta() if fitted else np.zeros(k)
-        pre_cost = _cost(Xa, y, theta, p["l2"], p["fit_intercept"])
+        pre_cost = squared_cost(Xa, y, theta, p["l2"], p["fit_intercept"])
         sum_y2 = (self._sum_y2 if fitted else 0.0) + float(y @ y)
         n_seen = (self.n_samples_seen_ if fitted else 0) + X.shape[0]
         if p["method"] == "rls":
             R0, z0 = (self._R, self._z) if fitted else (np.zeros((k, k)), np.zeros(k))
-            R, z = _qr_update(R0, z0, Xa, y, p["forgetting"])
-            new_theta = _solve(R, z, p["l2"], p["fit_intercept"])
+            R, z = qr_update(R0, z0, Xa, y, p["forgetting"])
+            new_theta = solve(R, z, p["l2"], p["fit_intercept"])
             self._R, self._z = R, z
         else:
-            new_theta = _sgd_step(Xa, y, theta, p, sum_y2 / (2.0 * n_seen))
+            new_theta = sgd_step(Xa, y, theta, p, sum_y2 / (2.0 * n_seen))
         self.n_features_in_ = X.shape[1]
         self.n_samples_seen_ = n_seen
         self._sum_y2 = sum_y2
@@ -272,7 +269,7 @@ class OnlineLinearRegression:
         l2 = check_number(self.l2, name="l2", func=func, low=0.0)
         X, y = check_Xy(X, y, func=func, n_features=self.n_features_in_)
         Xa = self._augment(X, self._fit_intercept)
-        return _cost(Xa, y, self._theta(), l2, self._fit_intercept)
+        return squared_cost(Xa, y, self._theta(), l2, self._fit_intercept)
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Save the fitted model to ``path`` as ``.npz`` + JSON header, atomically (no pickle)."""
@@ -345,111 +342,3 @@ class OnlineLinearRegression:
         self._fit_intercept = fit_intercept
         self.coef_ = np.array(theta[1:] if fit_intercept else theta, dtype=np.float64)
         self.intercept_ = float(theta[0]) if fit_intercept else 0.0
-
-
-def _penalty_mask(k: int, fit_intercept: bool) -> np.ndarray:
-    mask = np.ones(k)
-    if fit_intercept:
-        mask[0] = 0.0
-    return mask
-
-
-def _cost(
-    Xa: np.ndarray, y: np.ndarray, theta: np.ndarray, l2: float, fit_intercept: bool
-) -> float:
-    r = Xa @ theta - y
-    w = theta * _penalty_mask(theta.shape[0], fit_intercept)
-    return float((r @ r + l2 * (w @ w)) / (2.0 * y.shape[0]))
-
-
-def _qr_update(
-    R: np.ndarray, z: np.ndarray, Xa: np.ndarray, y: np.ndarray, lam: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Fold rows ``(Xa, y)`` into the square-root information pair ``(R, z)``.
-
-    Row ``i`` of a batch of ``b`` is weighted by ``sqrt(lam) ** (b - 1 - i)`` and the old
-    factor by ``sqrt(lam) ** b``, so a batch update equals ``b`` one-row updates.
-    """
-    b = Xa.shape[0]
-    if lam != 1.0:
-        ages = np.arange(b - 1, -1, -1, dtype=np.float64)
-        w = np.sqrt(lam) ** ages
-        Xa, y = Xa * w[:, None], y * w
-        scale = np.sqrt(lam) ** b
-        R, z = R * scale, z * scale
-    A = np.vstack([R, Xa])
-    rhs = np.concatenate([z, y])
-    Q, R_new = np.linalg.qr(A)
-    return R_new, Q.T @ rhs
-
-
-def _solve(R: np.ndarray, z: np.ndarray, l2: float, fit_intercept: bool) -> np.ndarray:
-    """Minimise ``||R theta - z||^2 + l2 ||w||^2`` (minimum-norm if rank deficient)."""
-    k = R.shape[0]
-    if l2 > 0.0:
-        R = np.vstack([R, np.diag(np.sqrt(l2) * _penalty_mask(k, fit_intercept))])
-        z = np.concatenate([z, np.zeros(k)])
-    else:
-        d = np.abs(np.diag(R))
-        if d.min() > k * np.finfo(float).eps * d.max():
-            # Full rank: back substitution (LAPACK dtrtrs), backward stable.
-            theta, info = dtrtrs(R, z)
-            if info == 0:
-                return theta
-    return np.linalg.lstsq(R, z, rcond=None)[0]
-
-
-def _diverged(func: str, what: str, alpha: float) -> AnalyticsValueError:
-    return AnalyticsValueError(
-        f"{func}: gradient descent diverged ({what}). Lower the 'learning_rate' parameter "
-        f"(now {alpha:g}), or scale the features, and fit again."
-    )
-
-
-def _gradient_descent(
-    Xa: np.ndarray, y: np.ndarray, p: dict[str, Any], n_iter: int
-) -> tuple[np.ndarray, list[float]]:
-    """Batch gradient descent from zero; stops and raises as soon as the cost rises.
-
-    On a quadratic cost a step size below ``2 / lambda_max`` never raises the cost, so a
-    rise (beyond rounding) proves the learning rate is above the stability limit.
-    """
-    m, k = Xa.shape
-    alpha, l2, fi = p["learning_rate"], p["l2"], p["fit_intercept"]
-    mask = _penalty_mask(k, fi)
-    theta = np.zeros(k)
-    history = [_cost(Xa, y, theta, l2, fi)]
-    with np.errstate(over="ignore", invalid="ignore"):
-        for it in range(1, n_iter + 1):
-            grad = (Xa.T @ (Xa @ theta - y) + l2 * mask * theta) / m
-            theta = theta - alpha * grad
-            j = _cost(Xa, y, theta, l2, fi)
-            if not np.isfinite(j) or j > history[-1] * (1.0 + 1e-9) + 1e-300:
-                raise _diverged(
-                    f"{_NAME}.fit",
-                    f"the cost rose from {history[-1]:.6g} to {j:.6g} at iteration {it}",
-                    alpha,
-                )
-            history.append(j)
-    return theta, history
-
-
-def _sgd_step(
-    Xa: np.ndarray, y: np.ndarray, theta: np.ndarray, p: dict[str, Any], zero_cost: float
-) -> np.ndarray:
-    """One gradient step on the batch cost; raises if the model has exploded."""
-    b, k = Xa.shape
-    alpha, l2, fi = p["learning_rate"], p["l2"], p["fit_intercept"]
-    with np.errstate(over="ignore", invalid="ignore"):
-        grad = (Xa.T @ (Xa @ theta - y) + l2 * _penalty_mask(k, fi) * theta) / b
-        new = theta - alpha * grad
-        j = _cost(Xa, y, new, l2, fi)
-    limit = _EXPLODE_FACTOR * max(zero_cost, np.finfo(float).tiny)
-    if not (np.isfinite(new).all() and np.isfinite(j)) or j > limit:
-        raise _diverged(
-            f"{_NAME}.partial_fit",
-            f"the cost on the current batch reached {j:.6g}, over {_EXPLODE_FACTOR:g} times "
-            f"the cost of predicting zero",
-            alpha,
-        )
-    return new
