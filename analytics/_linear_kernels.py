@@ -51,10 +51,14 @@ def qr_update(
         Xa, y = Xa * w[:, None], y * w
         scale = np.sqrt(lam) ** b
         R, z = R * scale, z * scale
-    A = np.vstack([R, Xa])
-    rhs = np.concatenate([z, y])
-    Q, R_new = np.linalg.qr(A)
-    return R_new, Q.T @ rhs
+    # QR of the augmented matrix [[R, z], [Xa, y]]: its triangular factor holds the new
+    # R in the leading k x k block and Q^T [z; y] above the diagonal of the last column,
+    # so Q is never formed.
+    k = R.shape[0]
+    M = np.empty((k + b, k + 1))
+    M[:k, :k], M[:k, k], M[k:, :k], M[k:, k] = R, z, Xa, y
+    T = np.linalg.qr(M, mode="r")
+    return T[:k, :k].copy(), T[:k, k].copy()
 
 
 def solve(R: np.ndarray, z: np.ndarray, l2: float, fit_intercept: bool) -> np.ndarray:
