@@ -102,6 +102,10 @@ def _as_float(values: Any, *, name: str, func: str) -> np.ndarray:
     if isinstance(values, pd.DataFrame | pd.Series):
         values = values.to_numpy()
     arr = np.asarray(values)
+    if arr.dtype == np.float64:  # fast path for the common case (one-sample updates)
+        if not np.isfinite(arr).all():
+            _raise_non_finite(arr, name=name, func=func)
+        return arr
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
     ):
@@ -120,15 +124,19 @@ def _as_float(values: Any, *, name: str, func: str) -> np.ndarray:
             f"The '{name}' parameter of {func} must contain real numbers. Got complex values."
         )
     arr = np.asarray(arr, dtype=np.float64)
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        idx = np.argwhere(bad)[0] if arr.ndim else ()
-        first = float(arr[tuple(idx)])
-        raise AnalyticsValueError(
-            f"The '{name}' parameter of {func} must contain only finite numbers. "
-            f"Got {first!r}{_position(tuple(idx))} ({int(bad.sum())} non-finite values)."
-        )
+    if not np.isfinite(arr).all():
+        _raise_non_finite(arr, name=name, func=func)
     return arr
+
+
+def _raise_non_finite(arr: np.ndarray, *, name: str, func: str) -> None:
+    bad = ~np.isfinite(arr)
+    idx = tuple(np.argwhere(bad)[0]) if arr.ndim else ()
+    first = float(arr[idx])
+    raise AnalyticsValueError(
+        f"The '{name}' parameter of {func} must contain only finite numbers. "
+        f"Got {first!r}{_position(idx)} ({int(bad.sum())} non-finite values)."
+    )
 
 
 def _position(idx: tuple[Any, ...]) -> str:
