@@ -9,3 +9,11 @@ class RiskcastError(Exception):
 
 class UsageError(RiskcastError, ValueError):
     """A command-line argument or configuration value is unusable."""
+
+
+class ConfigError(UsageError):
+    """A batch-report configuration is unusable (unknown key, missing field, bad value)."""
+
+
+class HistoryError(RiskcastError, ValueError):
+    """The run-history database cannot be opened or written."""

@@ -1,0 +1,119 @@
+"""Plotly figure builders shared by the dashboard and the batch reports.
+
+No streamlit import here: every function takes plain pandas/NumPy data and returns a
+:class:`plotly.graph_objects.Figure`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+__all__ = [
+    "probability_bars",
+    "probability_history",
+    "series_chart",
+    "total_intervals",
+]
+
+_LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 20, "t": 50, "b": 50}}
+
+
+def probability_bars(results: pd.DataFrame, *, title: str = "P(hit target) by method") -> go.Figure:
+    """Bar per method of P(hit) with its 95% Monte Carlo interval.
+
+    Parameters
+    ----------
+    results : DataFrame
+        Columns ``method``, ``probability``, ``ci_low``, ``ci_high``.
+    """
+    ok = results.dropna(subset=["probability"])
+    fig = go.Figure(
+        go.Bar(
+            x=ok["method"],
+            y=100 * ok["probability"],
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": 100 * (ok["ci_high"] - ok["probability"]),
+                "arrayminus": 100 * (ok["probability"] - ok["ci_low"]),
+            },
+            text=[f"{100 * p:.1f}%" for p in ok["probability"]],
+            textposition="outside",
+            marker_color="#3465a4",
+        )
+    )
+    fig.update_layout(title=title, yaxis_title="P(total ≥ target), %", yaxis_range=[0, 105])
+    fig.update_layout(**_LAYOUT)
+    return fig
+
+
+def total_intervals(results: pd.DataFrame, target: float) -> go.Figure:
+    """Median and 90% interval (P5-P95) of the simulated year-end total per method.
+
+    Parameters
+    ----------
+    results : DataFrame
+        Columns ``method``, ``total_p05``, ``total_p50``, ``total_p95``.
+    target : float
+        Drawn as a vertical line.
+    """
+    ok = results.dropna(subset=["total_p50"])
+    fig = go.Figure(
+        go.Scatter(
+            x=ok["total_p50"],
+            y=ok["method"],
+            mode="markers",
+            marker={"size": 10, "color": "#3465a4"},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": ok["total_p95"] - ok["total_p50"],
+                "arrayminus": ok["total_p50"] - ok["total_p05"],
+            },
+            name="median, P5-P95",
+        )
+    )
+    fig.add_vline(x=target, line_dash="dash", line_color="#cc0000", annotation_text="target")
+    fig.update_layout(title="Year-end total: median and 90% interval", xaxis_title="total")
+    fig.update_layout(**_LAYOUT)
+    return fig
+
+
+def probability_history(history: pd.DataFrame, *, title: str = "P(hit) run by run") -> go.Figure:
+    """Lines of P(hit) per method across report runs.
+
+    Parameters
+    ----------
+    history : DataFrame
+        Columns ``started_at``, ``method``, ``probability`` (one row per run and method).
+    """
+    fig = go.Figure()
+    for method, part in history.dropna(subset=["probability"]).groupby("method", sort=True):
+        fig.add_trace(
+            go.Scatter(
+                x=part["started_at"],
+                y=100 * part["probability"],
+                mode="lines+markers",
+                name=str(method),
+            )
+        )
+    fig.update_layout(title=title, yaxis_title="P(hit), %", yaxis_range=[0, 100])
+    fig.update_layout(**_LAYOUT)
+    return fig
+
+
+def series_chart(history: pd.Series, *, as_of: str | pd.Period | None = None) -> go.Figure:
+    """The monthly history, with the as-of month marked."""
+    x = history.index.to_timestamp() if isinstance(history.index, pd.PeriodIndex) else history.index
+    fig = go.Figure(
+        go.Scatter(x=x, y=np.asarray(history, dtype=float), mode="lines", name="history")
+    )
+    if as_of is not None:
+        fig.add_vline(
+            x=pd.Period(as_of, freq="M").to_timestamp(), line_dash="dot", line_color="#555"
+        )
+    fig.update_layout(title="Monthly history", yaxis_title=str(history.name or "value"))
+    fig.update_layout(**_LAYOUT)
+    return fig
