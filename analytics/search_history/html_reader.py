@@ -4,11 +4,19 @@ Each entry is one ``<div class="outer-cell ...">`` holding a header cell (the pr
 "Search" / "Suche"), a content cell (verb, link, date) and a caption cell (products,
 details). The file is fed to :class:`html.parser.HTMLParser` in chunks; entries are emitted
 as soon as their ``outer-cell`` closes, so no document tree is ever built.
+
+Two tokenizers drive the same entry collector: ``engine="fast"`` (default) scans tags and
+text with one regular expression (about five times faster than the standard library on
+Takeout pages, which are flat, machine-written markup), ``engine="stdlib"`` uses
+:class:`html.parser.HTMLParser` (the reference, tolerant of any HTML). The tests check the
+two agree.
 """
 
 from __future__ import annotations
 
 import codecs
+import html
+import re
 from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -40,11 +48,33 @@ def _classes(attrs: list[tuple[str, str | None]]) -> set[str]:
     return set()
 
 
-class _ActivityParser(HTMLParser):
-    """Collects the entries of a My Activity page; see :func:`iter_html_entries`."""
+_TOKEN = re.compile(
+    r"<!--.*?-->"  # comment
+    r"|<(script|style)\b[^>]*>.*?</\1\s*>"  # raw-text elements, skipped whole
+    r"|<(/?)([A-Za-z][^\s/>]*)([^>]*)>"  # start or end tag (no ">" in attribute values)
+    r"|<[!?][^>]*>"  # doctype, processing instruction
+    r"|[^<]+"  # text
+    r"|<",  # a lone "<" is text
+    re.DOTALL | re.IGNORECASE,
+)
+_RAW_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
+_ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
+
+
+def _attrs(text: str) -> list[tuple[str, str | None]]:
+    out: list[tuple[str, str | None]] = []
+    for m in _ATTR.finditer(text):
+        value = next((v for v in m.group(2, 3, 4) if v is not None), None)
+        if value is not None and "&" in value:
+            value = html.unescape(value)
+        out.append((m.group(1).lower(), value))
+    return out
+
+
+class _ActivityCollector:
+    """Collects the entries of a My Activity page from tag and text events."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.entries: list[RawEntry] = []
         self.skipped: Counter[str] = Counter()
         self.n_cells = 0
@@ -127,8 +157,64 @@ class _ActivityParser(HTMLParser):
         self.entries.append(RawEntry(when, title, self._url, header))
 
 
+class _StdlibFeeder(HTMLParser):
+    """Drives a collector with :class:`html.parser.HTMLParser` events."""
+
+    def __init__(self, collector: _ActivityCollector) -> None:
+        super().__init__(convert_charrefs=True)
+        self.handle_starttag = collector.handle_starttag  # type: ignore[method-assign]
+        self.handle_endtag = collector.handle_endtag  # type: ignore[method-assign]
+        self.handle_data = collector.handle_data  # type: ignore[method-assign]
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+
+class _FastFeeder:
+    """Drives a collector by scanning complete tags and text runs with :data:`_TOKEN`."""
+
+    def __init__(self, collector: _ActivityCollector) -> None:
+        self.c = collector
+        self.rest = ""
+
+    def feed(self, text: str, final: bool = False) -> None:
+        buf = self.rest + text
+        cut = len(buf) if final else buf.rfind(">") + 1
+        if not final:
+            # Never cut inside a comment or a script/style element: wait for its end.
+            i = buf.rfind("<!--", 0, cut)
+            if i >= 0 and buf.find("-->", i + 4) < 0:
+                cut = i
+            for m in _RAW_OPEN.finditer(buf, 0, cut):
+                if buf.find(f"</{m.group(1).lower()}", m.end()) < 0 and (
+                    buf.find(f"</{m.group(1).upper()}", m.end()) < 0
+                ):
+                    cut = m.start()
+                    break
+        self.rest = buf[cut:]
+        c = self.c
+        for m in _TOKEN.finditer(buf, 0, cut):
+            name = m.group(3)
+            if name is not None:
+                name = name.lower()
+                if m.group(2):
+                    c.handle_endtag(name)
+                elif name in ("div", "a"):
+                    c.handle_starttag(name, _attrs(m.group(4)))
+                else:
+                    c.handle_starttag(name, [])
+            elif m.group(1) is None:
+                piece = m.group()
+                if not piece.startswith("<") or piece == "<":
+                    c.handle_data(html.unescape(piece) if "&" in piece else piece)
+
+
 def iter_html_entries(
-    stream: BinaryIO, skipped: Counter[str], *, chunk_size: int = 1 << 20
+    stream: BinaryIO,
+    skipped: Counter[str],
+    *,
+    chunk_size: int = 1 << 20,
+    engine: str = "fast",
 ) -> Iterator[RawEntry]:
     """Yield the entries of a ``MyActivity.html`` byte stream one by one.
 
@@ -142,6 +228,8 @@ def iter_html_entries(
         yields nothing; the caller decides it is not an activity page.
     chunk_size : int
         Bytes read at a time.
+    engine : {"fast", "stdlib"}
+        Tokenizer (see the module docstring); both give the same entries.
 
     Yields
     ------
@@ -149,15 +237,27 @@ def iter_html_entries(
         ``time_text`` is the last text piece of the entry that reads as a date and time.
     """
     decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
-    parser = _ActivityParser()
+    collector = _ActivityCollector()
+    feeder: _FastFeeder | _StdlibFeeder
+    if engine == "fast":
+        feeder = _FastFeeder(collector)
+    elif engine == "stdlib":
+        feeder = _StdlibFeeder(collector)
+    else:
+        raise ValueError(f"engine must be 'fast' or 'stdlib', not {engine!r}")
     while True:
         data = stream.read(chunk_size)
-        parser.feed(decoder.decode(data, final=not data))
-        if parser.entries:
-            yield from parser.entries
-            parser.entries.clear()
+        text = decoder.decode(data, final=not data)
+        if isinstance(feeder, _FastFeeder):
+            feeder.feed(text, final=not data)
+        else:
+            feeder.feed(text)
+        if collector.entries:
+            yield from collector.entries
+            collector.entries.clear()
         if not data:
             break
-    parser.close()
-    yield from parser.entries
-    skipped.update(parser.skipped)
+    if isinstance(feeder, _StdlibFeeder):
+        feeder.close()
+    yield from collector.entries
+    skipped.update(collector.skipped)

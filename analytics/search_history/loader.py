@@ -59,21 +59,27 @@ class _Columns:
 
 
 def _searchiness(entries: list[RawEntry]) -> bool:
-    """True when a file's entries are Google Search activity (by product or by URL)."""
-    for e in entries[:1000]:
+    """True when a file's entries are Google Search activity (by product or by URL).
+
+    Looks at the first 2,000 entries: one naming a Search product (in any of the
+    :data:`SEARCH_PRODUCTS` languages) suffices; otherwise at least a quarter of them must
+    be Google searches or Google result redirects.
+    """
+    sample = entries[:2000]
+    for e in sample:
         names = {e.header.casefold(), *(p.casefold() for p in e.products)}
         if names & SEARCH_PRODUCTS:
             return True
     n_google = 0
-    for e in entries:
+    for e in sample:
         if e.url is not None:
             c = classify_url(e.url)
-            if c.kind == "search" or (c.kind == "visit" and is_google_host(c_host(e.url))):
+            if c.kind == "search" or (c.kind == "visit" and is_google_host(_host(e.url))):
                 n_google += 1
-    return n_google >= max(1, 0.25 * len(entries))
+    return n_google >= max(1, 0.25 * len(sample))
 
 
-def c_host(url: str) -> str:
+def _host(url: str) -> str:
     """Host part of ``url`` (cheap, for the Google-redirect test)."""
     rest = url.split("://", 1)[-1]
     return rest.split("/", 1)[0].split("?", 1)[0].split(":", 1)[0]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 __all__ = [
@@ -103,6 +104,10 @@ def domain_of(url: str | None) -> str | None:
         return None
     if not host:
         return None
+    return _strip_www(host)
+
+
+def _strip_www(host: str) -> str:
     host = host.rstrip(".")
     return host[4:] if host.startswith("www.") else host
 
@@ -115,6 +120,7 @@ def _first(params: dict[str, list[str]], *names: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def classify_url(url: str | None) -> Classified:
     """Classify one activity URL.
 
@@ -147,27 +153,28 @@ def classify_url(url: str | None) -> Classified:
         return Classified("other", None, url, None)
     if parts.scheme not in ("http", "https") or not host:
         return Classified("other", None, url, None)
+    own = _strip_www(host)
     if not is_google_host(host):
-        return Classified("visit", None, url, domain_of(url))
+        return Classified("visit", None, url, own)
     path = parts.path.rstrip("/") or "/"
     params = parse_qs(parts.query, keep_blank_values=False)
     if path in ("/search", "/webhp", "/"):
         query = _first(params, "q", "as_q")
         if query is not None:
-            return Classified("search", clean_text(query), url, domain_of(url))
+            return Classified("search", clean_text(query), url, own)
         if path == "/search":
-            return Classified("view", None, url, domain_of(url))
-        return Classified("other", None, url, domain_of(url))
+            return Classified("view", None, url, own)
+        return Classified("other", None, url, own)
     if path == "/url":
         target = _first(params, "q", "url")
         if target is not None and target.startswith(("http://", "https://")):
             return Classified("visit", None, target, domain_of(target))
-        return Classified("other", None, url, domain_of(url))
+        return Classified("other", None, url, own)
     if path == "/imgres":
         target = _first(params, "imgrefurl", "imgurl")
         if target is not None:
             return Classified("view", None, target, domain_of(target))
-        return Classified("view", None, url, domain_of(url))
+        return Classified("view", None, url, own)
     if path.startswith("/maps"):
-        return Classified("view", None, url, domain_of(url))
-    return Classified("other", None, url, domain_of(url))
+        return Classified("view", None, url, own)
+    return Classified("other", None, url, own)

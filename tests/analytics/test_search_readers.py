@@ -110,3 +110,37 @@ def test_html_page_that_is_not_takeout_yields_nothing() -> None:
     assert sniff_html(data)
     assert list(iter_html_entries(io.BytesIO(data), skipped)) == []
     assert not skipped
+
+
+def test_fast_html_engine_agrees_with_the_stdlib_parser(tmp_path: Path) -> None:
+    from tools.make_takeout_fixtures import random_entries, write_html_export
+
+    write_html_export(tmp_path / "a.html", random_entries(300, seed=3), "Europe/Paris")
+    extra = (
+        "<!-- a comment with <div class='outer-cell'> inside -->"
+        "<script>var s = '<div class=\"outer-cell\">';</script>"
+        "<div class='outer-cell x'><div class=\"mdl-grid\">"
+        "<div class='header-cell'>Search</div>"
+        "<div class='content-cell'>Searched for <a href='https://www.google.com/search?q=a&amp;b=1'"
+        ">a &lt;b&gt;</a><br/>Jan 31, 2018, 10:54:50 PM</div></div></div>"
+    )
+    for data in [
+        (tmp_path / "a.html").read_bytes(),
+        (FIX / "html_variants" / "MyActivity.html").read_bytes(),
+        (FIX / "not_takeout.html").read_bytes(),
+        ("<html><body>" + extra + "</body></html>").encode(),
+    ]:
+        got = {}
+        for engine in ("fast", "stdlib"):
+            skipped: Counter[str] = Counter()
+            entries = iter_html_entries(io.BytesIO(data), skipped, chunk_size=97, engine=engine)
+            got[engine] = ([(e.time_text, e.title, e.url, e.header) for e in entries], skipped)
+        assert got["fast"] == got["stdlib"]
+    assert got["fast"][0] == [
+        (
+            "Jan 31, 2018, 10:54:50 PM",
+            "Searched for a <b>",
+            "https://www.google.com/search?q=a&b=1",
+            "Search",
+        )
+    ]
