@@ -137,9 +137,9 @@ def _model(args: argparse.Namespace) -> OnlineLinearRegression:
 def run(args: argparse.Namespace) -> int:
     """Run ``riskcast online``; returns the exit code."""
     df, target, source = _read(args)
-    features = _columns(df, target, args.features, source)
     if len(df) < 2:
-        raise UsageError(f"{source} needs at least 2 rows to stream. Got {len(df)}.")
+        raise UsageError(f"{source} needs at least 2 data rows to stream. Got {len(df)}.")
+    features = _columns(df, target, args.features, source)
     model = _model(args)
     progress = (not args.json) and sys.stderr.isatty()
     frame = progressive_validation(

@@ -122,3 +122,13 @@ def test_sgd_divergence_tells_to_lower_the_learning_rate(capsys) -> None:
     assert main(["online", "--method", "sgd", "--learning-rate", "1"]) == 2
     err = capsys.readouterr().err
     assert "diverged" in err and "Lower the 'learning_rate'" in err
+
+
+def test_empty_and_header_only_files_are_refused(tmp_path, capsys) -> None:
+    empty, header = tmp_path / "empty.csv", tmp_path / "header.csv"
+    empty.write_text("")
+    header.write_text("x,y\n")
+    assert main(["online", "--data", str(empty), "--target", "y"]) == 2
+    assert "Could not read" in capsys.readouterr().err
+    assert main(["online", "--data", str(header), "--target", "y"]) == 2
+    assert "at least 2 data rows to stream. Got 0" in capsys.readouterr().err
