@@ -100,6 +100,7 @@ def run_tasks(
     *,
     workers: int | None = None,
     scheduler: str | None = None,
+    client: Any = None,
     on_done: Callable[[list[dict[str, Any]]], Any] | None = None,
 ) -> list[list[dict[str, Any]]]:
     """Run ``assess_series`` over ``tasks``; results come back in task order.
@@ -111,11 +112,15 @@ def run_tasks(
         Start a local Dask cluster of this many single-threaded worker processes.
     scheduler : str, optional
         Address of an existing Dask scheduler, e.g. ``"tcp://host:8786"``.
+    client : dask.distributed.Client, optional
+        An open client to use as is (left open).
     on_done : callable, optional
         Called with each series' rows as soon as it finishes (logging, progress).
     """
-    if workers is not None and scheduler is not None:
-        raise UsageError("Give either --workers or --scheduler, not both.")
+    if sum(x is not None for x in (workers, scheduler, client)) > 1:
+        raise UsageError("Give only one of --workers, --scheduler or a client.")
+    if client is not None:
+        return _gather(client, tasks, on_done)
     if workers is None and scheduler is None:
         out = []
         for task in tasks:
@@ -125,7 +130,7 @@ def run_tasks(
             out.append(rows)
         return out
     try:
-        from dask.distributed import Client, LocalCluster, as_completed
+        from dask.distributed import Client, LocalCluster
     except ImportError:  # pragma: no cover - depends on the environment
         raise UsageError("--workers/--scheduler need Dask: pip install 'riskcast[dask]'.") from None
     if workers is not None and workers < 1:
@@ -145,17 +150,28 @@ def run_tasks(
             )
             client = Client(cluster)
         try:
-            futures = client.map(assess_series, list(tasks), pure=False)
-            index = {f.key: i for i, f in enumerate(futures)}
-            out: list[list[dict[str, Any]]] = [[] for _ in tasks]
-            for fut in as_completed(futures):
-                rows = fut.result()
-                out[index[fut.key]] = rows
-                if on_done is not None:
-                    on_done(rows)
-            return out
+            return _gather(client, tasks, on_done)
         finally:
             client.close()
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def _gather(
+    client: Any,
+    tasks: Sequence[SeriesTask],
+    on_done: Callable[[list[dict[str, Any]]], Any] | None,
+) -> list[list[dict[str, Any]]]:
+    """Submit every task to ``client``; collect in task order, reporting as they finish."""
+    from dask.distributed import as_completed
+
+    futures = client.map(assess_series, list(tasks), pure=False)
+    index = {f.key: i for i, f in enumerate(futures)}
+    out: list[list[dict[str, Any]]] = [[] for _ in tasks]
+    for fut in as_completed(futures):
+        rows = fut.result()
+        out[index[fut.key]] = rows
+        if on_done is not None:
+            on_done(rows)
+    return out
