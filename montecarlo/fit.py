@@ -15,7 +15,8 @@ true maximum (R's Nelder-Mead stops up to ~5e-4 relative away from it).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -79,7 +80,11 @@ class FitResult:
     aic: float
     aicc: float
     bic: float
-    frozen: Any = field(repr=False, compare=False)
+
+    @cached_property
+    def frozen(self) -> Any:
+        """The fitted frozen :mod:`scipy.stats` distribution (built on first access)."""
+        return frozen_for(self.dist, self.param_vector)
 
     @property
     def param_vector(self) -> np.ndarray:
@@ -105,6 +110,30 @@ def frozen_for(dist: str, theta: np.ndarray | list[float]) -> Any:
     if dist == "cauchy":
         return stats.cauchy(loc=t[0], scale=t[1])
     raise _unknown(dist, "frozen_for")
+
+
+def cdf_for(dist: str, theta: np.ndarray | list[float], x: np.ndarray) -> np.ndarray:
+    """CDF of ``dist`` (R parameters ``theta``) at ``x``, without building a scipy object."""
+    t = [float(v) for v in theta]
+    x = np.asarray(x, dtype=float)
+    if dist == "norm":
+        return special.ndtr((x - t[0]) / t[1])
+    if dist == "expon":
+        return -np.expm1(-t[0] * np.maximum(x, 0.0))
+    if dist == "weibull":
+        return -np.expm1(-((np.maximum(x, 0.0) / t[1]) ** t[0]))
+    if dist == "lognorm":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(
+                x > 0, special.ndtr((np.log(np.where(x > 0, x, 1.0)) - t[0]) / t[1]), 0.0
+            )
+    if dist == "gamma":
+        return special.gammainc(t[0], t[1] * np.maximum(x, 0.0))
+    if dist == "logistic":
+        return special.expit((x - t[0]) / t[1])
+    if dist == "cauchy":
+        return 0.5 + np.arctan((x - t[0]) / t[1]) / np.pi
+    raise _unknown(dist, "cdf_for")
 
 
 def loglik(dist: str, theta: np.ndarray, x: np.ndarray) -> float:
@@ -192,21 +221,35 @@ def _mle_gamma(x: np.ndarray) -> np.ndarray:
 
 
 def _mle_weibull(x: np.ndarray) -> np.ndarray:
+    """Weibull MLE: safeguarded Newton on the profile score of the shape ``k``."""
     m = x.max()
     y = x / m
     ly = np.log(y)
     mean_ly = ly.mean()
 
-    def g(k: float) -> float:  # profile score, decreasing in k
+    def score(k: float) -> tuple[float, float]:  # g(k), decreasing in k, and g'(k)
         w = y**k
-        return 1.0 / k + mean_ly - np.sum(w * ly) / np.sum(w)
+        sw, swl, swl2 = w.sum(), w @ ly, w @ (ly * ly)
+        r = swl / sw
+        return 1.0 / k + mean_ly - r, -1.0 / k**2 - (swl2 / sw - r * r)
 
-    lo, hi = 0.5, 2.0
-    while g(lo) < 0:
-        lo /= 2
-    while g(hi) > 0:
-        hi *= 2
-    k = optimize.brentq(g, lo, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500)
+    sd = ly.std()
+    k = np.pi / (np.sqrt(6.0) * sd) if sd > 0 else 1.0  # Gumbel moments of log x
+    lo, hi = 0.0, np.inf
+    for _ in range(200):
+        g, dg = score(k)
+        if g > 0:
+            lo = k
+        else:
+            hi = k
+        step = -g / dg
+        if abs(step) <= 4 * np.finfo(float).eps * k:
+            k += step
+            break
+        new = k + step
+        if not (lo < new < hi) or not np.isfinite(new):
+            new = 0.5 * (lo + hi) if np.isfinite(hi) else 2.0 * k
+        k = new
     return np.array([k, m * np.mean(y**k) ** (1.0 / k)])
 
 
@@ -232,50 +275,64 @@ def _loc_scale_derivs(dist: str, theta: np.ndarray, x: np.ndarray) -> tuple[np.n
     return g, np.array([[h_mm, h_ms], [h_ms, h_ss]])
 
 
+def _ll_loc_scale(dist: str, m: float, s: float, x: np.ndarray) -> float:
+    z = (x - m) / s
+    if dist == "logistic":
+        return float(-z.sum() - 2.0 * np.logaddexp(0.0, -z).sum() - x.size * np.log(s))
+    return float(-x.size * np.log(np.pi * s) - np.log1p(z * z).sum())
+
+
 def _newton_loc_scale(dist: str, x: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, float]:
     """Damped Newton ascent on the log-likelihood from ``theta`` (gradient steps if needed)."""
-    th = theta.astype(float)
-    ll = loglik(dist, th, x)
+    m, s = float(theta[0]), float(theta[1])
+    n = x.size
+    ll = _ll_loc_scale(dist, m, s, x)
     for _ in range(200):
-        g, h = _loc_scale_derivs(dist, th, x)
-        step = None
-        if np.all(np.linalg.eigvalsh(h) < 0):
-            step = -np.linalg.solve(h, g)
-        if step is None or not np.all(np.isfinite(step)):
-            step = g * (th[1] ** 2) / x.size  # scaled gradient ascent
+        z = (x - m) / s
+        psi, dpsi = _psi(dist, z)
+        sp, spz = psi.sum(), psi @ z
+        g0, g1 = sp / s, (spz - n) / s
+        s2 = s * s
+        h00 = -dpsi.sum() / s2
+        h01 = -(dpsi @ z + sp) / s2
+        h11 = (n - dpsi @ (z * z) - 2.0 * spz) / s2
+        det = h00 * h11 - h01 * h01
+        if h00 < 0 and det > 0:  # negative definite: Newton step -H^{-1} g
+            d0 = -(h11 * g0 - h01 * g1) / det
+            d1 = -(h00 * g1 - h01 * g0) / det
+        else:  # scaled gradient ascent
+            d0, d1 = g0 * s2 / n, g1 * s2 / n
         t = 1.0
         while t > 1e-12:
-            cand = th + t * step
-            if cand[1] > 0:
-                lc = loglik(dist, cand, x)
+            mc, sc = m + t * d0, s + t * d1
+            if sc > 0:
+                lc = _ll_loc_scale(dist, mc, sc, x)
                 if lc >= ll:
                     break
             t /= 2
         else:
             break
-        done = np.all(np.abs(cand - th) <= 1e-15 * np.maximum(1.0, np.abs(th)))
-        th, ll = cand, lc
-        if done:
+        done = abs(mc - m) <= 1e-15 * max(1.0, abs(m)) and abs(sc - s) <= 1e-15 * max(1.0, s)
+        small = abs(t * d0) <= 1e-13 * max(abs(m), s) and abs(t * d1) <= 1e-13 * s
+        m, s, ll = mc, sc, lc
+        if done or small:
             break
-    return th, ll
+    return np.array([m, s]), ll
 
 
 def _mle_loc_scale(dist: str, x: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
-    q1, med, q3 = np.quantile(x, [0.25, 0.5, 0.75])
-    iqr = max(q3 - q1, np.std(x) / 10, np.finfo(float).tiny)
-    starts = [(med, iqr / 2), (x.mean(), np.std(x) * np.sqrt(3) / np.pi)]
-    if start is not None:  # warm start (bootstrap refits): the given point and the median
-        starts = [(float(start[0]), float(start[1]))]
-        if dist == "cauchy":  # logistic: log-concave density, a single maximum
-            starts.append((med, iqr / 2))
-    elif dist == "cauchy":  # the Cauchy likelihood can be multimodal in location
-        starts += [(q1, iqr / 2), (q3, iqr / 2), (med, iqr / 8)]
-    best_th, best_ll = None, -np.inf
-    for m0, s0 in starts:
-        th, ll = _newton_loc_scale(dist, x, np.array([m0, s0]))
-        if ll > best_ll:
-            best_th, best_ll = th, ll
-    return best_th
+    """Joint (location, scale) MLE by damped Newton from one start.
+
+    One start is enough: the logistic density is log-concave, and the two-parameter Cauchy
+    likelihood is unimodal (Copas 1975, Biometrika 62, 701-704) unless half the sample
+    coincides, so Newton with a monotone line search reaches the global maximum.
+    """
+    if start is None:
+        q1, med, q3 = np.quantile(x, [0.25, 0.5, 0.75])
+        iqr = max(q3 - q1, np.std(x) / 10, np.finfo(float).tiny)
+        start = np.array([med, iqr / 2])  # fitdistrplus' starting values
+    th, _ = _newton_loc_scale(dist, x, np.asarray(start, dtype=float))
+    return th
 
 
 def hessian(fun: Callable[[np.ndarray], float], th: np.ndarray) -> np.ndarray:
@@ -330,7 +387,7 @@ def _standard_errors(dist: str, theta: np.ndarray, x: np.ndarray) -> np.ndarray:
 def mle(dist: str, x: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
     """MLE of ``dist`` on a validated sample; parameters in R's order, shape (k,).
 
-    ``start`` (logistic, Cauchy) replaces the multi-start search by a warm start.
+    ``start`` (logistic, Cauchy) replaces the default starting point (warm start).
     """
     if dist == "norm":
         return np.array([x.mean(), np.sqrt(np.mean((x - x.mean()) ** 2))])
@@ -392,5 +449,4 @@ def make_result(dist: str, theta: np.ndarray, x: np.ndarray, ll: float | None = 
         aic=float(aic),
         aicc=float(aicc),
         bic=float(-2 * ll + k * np.log(n)),
-        frozen=frozen_for(dist, theta),
     )

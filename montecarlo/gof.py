@@ -21,9 +21,9 @@ from montecarlo.errors import FitError, MonteCarloError, MonteCarloValueError
 from montecarlo.fit import (
     DISTRIBUTIONS,
     POSITIVE_FAMILIES,
+    cdf_for,
     check_fit_input,
     fit_distribution,
-    frozen_for,
     mle,
 )
 from montecarlo.johnson import fit_johnson, johnson_frozen, quantile_fit
@@ -78,18 +78,22 @@ def gofstat(x: Any, frozen: Any, k: int, loglik: float | None = None) -> dict[st
     """
     v = np.sort(check_sample(x, name="x", func="gofstat", min_size=1))
     k = check_positive_int(k, name="k", func="gofstat", minimum=0)
-    n = v.size
-    ks, cvm, ad = gof_statistics(frozen.cdf(v))
     if loglik is None:
         with np.errstate(divide="ignore"):
             loglik = float(np.sum(frozen.logpdf(v)))
+    return _stats(frozen.cdf(v), float(loglik), k)
+
+
+def _stats(sorted_cdf: np.ndarray, loglik: float, k: int) -> dict[str, float]:
+    n = sorted_cdf.size
+    ks, cvm, ad = gof_statistics(sorted_cdf)
     aic = -2 * loglik + 2 * k
     aicc = aic + 2 * k * (k + 1) / (n - k - 1) if n - k - 1 > 0 else np.inf
     return {
         "ks": ks,
         "cvm": cvm,
         "ad": ad,
-        "loglik": float(loglik),
+        "loglik": loglik,
         "aic": float(aic),
         "aicc": float(aicc),
         "bic": float(-2 * loglik + k * np.log(n)),
@@ -100,14 +104,29 @@ def _johnson_k(jtype: str) -> int:
     return {"SN": 2, "SL": 3}.get(jtype, 4)
 
 
-def _fit_one(v: np.ndarray, dist: str) -> tuple[dict[str, float], Any, int, float, list[str]]:
-    """(params, frozen, k, loglik, flags) of one candidate."""
+def _fit_one(v: np.ndarray, dist: str) -> tuple[dict[str, Any], Any, Any, int, float, list[str]]:
+    """(params, cdf, frozen-getter, k, loglik, flags) of one candidate."""
     if dist == "johnson":
         jf = fit_johnson(v, guard="ignore")
         params = {"type": jf.type, **jf.params}
-        return params, jf.frozen, _johnson_k(jf.type), jf.loglik, list(jf.flags)
+        return (
+            params,
+            jf.frozen.cdf,
+            lambda: jf.frozen,
+            _johnson_k(jf.type),
+            jf.loglik,
+            list(jf.flags),
+        )
     r = fit_distribution(v, dist)
-    return dict(r.params), r.frozen, r.k, r.loglik, []
+    theta = r.param_vector
+    return (
+        dict(r.params),
+        lambda y: cdf_for(dist, theta, y),
+        lambda: r.frozen,
+        r.k,
+        r.loglik,
+        [],
+    )
 
 
 def _bootstrap_pvalues(
@@ -124,11 +143,12 @@ def _bootstrap_pvalues(
                 fz = johnson_frozen(*quantile_fit(y))
             else:
                 check_fit_input(y, dist, func="compare_fits")
-                fz = frozen_for(dist, mle(dist, y, start=theta0))
+                th = mle(dist, y, start=theta0)
+                fz = None
         except MonteCarloError:
             continue
         with np.errstate(all="ignore"):
-            stats_b = gof_statistics(fz.cdf(y))
+            stats_b = gof_statistics(fz.cdf(y) if fz is not None else cdf_for(dist, th, y))
         exceed += np.asarray(stats_b) >= np.asarray(observed)
         done += 1
     if done == 0:
@@ -194,33 +214,51 @@ def compare_fits(
             f"a distribution needs spread."
         )
     positive_series = bool(np.all(v > 0))
+    vs = np.sort(v)
     rows = []
     for dist in dict.fromkeys(dists):
         row: dict[str, Any] = {"dist": dist}
         try:
-            params, frozen, k, ll, flags = _fit_one(v, dist)
+            params, cdf, get_frozen, k, ll, flags = _fit_one(v, dist)
         except MonteCarloError as exc:
             reason = "data has values <= 0" if dist in POSITIVE_FAMILIES else str(exc)
             row.update(params={}, k=np.nan, flags=f"not fitted: {reason}")
             rows.append(row)
             continue
-        g = gofstat(v, frozen, k, loglik=ll)
-        if positive_series and float(frozen.cdf(0.0)) > NEGATIVE_MASS_LIMIT:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g = _stats(np.asarray(cdf(vs), dtype=float), float(ll), k)
+        if positive_series and float(cdf(np.array([0.0]))[0]) > NEGATIVE_MASS_LIMIT:
             flags.append("mass-below-zero>1%")
         row.update(params=params, k=k, **g, flags="; ".join(flags))
         if b:
             ks_p, cvm_p, ad_p = _bootstrap_pvalues(
-                v, dist, frozen, (g["ks"], g["cvm"], g["ad"]), b, gen
+                v, dist, get_frozen(), (g["ks"], g["cvm"], g["ad"]), b, gen
             )
             row.update(ks_pvalue=ks_p, cvm_pvalue=cvm_p, ad_pvalue=ad_p)
         rows.append(row)
-    df = pd.DataFrame(rows).set_index("dist")
-    for col in ("loglik", "aic", "aicc", "bic", "ks", "cvm", "ad"):
-        if col not in df:
-            df[col] = np.nan
-    key = -df["loglik"] if rank_by == "loglik" else df[rank_by]
-    df["rank"] = key.rank(method="first", na_option="keep")
-    df = df.iloc[np.argsort(key.fillna(np.inf).to_numpy(), kind="stable")]
-    cols = ["rank", "params", "k", "loglik", "aic", "aicc", "bic", "ks", "cvm", "ad", "flags"]
-    cols += [c for c in ("ks_pvalue", "cvm_pvalue", "ad_pvalue") if c in df]
-    return df[cols]
+    return _table(rows, rank_by, with_pvalues=b > 0)
+
+
+def _table(rows: list[dict[str, Any]], rank_by: str, *, with_pvalues: bool) -> pd.DataFrame:
+    """Assemble the ranked table in one DataFrame construction (pandas is the slow part)."""
+    num = ["loglik", "aic", "aicc", "bic", "ks", "cvm", "ad"]
+    if with_pvalues:
+        num += ["ks_pvalue", "cvm_pvalue", "ad_pvalue"]
+    values = {c: np.array([r.get(c, np.nan) for r in rows], dtype=float) for c in num}
+    key = -values["loglik"] if rank_by == "loglik" else values[rank_by]
+    key = np.where(np.isnan(key), np.inf, key)
+    order = np.argsort(key, kind="stable")
+    fitted = np.array([np.isfinite(r.get("loglik", np.nan)) or "loglik" in r for r in rows])
+    rank = np.full(len(rows), np.nan)
+    ranked = order[fitted[order]]
+    rank[ranked] = np.arange(1, ranked.size + 1)
+    data: dict[str, Any] = {
+        "rank": rank[order],
+        "params": [rows[i]["params"] for i in order],
+        "k": np.array([rows[i]["k"] for i in order], dtype=float),
+    }
+    data.update({c: values[c][order] for c in num[:7]})
+    data["flags"] = np.array([rows[i]["flags"] for i in order], dtype=object)
+    data.update({c: values[c][order] for c in num[7:]})
+    index = pd.Index(np.array([rows[i]["dist"] for i in order], dtype=object), name="dist")
+    return pd.DataFrame(data, index=index)
