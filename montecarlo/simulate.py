@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from montecarlo.checks import as_monthly_series, as_rng, check_positive_int
-from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
+from montecarlo.errors import FitError, MonteCarloTypeError, MonteCarloValueError
 from montecarlo.fit import fit_distribution
 from montecarlo.johnson import fit_johnson
 from montecarlo.param_bootstrap import bootstrap_parameters
@@ -285,7 +285,13 @@ class IIDSimulator(Simulator):
     # ------------------------------------------------------------------ fitting
     def _frozen(self, x: np.ndarray) -> Any:
         if self.dist == "johnson":
-            jf = fit_johnson(x, method="quantile", guard=self.guard)
+            try:
+                jf = fit_johnson(x, method="quantile", guard=self.guard)
+            except np.linalg.LinAlgError as exc:  # degenerate quantiles (ties)
+                raise FitError(
+                    f"The Johnson quantile fit of IIDSimulator failed on the history up to "
+                    f"{len(x)} months ({exc}); use dist='norm'."
+                ) from None
             if jf.flags:
                 self.notes_.append(
                     f"Johnson {jf.type} fit has support [{jf.support[0]:.6g}, "
