@@ -1,0 +1,135 @@
+"""`riskcast target`: the classic question end to end, JSON, backtest, bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from montecarlo import load_monthly_units
+from riskcast.cli import main
+from riskcast.methods import METHODS, make_simulator, parse_methods
+
+
+def classic_reference() -> float:
+    """P(sum of 3 iid truncated normals >= 186 - 141.7054) by numerical convolution."""
+    x = load_monthly_units()[:"2015-09"].to_numpy()
+    lo, hi, m = x.min(), x.max(), 6000
+    h = (hi - lo) / m
+    grid = lo + (np.arange(m) + 0.5) * h
+    a, b = (lo - x.mean()) / x.std(), (hi - x.mean()) / x.std()
+    f = stats.truncnorm(a, b, loc=x.mean(), scale=x.std()).pdf(grid) * h
+    f /= f.sum()
+    g = np.convolve(np.convolve(f, f), f)
+    sums = 3 * lo + (np.arange(g.size) + 1.5) * h
+    return float(g[sums >= 186 - 141.7054].sum())
+
+
+def run_json(capsys, *args: str) -> dict:
+    assert main(["target", *args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_classic_question_end_to_end_json(capsys):
+    doc = run_json(capsys, "--as-of", "2015-09", "--target", "186", "--paths", "16384",
+                   "--sampler", "sobol", "--seed", "1")  # fmt: skip
+    assert doc["actual_to_date"] == pytest.approx(141.7054)
+    assert doc["gap"] == pytest.approx(44.2946) and doc["months_left"] == 3
+    res = {r["method"]: r for r in doc["results"]}
+    assert list(res) == ["iid-normal", "iid-johnson", "seasonal", "bootstrap"]
+    ref = classic_reference()
+    normal = res["iid-normal"]
+    assert abs(normal["probability"] - ref) < 4 * normal["std_error"] + 3e-4
+    assert 0.26 < normal["probability"] < 0.28
+    assert 0.31 < res["iid-johnson"]["probability"] < 0.36
+    # the seasonal methods see the weak Q4 and answer far lower
+    assert res["seasonal"]["probability"] < 0.05 and res["bootstrap"]["probability"] < 0.05
+    assert doc["seasonality"]["mean_share"] < doc["seasonality"]["equal_share"]
+    fits = {f["dist"]: f for f in doc["fits"]}
+    x = load_monthly_units()[:"2015-09"].to_numpy()
+    assert fits["norm"]["params"]["mean"] == pytest.approx(x.mean())
+    assert fits["norm"]["params"]["sd"] == pytest.approx(x.std())
+    assert fits["johnson"]["loglik"] is None  # -inf (support excludes data) -> null
+    assert any("Johnson SB" in n for n in doc["notes"])
+
+
+def test_same_seed_same_answer(capsys):
+    args = ("--as-of", "2012-06", "--target", "178", "--paths", "5000", "--method",
+            "iid-normal,bootstrap", "--seed", "7")  # fmt: skip
+    a, b = run_json(capsys, *args), run_json(capsys, *args)
+    assert a["results"] == b["results"]
+    assert [r["method"] for r in a["results"]] == ["iid-normal", "bootstrap"]
+    assert a["months_left"] == 6
+
+
+def test_text_output_and_backtest(capsys):
+    args = ["--as-of", "2015-09", "--target", "186", "--paths", "4000", "--method",
+            "iid-normal,seasonal", "--backtest", "--backtest-paths", "1000"]  # fmt: skip
+    code = main(["target", *args])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Fit of the 189 monthly values up to 2015-09" in out
+    assert re.search(r"iid-normal\s+P\(hit\) =\s+2[67]\.\d% ± 0\.\d\d pp", out)
+    assert "95% interval of the total" in out and "Seasonality:" in out
+    assert "Calibration backtest (Sep cutoffs, years 2003-2014)" in out
+    verdicts = dict(re.findall(r"^\s*(iid-normal|seasonal)\s+\d+ .* (yes|no)$", out, re.M))
+    assert verdicts == {"iid-normal": "no", "seasonal": "yes"}
+
+
+def test_backtest_json_has_summary(capsys):
+    doc = run_json(capsys, "--as-of", "2014-06", "--target", "180", "--paths", "1000",
+                   "--method", "bootstrap", "--backtest", "--backtest-paths", "500")  # fmt: skip
+    summary = doc["backtest"]["summary"]
+    assert summary[0]["method"] == "bootstrap" and summary[0]["calibrated"] in ("yes", "no")
+    years = {s["year"] for s in doc["backtest"]["scores"]}
+    assert max(years) == 2013  # only years before the question's year
+
+
+def test_user_csv(tmp_path, capsys):
+    units = load_monthly_units()
+    df = pd.DataFrame({"when": units.index.to_timestamp().strftime("%Y-%m-%d"),
+                       "sold": units.to_numpy()})  # fmt: skip
+    path = tmp_path / "sales.csv"
+    df.to_csv(path, index=False)
+    doc = run_json(capsys, "--data", str(path), "--date", "when", "--value", "sold",
+                   "--as-of", "2015-09", "--target", "186", "--paths", "2000",
+                   "--method", "iid-normal")  # fmt: skip
+    assert doc["actual_to_date"] == pytest.approx(141.7054)
+
+
+@pytest.mark.parametrize(
+    ("args", "pattern"),
+    [
+        (["--as-of", "2016-09", "--target", "186"], r"--as-of.*2000-01 to 2015-12.*2016-09"),
+        (["--as-of", "2015-12", "--target", "186"], r"'as_of'.*December"),
+        (["--as-of", "2015-09", "--target", "nan"], r"--target.*finite.*nan"),
+        (["--as-of", "2015-09", "--target", "186", "--method", "magic"], r"'magic' is unknown"),
+        (["--as-of", "2015-09", "--target", "186", "--paths", "0"], r"'n_paths'.*Got 0"),
+        (["--as-of", "soon", "--target", "186"], r"'as-of'.*'2015-09'"),
+        (["--as-of", "2015-09", "--target", "186", "--data", "nope.csv"], r"'data'.*nope\.csv"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(capsys, args, pattern):
+    assert main(["target", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and re.search(pattern, err), err
+
+
+def test_bad_csv_cells_exit_2(tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text("month,units\n2015-01,1\n2015-02,lots\n")
+    assert main(["target", "--data", str(path), "--as-of", "2015-02", "--target", "5"]) == 2
+    assert "'units' column" in capsys.readouterr().err
+
+
+def test_registry_is_one_entry_per_method():
+    assert set(parse_methods("all")) == set(METHODS)
+    assert parse_methods(" seasonal , iid-normal,seasonal") == ["seasonal", "iid-normal"]
+    for name in METHODS:
+        sim = make_simulator(name)
+        assert hasattr(sim, "fit") and hasattr(sim, "paths")
+        assert make_simulator(name) is not sim  # a fresh object each time
