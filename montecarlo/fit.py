@@ -282,42 +282,64 @@ def _ll_loc_scale(dist: str, m: float, s: float, x: np.ndarray) -> float:
     return float(-x.size * np.log(np.pi * s) - np.log1p(z * z).sum())
 
 
+def _state(dist: str, m: float, s: float, x: np.ndarray) -> tuple[float, ...]:
+    """Log-likelihood, gradient (2) and Hessian (3 distinct entries) at (m, s), one pass."""
+    n = x.size
+    z = (x - m) / s
+    if dist == "logistic":
+        a = np.abs(z)
+        e = np.exp(-a)
+        ope = 1.0 + e
+        psi = np.copysign((1.0 - e) / ope, z)  # tanh(z / 2)
+        dpsi = 2.0 * e / (ope * ope)
+        ll = float(-a.sum() - 2.0 * np.log1p(e).sum() - n * np.log(s))
+    else:
+        q = 1.0 + z * z
+        psi = 2.0 * z / q
+        dpsi = 2.0 * (1.0 - z * z) / (q * q)
+        ll = float(-n * np.log(np.pi * s) - np.log(q).sum())
+    sp, spz = psi.sum(), psi @ z
+    s2 = s * s
+    return (
+        ll,
+        sp / s,
+        (spz - n) / s,
+        -dpsi.sum() / s2,
+        -(dpsi @ z + sp) / s2,
+        (n - dpsi @ (z * z) - 2.0 * spz) / s2,
+    )
+
+
 def _newton_loc_scale(dist: str, x: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, float]:
     """Damped Newton ascent on the log-likelihood from ``theta`` (gradient steps if needed)."""
     m, s = float(theta[0]), float(theta[1])
     n = x.size
-    ll = _ll_loc_scale(dist, m, s, x)
+    st = _state(dist, m, s, x)
     for _ in range(200):
-        z = (x - m) / s
-        psi, dpsi = _psi(dist, z)
-        sp, spz = psi.sum(), psi @ z
-        g0, g1 = sp / s, (spz - n) / s
-        s2 = s * s
-        h00 = -dpsi.sum() / s2
-        h01 = -(dpsi @ z + sp) / s2
-        h11 = (n - dpsi @ (z * z) - 2.0 * spz) / s2
+        ll, g0, g1, h00, h01, h11 = st
         det = h00 * h11 - h01 * h01
         if h00 < 0 and det > 0:  # negative definite: Newton step -H^{-1} g
             d0 = -(h11 * g0 - h01 * g1) / det
             d1 = -(h00 * g1 - h01 * g0) / det
         else:  # scaled gradient ascent
-            d0, d1 = g0 * s2 / n, g1 * s2 / n
+            d0, d1 = g0 * s * s / n, g1 * s * s / n
+        if abs(d0) <= 1e-14 * max(abs(m), s) and abs(d1) <= 1e-14 * s:
+            break  # converged: further steps are below rounding
         t = 1.0
         while t > 1e-12:
             mc, sc = m + t * d0, s + t * d1
             if sc > 0:
-                lc = _ll_loc_scale(dist, mc, sc, x)
-                if lc >= ll:
+                cand = _state(dist, mc, sc, x)
+                if cand[0] >= ll:
                     break
             t /= 2
         else:
             break
-        done = abs(mc - m) <= 1e-15 * max(1.0, abs(m)) and abs(sc - s) <= 1e-15 * max(1.0, s)
         small = abs(t * d0) <= 1e-13 * max(abs(m), s) and abs(t * d1) <= 1e-13 * s
-        m, s, ll = mc, sc, lc
-        if done or small:
+        m, s, st = mc, sc, cand
+        if small:
             break
-    return np.array([m, s]), ll
+    return np.array([m, s]), st[0]
 
 
 def _mle_loc_scale(dist: str, x: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:

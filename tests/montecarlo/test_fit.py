@@ -117,6 +117,7 @@ def test_random_positive_samples_fit_without_nan_and_beat_scipy(values: list[flo
         "gamma": lambda: (lambda a, _, s: (a, 1 / s))(*stats.gamma.fit(x, floc=0)),
         "weibull": lambda: (lambda c, _, s: (c, s))(*stats.weibull_min.fit(x, floc=0)),
         "logistic": lambda: stats.logistic.fit(x),
+        "cauchy": lambda: stats.cauchy.fit(x),
     }
     for dist in DISTRIBUTIONS:
         r = fit_distribution(x, dist)
