@@ -87,12 +87,11 @@ def johnson_frozen(jtype: str, gamma: float, delta: float, xi: float, lam: float
         # X = xi + lam (Z - gamma) / delta
         return stats.norm(loc=xi - lam * gamma / delta, scale=abs(lam) / delta)
     if jtype == "SL":
-        base = stats.lognorm(1.0 / delta, scale=abs(lam) * np.exp(-gamma / delta))
-        return (
-            stats.lognorm(1.0 / delta, loc=xi, scale=lam * np.exp(-gamma / delta))
-            if (lam > 0)
-            else Reflected(base, xi)
-        )
+        # X = xi + lam * Y with Y log-normal; lam < 0 reflects it below xi
+        y = stats.lognorm(1.0 / delta, scale=abs(lam) * np.exp(-gamma / delta))
+        if lam > 0:
+            return stats.lognorm(1.0 / delta, loc=xi, scale=lam * np.exp(-gamma / delta))
+        return Reflected(y, xi)
     if jtype == "SU":  # sinh is odd: a negative lambda flips the sign of gamma
         return stats.johnsonsu(gamma if lam > 0 else -gamma, delta, loc=xi, scale=abs(lam))
     if jtype == "SB":  # logistic(-u) = 1 - logistic(u)
@@ -113,6 +112,12 @@ def _support(jtype: str, xi: float, lam: float) -> tuple[float, float]:
 def quantile_fit(x: np.ndarray) -> tuple[str, float, float, float, float]:
     """SuppDists' ``JohnsonFit(x, moment="quant")``: (type, gamma, delta, xi, lambda)."""
     xp, xk, x0, xm, xn = np.quantile(x, _PROBS)  # R type 7 == numpy "linear"
+    if not (xp < xk < x0 < xm < xn):
+        raise FitError(
+            "The Johnson quantile fit of fit_johnson needs distinct sample quantiles at "
+            f"5%, 20.6%, 50%, 79.4% and 95%. Got {xp:.6g}, {xk:.6g}, {x0:.6g}, {xm:.6g}, "
+            f"{xn:.6g} (too many tied values); use fit_distribution(x, '{FALLBACK}')."
+        )
     t = (xn - x0) / (x0 - xp)
     tu = (xn - xp) / (xm - xk)
     tb = 0.5 * (
@@ -160,7 +165,12 @@ def quantile_fit(x: np.ndarray) -> tuple[str, float, float, float, float]:
     else:
         e = np.exp((z - gamma) / delta)
         u = e / (1.0 + e) if jtype == "SB" else (e * e - 1.0) / (2.0 * e)
-    lam, xi = np.polyfit(u, y, 1)
+    with np.errstate(all="ignore"):
+        design = np.column_stack([u, np.ones(5)])
+        try:
+            (lam, xi), *_ = np.linalg.lstsq(design, y, rcond=None)
+        except np.linalg.LinAlgError:
+            lam = xi = np.nan
     if not np.all(np.isfinite([gamma, delta, xi, lam])):
         raise FitError(f"The Johnson {jtype} quantile fit of fit_johnson gave non-finite values.")
     return jtype, float(gamma), float(delta), float(xi), float(lam)

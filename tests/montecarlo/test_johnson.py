@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from montecarlo import FitError, MonteCarloValueError, fit_johnson
@@ -112,3 +114,43 @@ def test_bad_samples_are_named() -> None:
         fit_johnson([3.2] * 8)
     with pytest.raises(MonteCarloValueError, match=r"'x'.*finite"):
         fit_johnson([1.0, 2.0, np.nan, 4.0, 5.0, 6.0])
+
+
+@pytest.mark.parametrize("jtype", ["SN", "SL", "SU", "SB"])
+@pytest.mark.parametrize("lam", [2.5, -2.5])
+@pytest.mark.parametrize("delta", [1.3, -1.3])
+def test_frozen_is_the_law_of_the_johnson_transform(jtype: str, lam: float, delta: float) -> None:
+    from montecarlo.johnson import johnson_frozen
+
+    gamma, xi = (0.0 if jtype == "SN" else 0.4), 7.0
+    g = {
+        "SN": lambda u: u,
+        "SL": np.exp,
+        "SU": np.sinh,
+        "SB": lambda u: 1 / (1 + np.exp(-u)),
+    }[jtype]
+    u = np.array([0.02, 0.3, 0.5, 0.8, 0.97])
+    increasing = (lam > 0) == (delta > 0)
+    z = stats.norm.ppf(u if increasing else 1 - u)
+    expected = xi + lam * g((z - gamma) / delta)
+    f = johnson_frozen(jtype, gamma, delta, xi, lam)
+    np.testing.assert_allclose(f.ppf(u), expected, rtol=1e-10)
+    np.testing.assert_allclose(f.cdf(expected), u, rtol=1e-9)
+
+
+def test_tied_quantiles_raise_a_fit_error_naming_the_fallback() -> None:
+    x = np.array([1.0] * 10 + [2.0] * 10 + [3.0, 4.0])
+    with pytest.raises(FitError, match=r"distinct sample quantiles.*'norm'"):
+        fit_johnson(x)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=5, max_size=60))
+def test_random_samples_fit_or_fail_cleanly(values: list[float]) -> None:
+    try:
+        j = fit_johnson(values, guard="ignore")
+    except MonteCarloValueError:  # FitError included: ties, constant data, range errors
+        return
+    assert np.all(np.isfinite([j.gamma, j.delta, j.xi, j.lambda_]))
+    q = j.frozen.ppf([0.1, 0.5, 0.9])
+    assert np.all(np.isfinite(q)) and q[0] <= q[1] <= q[2]

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import optimize, special, stats
 
 from montecarlo import MonteCarloTypeError, MonteCarloValueError, TruncatedNormal
@@ -122,3 +124,25 @@ def test_rvs_is_reproducible_and_shaped_like_scipy() -> None:
 def test_bad_parameters_are_named(args: tuple, kind: type, pattern: str) -> None:
     with pytest.raises(kind, match=pattern):
         TruncatedNormal(*args)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    mean=st.floats(-1e3, 1e3),
+    sd=st.floats(1e-3, 1e3),
+    lo=st.floats(-60, 60),
+    width=st.floats(1e-3, 50),
+    u=st.lists(st.floats(0, 1), min_size=1, max_size=20),
+)
+def test_random_parameters_give_ordered_quantiles_inside_the_bounds(
+    mean: float, sd: float, lo: float, width: float, u: list[float]
+) -> None:
+    lower, upper = mean + lo * sd, mean + (lo + width) * sd
+    tn = TruncatedNormal(mean, sd, lower, upper)
+    uu = np.sort(np.asarray(u))
+    q = tn.ppf(uu)
+    assert np.all(np.isfinite(q))
+    assert np.all(q >= lower) and np.all(q <= upper)
+    assert np.all(np.diff(q) >= 0)
+    c = tn.cdf(q)
+    assert np.all((c >= 0) & (c <= 1))
