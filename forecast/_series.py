@@ -76,13 +76,13 @@ def _to_periods(index: pd.Index, *, name: str, func: str) -> pd.PeriodIndex:
         return index.to_period("M")
     freq = index.freq or pd.infer_freq(index)
     if freq is not None:
-        code = pd.tseries.frequencies.to_offset(freq).name.split("-")[0].upper()
+        code = pd.tseries.frequencies.to_offset(freq).rule_code.split("-")[0].upper()
         if code in {"MS", "ME", "M", "BMS", "BME"}:
             return index.to_period("M")
         if code.startswith(("QS", "QE", "Q", "BQ")):
             return index.to_period("Q")
         if code.startswith("W"):
-            return index.to_period(str(pd.tseries.frequencies.to_offset(freq).name))
+            return index.to_period(str(pd.tseries.frequencies.to_offset(freq).rule_code))
         if code == "D":
             return index.to_period("D")
         if code.startswith(("YS", "YE", "Y", "A", "AS")):

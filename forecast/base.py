@@ -27,12 +27,14 @@ shortest series the model accepts. Neural and combined forecasters plug in the s
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
 from forecast._series import (
     as_rng,
@@ -44,10 +46,18 @@ from forecast._series import (
 )
 from forecast.errors import ForecastTypeError, ForecastValueError, NotFittedError
 
-__all__ = ["Forecaster", "clone"]
+__all__ = ["Forecaster", "clone", "single_threaded"]
 
 #: Number of simulated paths (fixed seed) used for quantiles when no closed form exists.
 QUANTILE_PATHS = 2000
+
+
+@contextmanager
+def single_threaded() -> Iterator[None]:
+    """Limit BLAS to one thread: statsmodels fits on short series are several times
+    faster that way (threads only fight over the tiny matrices)."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 class Forecaster:

@@ -28,7 +28,7 @@ import warnings
 import numpy as np
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-from forecast.base import Forecaster
+from forecast.base import Forecaster, single_threaded
 from forecast.errors import ForecastValueError
 
 __all__ = ["ETS"]
@@ -154,6 +154,10 @@ class ETS(Forecaster):
         return out
 
     def _fit(self, values: np.ndarray, m: int) -> None:
+        with single_threaded():
+            self._select(values, m)
+
+    def _select(self, values: np.ndarray, m: int) -> None:
         best = None
         self.candidates_: dict[str, float] = {}
         for e, t, s, d in self._candidates(values, m):

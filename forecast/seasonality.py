@@ -6,10 +6,11 @@ Bartlett's formula,
 
     |r_m| > 1.645 * sqrt((1 + 2 * sum_{k<m} r_k^2) / n),
 
-and the series holds at least three full seasons (``n >= 3m``). Seasonal indices come from
-the classical multiplicative decomposition (R ``decompose(type="multiplicative")``): a
-centred moving average of order ``m`` (``2 x m`` for even ``m``) gives the trend, the
-ratios ``y / trend`` are averaged per season position and normalised to mean 1.
+and the series holds at least three full seasons (``n >= 3m``; two for Theta, as in
+thetaf). Seasonal indices come from the classical multiplicative decomposition (R
+``decompose(type="multiplicative")``): a centred moving average of order ``m`` (``2 x m``
+for even ``m``) gives the trend, the ratios ``y / trend`` are averaged per season position
+and normalised to mean 1.
 """
 
 from __future__ import annotations
@@ -39,11 +40,15 @@ def acf(x: np.ndarray, nlags: int) -> np.ndarray:
     return np.array([float(d[k:] @ d[:-k]) / denom for k in range(1, nlags + 1)])
 
 
-def seasonality_test(x: np.ndarray, m: int) -> bool:
-    """True if ``x`` is seasonal at period ``m`` by the 90% ACF test (needs ``n >= 3m``)."""
+def seasonality_test(x: np.ndarray, m: int, *, min_seasons: int = 3) -> bool:
+    """True if ``x`` is seasonal at period ``m`` by the 90% ACF test.
+
+    Series shorter than ``min_seasons * m`` (3 in M4's Naive2, 2 in R's thetaf) and
+    constant series are never seasonal.
+    """
     x = np.asarray(x, dtype=np.float64)
     n = x.size
-    if m <= 1 or n < 3 * m or np.ptp(x) == 0.0:
+    if m <= 1 or n < min_seasons * m or np.ptp(x) == 0.0:
         return False
     r = acf(x, m)
     limit = TCRIT * np.sqrt((1.0 + 2.0 * np.sum(r[: m - 1] ** 2)) / n)
@@ -83,7 +88,9 @@ def seasonal_indices(x: np.ndarray, m: int) -> np.ndarray:
     return figure / figure.mean()
 
 
-def deseasonalize(x: np.ndarray, m: int, *, test: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def deseasonalize(
+    x: np.ndarray, m: int, *, test: bool = True, min_seasons: int = 3
+) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(x / indices, indices)`` following the M4 recipe.
 
     When ``m <= 1``, the data are not strictly positive, or (with ``test=True``) the
@@ -101,7 +108,7 @@ def deseasonalize(x: np.ndarray, m: int, *, test: bool = True) -> tuple[np.ndarr
     ones = np.ones(m)
     if m == 1 or (x <= 0).any() or x.size < 2 * m:
         return x.copy(), ones
-    if test and not seasonality_test(x, m):
+    if test and not seasonality_test(x, m, min_seasons=min_seasons):
         return x.copy(), ones
     idx = seasonal_indices(x, m)
     return x / idx[np.arange(x.size) % m], idx

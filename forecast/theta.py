@@ -1,0 +1,119 @@
+"""The standard Theta method (Assimakopoulos & Nikolopoulos 2000) as in R's ``thetaf``.
+
+Recipe (Hyndman & Billah 2003, R ``forecast::thetaf``):
+
+1. M3 deseasonalisation: if ``m > 1``, ``n >= 2m`` and the 90% ACF test at lag ``m``
+   passes (:func:`forecast.seasonality.seasonality_test`), divide the series by the
+   classical multiplicative seasonal indices;
+2. fit simple exponential smoothing (the ETS(A,N,N) state-space model, smoothing
+   parameter and initial level by maximum likelihood, statsmodels ``ETSModel``) to the
+   adjusted series ``x`` of length ``n``;
+3. add the drift of the theta line: with ``b`` the least-squares slope of ``x`` on time,
+   the forecast at step ``k`` is ``SES_k + (1 - 1/theta) b ((k - 1) + (1 - (1 - alpha)^n)
+   / alpha)`` (``theta = 2`` gives ``b/2``, the classical method);
+4. re-seasonalise.
+
+Quantiles are Gaussian with the SES variance ``sigma^2 (1 + alpha^2 (k - 1))`` multiplied
+by the seasonal index (R leaves the interval on the adjusted scale); ``sample_paths``
+simulates the SES model, adds the drift and re-seasonalises, so both agree.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+from forecast.base import Forecaster, single_threaded
+from forecast.errors import ForecastValueError
+from forecast.seasonality import deseasonalize
+
+__all__ = ["Theta"]
+
+
+class Theta(Forecaster):
+    """Theta method: SES with half the linear-trend slope as drift, M3 deseasonalised.
+
+    Parameters
+    ----------
+    season_length : int or None
+        Seasonal period; None infers it from the frequency.
+    theta : float
+        Theta coefficient (> 1; 2 is the standard method).
+    deseasonalize : bool
+        Apply the seasonality test and multiplicative decomposition.
+
+    Attributes
+    ----------
+    alpha_ : float
+        SES smoothing parameter.
+    drift_ : float
+        Per-period drift ``(1 - 1/theta) * b``.
+    seasonal_ : ndarray of shape (season_length,)
+        Seasonal indices (all ones when not seasonal).
+    sigma_ : float
+        Standard deviation of the SES one-step errors.
+
+    Needs at least 4 observations.
+    """
+
+    def __init__(
+        self, *, season_length: int | None = None, theta: float = 2.0, deseasonalize: bool = True
+    ) -> None:
+        self.season_length = season_length
+        self.theta = theta
+        self.deseasonalize = deseasonalize
+
+    def _min_length(self, m: int) -> int:
+        return 4
+
+    def _fit(self, values: np.ndarray, m: int) -> None:
+        theta = self.theta
+        if isinstance(theta, bool) or not isinstance(theta, int | float) or not theta >= 1:
+            raise ForecastValueError(
+                f"The 'theta' parameter of Theta must be a number >= 1. Got {theta!r} instead."
+            )
+        if self.deseasonalize and values.size >= 2 * m:
+            x, self.seasonal_ = deseasonalize(values, m, min_seasons=2)
+        else:
+            x, self.seasonal_ = values.copy(), np.ones(m)
+        n = x.size
+        with warnings.catch_warnings(), single_threaded():
+            warnings.simplefilter("ignore")
+            self.results_ = ETSModel(x, error="add", initialization_method="estimated").fit(
+                disp=False
+            )
+        self.alpha_ = float(max(self.results_.params[0], 1e-10))
+        t = np.arange(n, dtype=np.float64)
+        b = float(np.polyfit(t, x, 1)[0])
+        self.drift_ = (1.0 - 1.0 / float(theta)) * b
+        self.sigma_ = float(np.sqrt(self.results_.scale))
+        self.adjusted_ = x
+        self._offset = (1.0 - (1.0 - self.alpha_) ** n) / self.alpha_
+
+    def _factors(self, start: int, stop: int) -> np.ndarray:
+        return self.seasonal_[np.arange(start, stop) % self.season_length_]
+
+    def _drift(self, h: int) -> np.ndarray:
+        return self.drift_ * (np.arange(h) + self._offset)
+
+    def _fitted_values(self) -> np.ndarray:
+        fitted = np.asarray(self.results_.fittedvalues, dtype=np.float64)
+        return fitted * self._factors(0, self.y_.size)
+
+    def _predict_mean(self, h: int) -> np.ndarray:
+        ses = np.asarray(self.results_.forecast(h), dtype=np.float64)
+        n = self.y_.size
+        return (ses + self._drift(h)) * self._factors(n, n + h)
+
+    def _predict_std(self, h: int) -> np.ndarray:
+        n = self.y_.size
+        k = np.arange(h)
+        return self.sigma_ * np.sqrt(1.0 + self.alpha_**2 * k) * self._factors(n, n + h)
+
+    def _sample_paths(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        sims = self.results_.simulate(h, anchor="end", repetitions=n, rng=rng)
+        sims = np.asarray(sims, dtype=np.float64).reshape(h, n).T
+        size = self.y_.size
+        return (sims + self._drift(h)) * self._factors(size, size + h)
