@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analytics.search_history.model import classify_url, clean_text, domain_of, is_google_host
 
@@ -127,3 +129,47 @@ def test_domain_of_strips_www_port_and_case() -> None:
     assert domain_of("https://WWW.Example.org:8080/x") == "example.org"
     assert domain_of("not a url") is None
     assert domain_of(None) is None
+
+
+# The fast path must agree with the urllib-based classification wherever it answers.
+_TRICKY = [
+    "https://www.google.com/search?q=+",
+    "https://www.google.com/search?q=&q=second",
+    "https://www.google.com/search?hl=en&q=a%26b#frag",
+    "https://google.de/search?q=%E2%82%AC+100",
+    "https://www.google.com/url?q=https://user@host.example/x",
+    "https://www.google.com/url?q=https://Host.Example:8080/x",
+    "https://www.google.com/url?q=https://www.example.org.&sa=U",
+    "https://www.google.com/url?q=ftp://example.org/",
+    "https://www.google.com/url?q=https://ex%41mple.org/",
+    "https://www.google.co.uk/search?q=%ZZ",
+]
+
+
+@pytest.mark.parametrize("url", _TRICKY)
+def test_fast_path_agrees_with_urllib_on_tricky_urls(url: str) -> None:
+    from analytics.search_history.model import _fast_classify, _slow_classify
+
+    fast = _fast_classify(url)
+    assert fast is None or fast == _slow_classify(url)
+    assert classify_url(url) == _slow_classify(url)
+
+
+@given(
+    query=st.text(min_size=0, max_size=30),
+    tld=st.sampled_from(["com", "de", "co.uk", "com.br", "fr"]),
+    path=st.sampled_from(["search", "url"]),
+    extra=st.sampled_from(["", "&hl=en", "&usg=AOv", "#frag", "&q=dup"]),
+    plus=st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_fast_path_agrees_with_urllib(query: str, tld: str, path: str, extra: str, plus: bool):
+    from urllib.parse import quote, quote_plus
+
+    from analytics.search_history.model import _fast_classify, _slow_classify
+
+    value = ("https://" + query) if path == "url" else query
+    encoded = quote_plus(value) if plus else quote(value, safe=":/")
+    url = f"https://www.google.{tld}/{path}?q={encoded}{extra}"
+    fast = _fast_classify(url)
+    assert fast is None or fast == _slow_classify(url)
