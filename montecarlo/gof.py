@@ -20,10 +20,12 @@ from montecarlo.checks import as_rng, check_positive_int, check_sample
 from montecarlo.errors import FitError, MonteCarloError, MonteCarloValueError
 from montecarlo.fit import (
     DISTRIBUTIONS,
+    PARAM_NAMES,
     POSITIVE_FAMILIES,
     cdf_for,
     check_fit_input,
-    fit_distribution,
+    frozen_for,
+    loglik,
     mle,
 )
 from montecarlo.johnson import fit_johnson, johnson_frozen, quantile_fit
@@ -117,14 +119,20 @@ def _fit_one(v: np.ndarray, dist: str) -> tuple[dict[str, Any], Any, Any, int, f
             jf.loglik,
             list(jf.flags),
         )
-    r = fit_distribution(v, dist)
-    theta = r.param_vector
+    if dist in POSITIVE_FAMILIES and v.min() <= 0:
+        raise FitError(f"The {dist} family needs strictly positive data.")
+    # The table needs no standard errors: skip FitResult and go straight to the MLE.
+    theta = mle(dist, v)
+    ll = loglik(dist, theta, v)
+    if not (np.all(np.isfinite(theta)) and np.isfinite(ll)):
+        raise FitError(f"The {dist} fit did not converge (got {theta}).")
+    params = {p: float(t) for p, t in zip(PARAM_NAMES[dist], theta, strict=True)}
     return (
-        dict(r.params),
+        params,
         lambda y: cdf_for(dist, theta, y),
-        lambda: r.frozen,
-        r.k,
-        r.loglik,
+        lambda: frozen_for(dist, theta),
+        theta.size,
+        ll,
         [],
     )
 
@@ -227,7 +235,11 @@ def compare_fits(
             continue
         with np.errstate(divide="ignore", invalid="ignore"):
             g = _stats(np.asarray(cdf(vs), dtype=float), float(ll), k)
-        if positive_series and float(cdf(np.array([0.0]))[0]) > NEGATIVE_MASS_LIMIT:
+        if (
+            positive_series
+            and dist not in POSITIVE_FAMILIES
+            and float(cdf(np.array([0.0]))[0]) > NEGATIVE_MASS_LIMIT
+        ):
             flags.append("mass-below-zero>1%")
         row.update(params=params, k=k, **g, flags="; ".join(flags))
         if b:
