@@ -57,6 +57,7 @@ _TOKEN = re.compile(
     r"|<",  # a lone "<" is text
     re.DOTALL | re.IGNORECASE,
 )
+_CLASS = re.compile(r"""(?:^|\s)class\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 _RAW_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
 _ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 
@@ -141,9 +142,10 @@ class _ActivityCollector:
         self.n_cells += 1
         pieces = [clean_text(p) for cell in self._content for p in cell]
         pieces = [p for p in pieces if p]
-        when = None
+        when = parsed = None
         for i in range(len(pieces) - 1, -1, -1):
-            if parse_activity_time(pieces[i]) is not None:
+            parsed = parse_activity_time(pieces[i])
+            if parsed is not None:
                 when = pieces.pop(i)
                 break
         if when is None:
@@ -154,7 +156,7 @@ class _ActivityCollector:
             self.skipped["missing title and URL"] += 1
             return
         header = clean_text("".join(self._header))
-        self.entries.append(RawEntry(when, title, self._url, header))
+        self.entries.append(RawEntry(when, title, self._url, header, parsed_time=parsed))
 
 
 class _StdlibFeeder(HTMLParser):
@@ -194,18 +196,22 @@ class _FastFeeder:
         self.rest = buf[cut:]
         c = self.c
         for m in _TOKEN.finditer(buf, 0, cut):
-            name = m.group(3)
+            raw, slash, name, attrs = m.groups()
             if name is not None:
                 name = name.lower()
-                if m.group(2):
+                if slash:
                     c.handle_endtag(name)
-                elif name in ("div", "a"):
-                    c.handle_starttag(name, _attrs(m.group(4)))
+                elif name == "div":
+                    cm = _CLASS.search(attrs)
+                    cls = (cm[1] or cm[2] or cm[3] or "") if cm else ""
+                    c.handle_starttag(name, [("class", html.unescape(cls))])
+                elif name == "a":
+                    c.handle_starttag(name, _attrs(attrs))
                 else:
                     c.handle_starttag(name, [])
-            elif m.group(1) is None:
+            elif raw is None:
                 piece = m.group()
-                if not piece.startswith("<") or piece == "<":
+                if piece[0] != "<" or piece == "<":
                     c.handle_data(html.unescape(piece) if "&" in piece else piece)
 
 

@@ -33,6 +33,7 @@ class RawEntry:
     url: str | None
     header: str
     products: tuple[str, ...] = ()
+    parsed_time: object = None  # HTML: the ParsedTime already read from time_text
 
 
 def sniff_json(head: bytes) -> str | None:

@@ -30,7 +30,7 @@ from analytics.search_history.json_reader import RawEntry, iter_json_entries, sn
 from analytics.search_history.model import COLUMNS, classify_url, is_google_host
 from analytics.search_history.report import LoadReport
 from analytics.search_history.sources import HEAD_BYTES, Budget, Source, iter_sources
-from analytics.search_history.timeparse import parse_activity_time, to_utc
+from analytics.search_history.timeparse import ParsedTime, parse_activity_time, to_utc
 
 __all__ = ["DEFAULT_MAX_UNCOMPRESSED_BYTES", "load_takeout"]
 
@@ -126,7 +126,9 @@ def _html_times(
     keep: list[bool] = []
     abbrevs: list[str | None] = []
     for e in entries:
-        parsed = parse_activity_time(e.time_text)
+        parsed = e.parsed_time
+        if not isinstance(parsed, ParsedTime):
+            parsed = parse_activity_time(e.time_text)
         if parsed is None:
             keep.append(False)
             continue
