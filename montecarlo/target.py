@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -178,16 +179,18 @@ def _result_from_totals(
         ci = _wilson(p, n)
     else:
         ci = (max(0.0, p - _Z95 * se), min(1.0, p + _Z95 * se))
-    qs = np.quantile(totals, list(quantiles)) if len(quantiles) else []
     n_miss = n - int(np.count_nonzero(hit))
     miss_sum = float(np.sum(totals, where=~hit)) if n_miss else 0.0
     shortfall = float(target - miss_sum / n_miss) if n_miss else 0.0
+    mean_total = float(totals.mean())
+    del hit
+    qs = _quantiles(totals, quantiles, inplace=True)  # last: reorders our own ``totals``
     return TargetResult(
         probability=p,
         std_error=se,
         ci=(float(ci[0]), float(ci[1])),
         quantiles={float(q): float(v) for q, v in zip(quantiles, qs, strict=True)},
-        mean_total=float(totals.mean()),
+        mean_total=mean_total,
         expected_shortfall=shortfall,
         gap=float(target - actual_to_date),
         actual_to_date=float(actual_to_date),
@@ -198,6 +201,27 @@ def _result_from_totals(
         sampler=str(sampler),
         as_of=as_of,
     )
+
+
+def _quantiles(x: np.ndarray, qs: Sequence[float], *, inplace: bool = False) -> np.ndarray:
+    """``np.quantile(x, qs)`` (linear interpolation) with one multi-kth partition.
+
+    With ``inplace=True`` the order of ``x`` is destroyed (no 8-bytes-per-path copy).
+    """
+    if not len(qs):
+        return np.array([])
+    n = x.size
+    pos = np.asarray(qs, dtype=np.float64) * (n - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, n - 1)
+    kth = np.unique(np.concatenate([lo, hi]))
+    if inplace:
+        x.partition(kth)
+        part = x
+    else:
+        part = np.partition(x, kth)
+    frac = pos - lo
+    return part[lo] + frac * (part[hi] - part[lo])
 
 
 def _check_quantiles(quantiles: Any, func: str) -> tuple[float, ...]:
@@ -357,6 +381,7 @@ def _draw_totals(
     smp: Sampler,
     chunk_size: int,
     progress: Callable[[int], Any] | None,
+    n_jobs: int = 1,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Sum of the future months for ``n`` paths, drawn in chunks; plus the SE groups.
 
@@ -376,12 +401,19 @@ def _draw_totals(
         if takes_sampler and not isinstance(smp, PlainSampler):  # antithetic pairs per chunk
             groups = np.concatenate([smp.groups(c) + i // 2 for i, (c, _) in _offsets(calls)])
     totals = np.empty(n)
-    for i, (c, sub) in _offsets(calls):
+    sobol = isinstance(smp, SobolSampler)
+    # plain/antithetic: one child generator per chunk, so results do not depend on n_jobs
+    gens = [rng] * len(calls) if sobol else rng.spawn(len(calls))
+
+    def work(k: int) -> int:
+        i, (c, sub) = offsets[k]
         if takes_sampler:
-            block = simulator.paths(as_of, horizon, c, rng, sampler=sub)
+            block = simulator.paths(as_of, horizon, c, gens[k], sampler=sub)
         else:
-            block = simulator.paths(as_of, horizon, c, rng)
-        block = np.asarray(block, dtype=np.float64)
+            block = simulator.paths(as_of, horizon, c, gens[k])
+        block = np.asarray(block)
+        if block.dtype != np.float32:
+            block = block.astype(np.float64, copy=False)
         if block.shape != (c, horizon) or not np.isfinite(block).all():
             raise MonteCarloValueError(
                 f"The simulator {type(simulator).__name__} returned paths of shape "
@@ -389,8 +421,19 @@ def _draw_totals(
                 f"values of shape ({c}, {horizon})."
             )
         totals[i : i + c] = _row_sums(block)
-        if progress is not None:
-            progress(c)
+        return c
+
+    offsets = _offsets(calls)
+    if n_jobs > 1 and not sobol and len(calls) > 1:
+        with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+            for c in pool.map(work, range(len(calls))):
+                if progress is not None:
+                    progress(c)
+    else:
+        for k in range(len(calls)):
+            c = work(k)
+            if progress is not None:
+                progress(c)
     return totals, groups
 
 
@@ -419,6 +462,7 @@ def simulate_target(
     fit: bool = True,
     quantiles: Sequence[float] = DEFAULT_QUANTILES,
     progress: Callable[[int], Any] | None = None,
+    n_jobs: int = 1,
 ) -> TargetResult:
     """Answer the target question end to end with one simulator.
 
@@ -453,6 +497,11 @@ def simulate_target(
     quantiles : sequence of float
     progress : callable, optional
         Called with the number of paths just drawn (e.g. ``tqdm.update``).
+    n_jobs : int, default 1
+        Threads drawing chunks at once (plain and antithetic samplers; NumPy releases the
+        GIL while filling arrays). Every chunk has its own child generator spawned from
+        ``rng``, so the result is the same for any ``n_jobs``. The simulator's ``paths``
+        must be thread-safe for ``n_jobs > 1`` (the montecarlo simulators are).
 
     Returns
     -------
@@ -471,6 +520,7 @@ def simulate_target(
     n = check_positive_int(n_paths, name="n_paths", func=func)
     cap = check_positive_int(max_paths, name="max_paths", func=func)
     chunk = check_positive_int(chunk_size, name="chunk_size", func=func, minimum=2)
+    jobs = check_positive_int(n_jobs, name="n_jobs", func=func)
     qs = _check_quantiles(quantiles, func)
     smp = as_sampler(sampler, func=func)
     if isinstance(smp, SobolSampler) and smp.n_scrambles < 2:
@@ -494,7 +544,9 @@ def simulate_target(
     label = method or type(simulator).__name__
     n = smp.valid_n(n)
     while True:
-        totals, groups = _draw_totals(simulator, period, horizon, n, gen, smp, chunk, progress)
+        totals, groups = _draw_totals(
+            simulator, period, horizon, n, gen, smp, chunk, progress, jobs
+        )
         totals += actual
         result = _result_from_totals(
             totals, actual, tgt, groups=groups, method=label, sampler=smp.name,

@@ -174,3 +174,24 @@ def test_bad_input_names_the_parameter():
         simulate_target(sim, units, as_of="2015-09", target=186, until_se=-1.0)
     with pytest.raises(MonteCarloValueError, match="'sampler'"):
         simulate_target(sim, units, as_of="2015-09", target=186, sampler="latin")
+
+
+def test_threads_and_float32_give_the_same_answer():
+    units = load_monthly_units()
+    kw = dict(as_of="2015-09", target=186, n_paths=40_000, chunk_size=10_000, rng=5)
+    one = simulate_target(IIDSimulator(), units, n_jobs=1, **kw)
+    two = simulate_target(IIDSimulator(), units, n_jobs=2, **kw)
+    assert one == two  # every chunk has its own child generator
+    f32 = simulate_target(IIDSimulator(dtype="float32"), units, **kw)
+    assert abs(f32.probability - one.probability) < 5 * one.std_error
+    p = IIDSimulator(dtype="float32").fit(units).paths("2015-09", 3, 1000, rng=0)
+    assert p.dtype == np.float32 and p.min() >= units[:"2015-09"].min() - 1e-5
+
+
+def test_reported_quantiles_equal_numpy_quantiles():
+    rng = np.random.default_rng(9)
+    paths = rng.gamma(3.0, size=(10_001, 2))
+    r = target_probability(paths, 5.0, 12.0)
+    totals = 5.0 + paths.sum(axis=1)
+    expected = np.quantile(totals, list(r.quantiles))
+    np.testing.assert_allclose(list(r.quantiles.values()), expected, rtol=0, atol=1e-12)
