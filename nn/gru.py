@@ -41,108 +41,105 @@ class GRU(Recurrent):
     n_gates = 3
     n_states = 1
 
+    def _stacked(self) -> np.ndarray:
+        """Weights of the augmented step ``[h; x; 1]``, rows ``(n_x, r, z, n_h)``, unscaled.
+
+        ``r`` and ``z`` take both projections and both biases; ``n_x`` only the input part
+        (``W_in``, ``b_in``) and ``n_h`` only the hidden part (``W_hn``, ``b_hn``), which
+        must stay apart because the reset gate multiplies ``n_h`` alone.
+        """
+        H, D = self.hidden_size, self.input_size
+        p = self.params
+        w = np.zeros((4 * H, H + D + int(self.bias)), dtype=self.dtype)
+        w[H : 3 * H, :H] = p["weight_hh"][: 2 * H]
+        w[3 * H :, :H] = p["weight_hh"][2 * H :]
+        w[H : 3 * H, H : H + D] = p["weight_ih"][: 2 * H]
+        w[:H, H : H + D] = p["weight_ih"][2 * H :]
+        if self.bias:
+            w[H : 3 * H, -1] = p["bias_ih"][: 2 * H] + p["bias_hh"][: 2 * H]
+            w[:H, -1] = p["bias_ih"][2 * H :]
+            w[3 * H :, -1] = p["bias_hh"][2 * H :]
+        return w
+
     def _forward_tm(
         self, x: np.ndarray, states: tuple[np.ndarray, ...]
     ) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
-        T, B, D = x.shape
+        T = x.shape[0]
         H = self.hidden_size
-        H2 = 2 * H
-        w_ih = self.params["weight_ih"].copy()
-        w_hh = self.params["weight_hh"].copy()
-        w_ih[:H2] *= 0.5
-        w_hh[:H2] *= 0.5
-        w_hh_t = w_hh.T
-        xp = self._buf("xp", (T, B, 3 * H))
-        xp2 = xp.reshape(T * B, 3 * H)
-        np.matmul(x.reshape(T * B, D), w_ih.T, out=xp2)
-        b_hn = None
-        if self.bias:
-            b = self.params["bias_ih"].copy()
-            b[:H2] += self.params["bias_hh"][:H2]
-            b[:H2] *= 0.5
-            xp2 += b
-            b_hn = self.params["bias_hh"][H2:]
-        gh = self._buf("gh", (T, B, 3 * H))  # h @ W_hh^T (+ b_hn on the n block)
-        act = self._buf("act", (T, B, 3 * H))  # r, z, n
-        hs = self._buf("hs", (T + 1, B, H))
-        tmp = self._buf("tmp_bh", (B, H))
-        hs[0] = states[0]
+        w = self._stacked()
+        w[H : 3 * H] *= 0.5  # σ(a) = (tanh(a / 2) + 1) / 2
+        z = self._fill_z(x, states[0])
+        act = self._buf("act", (T, 4 * H, z.shape[2]))  # after the step: n, r, z, W_hn h + b_hn
+        tmp = self._buf("tmp_hb", (H, z.shape[2]))
         for t in range(T):
-            ght, at = gh[t], act[t]
-            np.matmul(hs[t], w_hh_t, out=ght)
-            ghn = ght[:, H2:]
-            if b_hn is not None:
-                ghn += b_hn
-            rz = at[:, :H2]
-            np.add(ght[:, :H2], xp[t, :, :H2], out=rz)
+            at = act[t]
+            np.matmul(w, z[t], out=at)
+            rz = at[H : 3 * H]
             np.tanh(rz, out=rz)
             rz *= 0.5
             rz += 0.5
-            n = at[:, H2:]
-            np.multiply(at[:, :H], ghn, out=n)
-            n += xp[t, :, H2:]
+            n = at[:H]
+            np.multiply(at[H : 2 * H], at[3 * H :], out=tmp)
+            n += tmp
             np.tanh(n, out=n)
-            np.subtract(hs[t], n, out=tmp)
-            tmp *= at[:, H:H2]
-            np.add(n, tmp, out=hs[t + 1])
-        self._x_tm = x
+            np.subtract(z[t, :H], n, out=tmp)
+            tmp *= at[2 * H : 3 * H]
+            np.add(n, tmp, out=z[t + 1, :H])
+        hs = z[:, :H]
         return hs, (hs[T],)
 
     def _backward_tm(
         self, dy: np.ndarray | None, dstates: list[np.ndarray | None]
     ) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
-        x = self._x_tm
-        T, B, D = x.shape
-        H = self.hidden_size
-        act, gh, hs = (self._buffers[k] for k in ("act", "gh", "hs"))
-        r, z, n = act[..., :H], act[..., H : 2 * H], act[..., 2 * H :]
-        ghn = gh[..., 2 * H :]
+        act, zz = self._buffers["act"], self._buffers["z"]
+        T, _, B = act.shape
+        H, D = self.hidden_size, self.input_size
+        n, r, z, ghn = (act[:, k * H : (k + 1) * H] for k in range(4))
         # dh -> (dn_pre, dz_pre) and dn_pre -> (dr_pre, d(W_hn h + b_hn)), all steps at once
-        qa = self._buf("qa", (T, B, 2, H))
-        q1, q2 = qa[:, :, 0], qa[:, :, 1]
+        qa = self._buf("qa", (T, 2, H, B))
+        q1, q2 = qa[:, 0], qa[:, 1]
         np.multiply(n, n, out=q1)
         np.subtract(1.0, q1, out=q1)
         np.subtract(1.0, z, out=q2)
         q1 *= q2  # (1 - n^2)(1 - z)
         q2 *= z
-        np.subtract(hs[:-1], n, out=self._buf("tmp_tbh", (T, B, H)))
-        q2 *= self._buffers["tmp_tbh"]  # z(1 - z)(h_prev - n)
-        qb = self._buf("qb", (T, B, 2, H))
-        q3 = qb[:, :, 0]
+        diff = self._buf("tmp_thb", (T, H, B))
+        np.subtract(zz[:T, :H], n, out=diff)
+        q2 *= diff  # z(1 - z)(h_prev - n)
+        qb = self._buf("qb", (T, 2, H, B))
+        q3 = qb[:, 0]
         np.subtract(1.0, r, out=q3)
         q3 *= r
         q3 *= ghn  # r(1 - r)(W_hn h + b_hn)
-        qb[:, :, 1] = r
-        e = self._buf("e", (T, B, 4 * H))  # blocks: dn_pre, dr_pre, dz_pre, d(ghn)
-        e4 = e.reshape(T, B, 4, H)
-        w_hh = self.params["weight_hh"]
-        dh = self._buf("dh", (B, H))
-        tmp = self._buf("tmp_bh", (B, H))
+        qb[:, 1] = r
+        e = self._buf("e", (T, 4, H, B))  # d(pre-activations), rows (n_x, r, z, n_h)
+        w = self._stacked()
+        w_hh_t = np.ascontiguousarray(w[H:, :H].T)  # rows (r, z, n_h) -> (H, 3H)
+        dh = self._buf("dh", (H, B))
+        tmp = self._buf("tmp_hb", (H, B))
         dh_next = dstates[0].copy()
         for t in range(T - 1, -1, -1):
             if dy is not None:
-                np.add(dh_next, dy[:, t], out=dh)
+                np.add(dh_next, dy[t], out=dh)
             else:
-                dh[...] = dh_next
-            et = e4[t]
-            np.multiply(dh[:, None, :], qa[t], out=et[:, 0::2])
-            np.multiply(et[:, 0:1], qb[t], out=et[:, 1::2])
-            np.matmul(e[t, :, H:], w_hh, out=dh_next)
+                dh, dh_next = dh_next, dh
+            et = e[t]
+            np.multiply(dh, qa[t], out=et[0::2])
+            np.multiply(et[0], qb[t], out=et[1::2])
+            np.matmul(w_hh_t, et[1:].reshape(3 * H, B), out=dh_next)
             np.multiply(dh, z[t], out=tmp)
             dh_next += tmp
-        e2 = e.reshape(T * B, 4 * H)
-        eh = e2[:, H:]  # gradient of the hidden projection, PyTorch order (r, z, n)
-        np.matmul(eh.T, hs[:-1].reshape(T * B, H), out=self.grads["weight_hh"])
-        x2 = x.reshape(T * B, D)
-        gw = self.grads["weight_ih"]
-        np.matmul(e2[:, H : 3 * H].T, x2, out=gw[: 2 * H])
-        np.matmul(e2[:, :H].T, x2, out=gw[2 * H :])
+        e2 = e.reshape(T, 4 * H, B)
+        gw = self._weight_grads(e2, zz)  # (4H, H + D + 1), rows (n_x, r, z, n_h)
+        g = self.grads
+        g["weight_hh"][: 2 * H] = gw[H : 3 * H, :H]
+        g["weight_hh"][2 * H :] = gw[3 * H :, :H]
+        g["weight_ih"][: 2 * H] = gw[H : 3 * H, H : H + D]
+        g["weight_ih"][2 * H :] = gw[:H, H : H + D]
         if self.bias:
-            eh.sum(axis=0, out=self.grads["bias_hh"])
-            gb = self.grads["bias_ih"]
-            gb[: 2 * H] = self.grads["bias_hh"][: 2 * H]
-            e2[:, :H].sum(axis=0, out=gb[2 * H :])
-        w_ih = self.params["weight_ih"]
-        dx = e[..., H : 3 * H] @ w_ih[: 2 * H]
-        dx += e[..., :H] @ w_ih[2 * H :]
+            g["bias_hh"][: 2 * H] = gw[H : 3 * H, -1]
+            g["bias_hh"][2 * H :] = gw[3 * H :, -1]
+            g["bias_ih"][: 2 * H] = gw[H : 3 * H, -1]
+            g["bias_ih"][2 * H :] = gw[:H, -1]
+        dx = np.matmul(w[: 3 * H, H : H + D].T, e2[:, : 3 * H])
         return dx, (dh_next,)

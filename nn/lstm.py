@@ -61,69 +61,53 @@ class LSTM(Recurrent):
     def _forward_tm(
         self, x: np.ndarray, states: tuple[np.ndarray, ...]
     ) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
-        T, B, D = x.shape
+        T, _, B = x.shape
         H = self.hidden_size
         H3 = 3 * H
-        perm = self._perm()
-        # internal weights: permuted rows, sigmoid rows halved (σ via tanh)
-        w_ih = self.params["weight_ih"][perm]
-        w_hh = self.params["weight_hh"][perm]
-        w_ih[:H3] *= 0.5
-        w_hh[:H3] *= 0.5
-        w_hh_t = w_hh.T  # (H, 4H) Fortran view: BLAS handles the transpose
-        gates = self._buf("gates", (T, B, 4 * H))
-        g2 = gates.reshape(T * B, 4 * H)
-        np.matmul(x.reshape(T * B, D), w_ih.T, out=g2)
-        bias = self._bias_sum()
-        if bias is not None:
-            b = bias[perm]
-            b[:H3] *= 0.5
-            g2 += b
-        hs = self._buf("hs", (T + 1, B, H))
-        cs = self._buf("cs", (T + 1, B, H))
-        tc = self._buf("tanh_c", (T, B, H))
-        tmp = self._buf("tmp_bh", (B, H))
-        rec = self._buf("rec", (B, 4 * H))
-        hs[0] = states[0]
+        # [W_hh | W_ih | b] with rows permuted to (o, i, f, g), sigmoid rows halved
+        w = self._stack_weights(self._perm())
+        w[:H3] *= 0.5
+        z = self._fill_z(x, states[0])
+        gates = self._buf("gates", (T, 4 * H, B))
+        cs = self._buf("cs", (T + 1, H, B))
+        tc = self._buf("tanh_c", (T, H, B))
+        tmp = self._buf("tmp_hb", (H, B))
         cs[0] = states[1]
         for t in range(T):
             gt = gates[t]
-            np.matmul(hs[t], w_hh_t, out=rec)
-            gt += rec
+            np.matmul(w, z[t], out=gt)
             np.tanh(gt, out=gt)
-            s = gt[:, :H3]
+            s = gt[:H3]
             s *= 0.5
             s += 0.5
-            o, i, f, g = gt[:, :H], gt[:, H : 2 * H], gt[:, 2 * H : H3], gt[:, H3:]
+            o, i, f, g = gt[:H], gt[H : 2 * H], gt[2 * H : H3], gt[H3:]
             c = cs[t + 1]
             np.multiply(f, cs[t], out=c)
             np.multiply(i, g, out=tmp)
             c += tmp
             np.tanh(c, out=tc[t])
-            np.multiply(o, tc[t], out=hs[t + 1])
-        self._x_tm = x
+            np.multiply(o, tc[t], out=z[t + 1, :H])
+        hs = z[:, :H]
         return hs, (hs[T], cs[T])
 
     def _backward_tm(
         self, dy: np.ndarray | None, dstates: list[np.ndarray | None]
     ) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
-        x = self._x_tm
-        T, B, D = x.shape
-        H = self.hidden_size
-        perm = self._perm()
-        gates, hs, cs, tc = (self._buffers[k] for k in ("gates", "hs", "cs", "tanh_c"))
-        o, i, f, g = (gates[..., k * H : (k + 1) * H] for k in range(4))
+        gates, z, cs, tc = (self._buffers[k] for k in ("gates", "z", "cs", "tanh_c"))
+        T, _, B = gates.shape
+        H, D = self.hidden_size, self.input_size
+        o, i, f, g = (gates[:, k * H : (k + 1) * H] for k in range(4))
         # factors that do not depend on the recurrence, for all steps at once
-        a_o = self._buf("a_o", (T, B, H))  # dh -> d(o pre-activation)
+        a_o = self._buf("a_o", (T, H, B))  # dh -> d(o pre-activation)
         np.subtract(1.0, o, out=a_o)
         a_o *= o
         a_o *= tc
-        b_c = self._buf("b_c", (T, B, H))  # dh -> dc
+        b_c = self._buf("b_c", (T, H, B))  # dh -> dc
         np.multiply(tc, tc, out=b_c)
         np.subtract(1.0, b_c, out=b_c)
         b_c *= o
-        p = self._buf("p", (T, B, 3, H))  # dc -> d(i, f, g pre-activations)
-        pi, pf, pg = p[:, :, 0], p[:, :, 1], p[:, :, 2]
+        p = self._buf("p", (T, 3, H, B))  # dc -> d(i, f, g pre-activations)
+        pi, pf, pg = p[:, 0], p[:, 1], p[:, 2]
         np.subtract(1.0, i, out=pi)
         pi *= i
         pi *= g
@@ -133,32 +117,30 @@ class LSTM(Recurrent):
         np.multiply(g, g, out=pg)
         np.subtract(1.0, pg, out=pg)
         pg *= i
-        w_hh = self.params["weight_hh"][perm]
-        dz = self._buf("dz", (T, B, 4 * H))
-        dz4 = dz.reshape(T, B, 4, H)
-        dh = self._buf("dh", (B, H))
+        w = self._stack_weights(self._perm())  # unscaled, rows (o, i, f, g)
+        w_hh_t = w[:, :H].T  # (H, 4H)
+        dz = self._buf("dz", (T, 4 * H, B))
+        dz4 = dz.reshape(T, 4, H, B)
+        dh = self._buf("dh", (H, B))
+        dc = self._buf("dc", (H, B))
         dh_next = dstates[0].copy()
-        dc = self._buf("dc", (B, H))
-        dc_next = np.zeros((B, H), dtype=self.dtype) if dstates[1] is None else dstates[1].copy()
+        dc_next = np.zeros((H, B), dtype=self.dtype) if dstates[1] is None else dstates[1].copy()
         for t in range(T - 1, -1, -1):
             if dy is not None:
-                np.add(dh_next, dy[:, t], out=dh)
+                np.add(dh_next, dy[t], out=dh)
             else:
-                dh[...] = dh_next
-            np.multiply(dh, a_o[t], out=dz[t, :, :H])
+                dh, dh_next = dh_next, dh
+            np.multiply(dh, a_o[t], out=dz4[t, 0])
             np.multiply(dh, b_c[t], out=dc)
             dc += dc_next
-            np.multiply(dc[:, None, :], p[t], out=dz4[t, :, 1:])
+            np.multiply(dc, p[t], out=dz4[t, 1:])
             np.multiply(dc, f[t], out=dc_next)
-            np.matmul(dz[t], w_hh, out=dh_next)
-        dz2 = dz.reshape(T * B, 4 * H)
-        inv = self._inv_perm_cache
-        dz2t = dz2.T
-        self.grads["weight_hh"][...] = (dz2t @ hs[:-1].reshape(T * B, H))[inv]
-        self.grads["weight_ih"][...] = (dz2t @ x.reshape(T * B, D))[inv]
+            np.matmul(w_hh_t, dz[t], out=dh_next)
+        gw = self._weight_grads(dz, z)[self._inv_perm_cache]
+        self.grads["weight_hh"][...] = gw[:, :H]
+        self.grads["weight_ih"][...] = gw[:, H : H + D]
         if self.bias:
-            db = dz2.sum(axis=0)[inv]
-            self.grads["bias_ih"][...] = db
-            self.grads["bias_hh"][...] = db
-        dx = dz @ self.params["weight_ih"][perm]
+            self.grads["bias_ih"][...] = gw[:, H + D]
+            self.grads["bias_hh"][...] = gw[:, H + D]
+        dx = np.matmul(w[:, H : H + D].T, dz)
         return dx, (dh_next, dc_next)

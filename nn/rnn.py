@@ -63,64 +63,56 @@ class RNN(Recurrent):
     def _forward_tm(
         self, x: np.ndarray, states: tuple[np.ndarray, ...]
     ) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
-        T, B, D = x.shape
+        T = x.shape[0]
         H = self.hidden_size
-        hs = self._buf("hs", (T + 1, B, H))
-        z = hs[1:].reshape(T * B, H)
-        np.matmul(x.reshape(T * B, D), self.params["weight_ih"].T, out=z)
-        bias = self._bias_sum()
-        if bias is not None:
-            z += bias
-        w_hh_t = self.params["weight_hh"].T
-        rec = self._buf("rec", (B, H))
-        hs[0] = states[0]
+        w = self._stack_weights()
+        z = self._fill_z(x, states[0])
         act = self.nonlinearity
         for t in range(T):
-            ht = hs[t + 1]
-            np.matmul(hs[t], w_hh_t, out=rec)
-            ht += rec
+            ht = z[t + 1, :H]
+            np.matmul(w, z[t], out=ht)
             if act == "tanh":
                 np.tanh(ht, out=ht)
             elif act == "relu":
                 np.maximum(ht, 0.0, out=ht)
-        self._x_tm = x
+        hs = z[:, :H]
         return hs, (hs[T],)
 
     def _backward_tm(
         self, dy: np.ndarray | None, dstates: list[np.ndarray | None]
     ) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
-        x = self._x_tm
-        T, B, D = x.shape
-        H = self.hidden_size
-        hs = self._buffers["hs"]
+        z = self._buffers["z"]
+        T, B = z.shape[0] - 1, z.shape[2]
+        H, D = self.hidden_size, self.input_size
+        hs = z[1:, :H]
         deriv = None
         if self.nonlinearity == "tanh":
-            deriv = self._buf("deriv", (T, B, H))
-            np.multiply(hs[1:], hs[1:], out=deriv)
+            deriv = self._buf("deriv", (T, H, B))
+            np.multiply(hs, hs, out=deriv)
             np.subtract(1.0, deriv, out=deriv)
         elif self.nonlinearity == "relu":
-            deriv = (hs[1:] > 0).astype(self.dtype)
-        w_hh = self.params["weight_hh"]
-        dz = self._buf("dz", (T, B, H))
-        dh = self._buf("dh", (B, H))
+            deriv = (hs > 0).astype(self.dtype)
+        w_hh_t = self.params["weight_hh"].T
+        dz = self._buf("dz", (T, H, B))
+        dh = self._buf("dh", (H, B))
         dh_next = dstates[0].copy()
         for t in range(T - 1, -1, -1):
             if dy is not None:
-                np.add(dh_next, dy[:, t], out=dh)
+                np.add(dh_next, dy[t], out=dh)
             else:
-                dh[...] = dh_next
+                dh, dh_next = dh_next, dh
             if deriv is None:
                 dz[t] = dh
             else:
                 np.multiply(dh, deriv[t], out=dz[t])
-            np.matmul(dz[t], w_hh, out=dh_next)
-        dz2 = dz.reshape(T * B, H)
-        np.matmul(dz2.T, hs[:-1].reshape(T * B, H), out=self.grads["weight_hh"])
-        np.matmul(dz2.T, x.reshape(T * B, D), out=self.grads["weight_ih"])
+            np.matmul(w_hh_t, dz[t], out=dh_next)
+        gw = self._weight_grads(dz, z)
+        self.grads["weight_hh"][...] = gw[:, :H]
+        self.grads["weight_ih"][...] = gw[:, H : H + D]
         if self.bias:
-            dz2.sum(axis=0, out=self.grads["bias_ih"])
-            self.grads["bias_hh"][...] = self.grads["bias_ih"]
-        dx = dz @ self.params["weight_ih"]
+            self.grads["bias_ih"][...] = gw[:, H + D]
+            self.grads["bias_hh"][...] = gw[:, H + D]
+        dx = np.matmul(self.params["weight_ih"].T, dz)
         return dx, (dh_next,)
 
     def get_config(self) -> dict[str, Any]:
