@@ -124,3 +124,20 @@ def test_bad_input_names_the_parameter(units):
         IIDSimulator().fit(const).paths("2011-06", 3, 10)
     with pytest.raises(MonteCarloError, match="positive"):
         IIDSimulator(dist="lognorm", truncate=None).fit(units - 12).paths("2015-09", 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "pattern"),
+    [
+        (lambda s: s.where(s.index != s.index[5], np.nan), r"'history'.*finite.*nan"),
+        (lambda s: s.where(s.index != s.index[7], np.inf), r"'history'.*finite.*inf"),
+        (lambda s: s.astype(object).where(s.index != s.index[3], "n/a"), r"'history'.*numbers"),
+        (lambda s: s.iloc[[*range(10), 9, *range(10, 30)]], r"'history'.*duplicate"),
+        (lambda s: s.drop(s.index[12]), r"'history'.*gap of 1 missing month"),
+        (lambda s: s.iloc[::-1], r"'history'.*sorted"),
+        (lambda s: s.iloc[:0], r"'history'.*at least 12 months.*Got 0"),
+    ],
+)
+def test_bad_history_names_the_parameter(units, mutate, pattern):
+    with pytest.raises((MonteCarloValueError, TypeError), match=pattern):
+        IIDSimulator().fit(mutate(units[:30]))
