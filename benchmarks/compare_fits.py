@@ -17,8 +17,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import statistics
 import sys
+import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +30,7 @@ from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._report import machine, median_time, write_section
+from benchmarks._report import machine, write_section
 from montecarlo import compare_fits, load_monthly_units
 from montecarlo.fit import DISTRIBUTIONS
 
@@ -40,6 +44,28 @@ FITTER_NAMES = {
     "cauchy": "cauchy",
 }
 FIXTURE = Path(__file__).resolve().parent.parent / "tests/montecarlo/fixtures/r_fits.json"
+
+
+def _interleaved(fns: dict[str, Callable[[], object]], repeat: int) -> list[float]:
+    """Median and best wall time of each function, run round by round (load hits all alike).
+
+    Each round calls the cheap ``compare_fits`` 20 times and keeps the per-call mean, so a
+    single preemption of the shared machine does not decide a 1-2 ms measurement.
+    """
+    for fn in fns.values():
+        fn()  # warm-up
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    for _ in range(repeat):
+        for k, fn in fns.items():
+            number = 20 if k == "ours" else 1
+            t0 = time.perf_counter()
+            for _ in range(number):
+                fn()
+            times[k].append((time.perf_counter() - t0) / number)
+    out: list[float] = []
+    for v in times.values():
+        out += [statistics.median(v), min(v)]
+    return out
 
 
 def main() -> None:
@@ -63,10 +89,14 @@ def main() -> None:
         return f
 
     rep = args.repeat
-    t_ours = median_time(lambda: compare_fits(x, DISTRIBUTIONS), repeat=rep)
-    t_seq = median_time(lambda: run_fitter(max_workers=1, prefer="threads"), repeat=rep)
-    t_par = median_time(lambda: run_fitter(), repeat=max(3, rep // 2))
-    t_peer = min(t_seq, t_par)
+    load0 = os.getloadavg()[0]
+    fns = {
+        "ours": lambda: compare_fits(x, DISTRIBUTIONS),
+        "seq": lambda: run_fitter(max_workers=1, prefer="threads"),
+        "par": lambda: run_fitter(),
+    }
+    t_ours, b_ours, t_seq, b_seq, t_par, b_par = _interleaved(fns, rep)
+    t_peer, b_peer = min(t_seq, t_par), min(b_seq, b_par)
 
     ours = compare_fits(x, DISTRIBUTIONS)
     ref = json.loads(FIXTURE.read_text())["datasets"]["classic"]["fits"]
@@ -85,14 +115,21 @@ def main() -> None:
         f"Machine: {machine()}  ",
         "Data: 189 classic months (to 2015-09); 7 families: " + ", ".join(DISTRIBUTIONS) + ".",
         "",
-        "| tool | median time (s) | speed-up of compare_fits |",
-        "|---|---:|---:|",
-        f"| `compare_fits` (MLE, SEs, KS/CvM/AD, AIC/AICc/BIC, flags) | {t_ours:.4f} | 1x |",
-        f"| fitter, sequential (`max_workers=1`) | {t_seq:.3f} | {t_seq / t_ours:.0f}x |",
-        f"| fitter, default process pool | {t_par:.3f} | {t_par / t_ours:.0f}x |",
+        "| tool | median (s) | best of runs (s) | speed-up, medians | speed-up, best |",
+        "|---|---:|---:|---:|---:|",
+        f"| `compare_fits` (MLE, KS/CvM/AD, AIC/AICc/BIC, flags) | {t_ours:.4f} | "
+        f"{b_ours:.4f} | 1x | 1x |",
+        f"| fitter, sequential (`max_workers=1`) | {t_seq:.3f} | {b_seq:.3f} | "
+        f"{t_seq / t_ours:.0f}x | {b_seq / b_ours:.0f}x |",
+        f"| fitter, default process pool | {t_par:.3f} | {b_par:.3f} | {t_par / t_ours:.0f}x | "
+        f"{b_par / b_ours:.0f}x |",
         "",
-        f"Target >= 50x faster than fitter (faster of its two modes): **{t_peer / t_ours:.0f}x** "
-        f"({'met' if t_peer / t_ours >= 50 else 'NOT met'}).",
+        f"Target >= 50x faster than fitter (faster of its two modes): medians "
+        f"**{t_peer / t_ours:.0f}x**, best-of-runs **{b_peer / b_ours:.0f}x** "
+        f"({'met' if t_peer / t_ours >= 50 else 'NOT met'} on medians). Load average at the "
+        f"start of the run: {load0:.1f} on {os.cpu_count()} cores; the shared "
+        "machine's load stretches the 1-2 ms compare_fits calls far more than fitter's "
+        "thread-pool waits, which is why both statistics are shown.",
         "",
         "Log-likelihood minus R fitdistrplus's (same data). compare_fits uses R's 2-parameter "
         "forms and must be >= 0; fitter fits scipy's forms with a free location (more "
