@@ -1,8 +1,4 @@
-"""Plotly figure builders shared by the dashboard and the batch reports.
-
-No streamlit import here: every function takes plain pandas/NumPy data and returns a
-:class:`plotly.graph_objects.Figure`.
-"""
+"""Figures of the batch risk reports: P(hit) bars, total intervals, run history, series."""
 
 from __future__ import annotations
 
@@ -10,14 +6,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figures._base import LAYOUT as _LAYOUT
+
 __all__ = [
     "probability_bars",
     "probability_history",
     "series_chart",
     "total_intervals",
 ]
-
-_LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 20, "t": 50, "b": 50}}
 
 
 def probability_bars(results: pd.DataFrame, *, title: str = "P(hit target) by method") -> go.Figure:

@@ -1,0 +1,183 @@
+"""Cached calls of the lower packages, keyed on their inputs (``st.cache_data``).
+
+Every function here only orchestrates public APIs of ``montecarlo``, ``forecast``,
+``analytics`` and ``riskcast.methods``; the pages call these so that a rerun with the
+same inputs costs nothing. Seeds are explicit inputs, so cached and fresh results agree.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from analytics import load_takeout, summarize
+from montecarlo.backtest import BacktestResult, calibration_backtest
+from montecarlo.gof import compare_fits
+from montecarlo.target import TargetResult, target_probability, year_to_date
+from riskcast.methods import make_simulator
+
+__all__ = [
+    "FORECASTERS",
+    "TargetRun",
+    "available_forecasters",
+    "backtest_run",
+    "fit_table",
+    "forecast_backtest",
+    "forecast_run",
+    "make_forecaster",
+    "search_summary",
+    "target_run",
+]
+
+
+@dataclass(frozen=True)
+class TargetRun:
+    """Everything the Target-risk page shows for one set of inputs.
+
+    Attributes
+    ----------
+    results : dict of str to TargetResult
+    paths : dict of str to ndarray of shape (n_paths, horizon)
+    errors : dict of str to str
+        Methods that refused the data, with the reason.
+    notes : list of str
+    actual_to_date : float
+    horizon : int
+    """
+
+    results: dict[str, TargetResult]
+    paths: dict[str, np.ndarray]
+    errors: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    actual_to_date: float = 0.0
+    horizon: int = 0
+
+
+@st.cache_data(show_spinner="Simulating the rest of the year…", max_entries=32)
+def target_run(
+    history: pd.Series, as_of: str, target: float, methods: tuple[str, ...], n_paths: int, seed: int
+) -> TargetRun:
+    """Fit every method on ``history`` and draw ``n_paths`` paths of the rest of the year.
+
+    Method ``i`` uses ``numpy.random.default_rng([seed, i])``, as ``riskcast target`` does,
+    so the probabilities equal the command line's for the same seed.
+    """
+    period = pd.Period(as_of, freq="M")
+    actual, horizon = year_to_date(history, period, func="the dashboard")
+    results, paths, errors, notes = {}, {}, {}, []
+    for i, name in enumerate(methods):
+        sim = make_simulator(name)
+        try:
+            sim.fit(history)
+            p = np.asarray(
+                sim.paths(period, horizon, n_paths, np.random.default_rng([seed, i])), dtype=float
+            )
+        except (ValueError, TypeError) as exc:
+            errors[name] = str(exc)
+            continue
+        results[name] = target_probability(p, actual, target, method=name)
+        paths[name] = p
+        notes += [f"{name}: {n}" for n in dict.fromkeys(getattr(sim, "notes_", []))]
+    return TargetRun(results, paths, errors, notes, actual, horizon)
+
+
+@st.cache_data(show_spinner="Fitting distributions…", max_entries=32)
+def fit_table(values: np.ndarray) -> pd.DataFrame:
+    """:func:`montecarlo.compare_fits` of the monthly values (ranked by AICc)."""
+    return compare_fits(values)
+
+
+@st.cache_data(show_spinner="Backtesting past years…", max_entries=16)
+def backtest_run(
+    history: pd.Series, as_of: str, methods: tuple[str, ...], n_paths: int, seed: int
+) -> BacktestResult:
+    """Calibration backtest on the complete years before ``as_of``'s year, same cutoff month."""
+    period = pd.Period(as_of, freq="M")
+    past = history.loc[: pd.Period(year=period.year - 1, month=12, freq="M")]
+    return calibration_backtest(
+        past,
+        {m: make_simulator(m) for m in methods},
+        cutoff_month=period.month,
+        n_paths=n_paths,
+        rng=np.random.default_rng([seed, 999]),
+    )
+
+
+#: Forecasting models offered by the Forecast page: label -> "module:Class".
+FORECASTERS: dict[str, str] = {
+    "Auto (combination)": "forecast.auto:AutoForecaster",
+    "ETS": "forecast.ets:ETS",
+    "ARIMA": "forecast.arima:ARIMA",
+    "Theta": "forecast.theta:Theta",
+    "LSTM": "forecast.neural:LSTMForecaster",
+    "Seasonal naive": "forecast.baselines:SeasonalNaive",
+    "Naive2": "forecast.baselines:Naive2",
+    "Naive": "forecast.baselines:Naive",
+    "Drift": "forecast.baselines:Drift",
+}
+
+
+def _forecaster_class(label: str) -> type:
+    module, cls = FORECASTERS[label].split(":")
+    return getattr(importlib.import_module(module), cls)
+
+
+def available_forecasters() -> list[str]:
+    """Labels of :data:`FORECASTERS` whose module can be imported."""
+    out = []
+    for label in FORECASTERS:
+        try:
+            _forecaster_class(label)
+        except (ImportError, AttributeError):
+            continue
+        out.append(label)
+    return out
+
+
+def make_forecaster(label: str) -> Any:
+    """A fresh, default-configured forecaster for ``label``."""
+    return _forecaster_class(label)()
+
+
+@st.cache_data(show_spinner="Fitting the model…", max_entries=32)
+def forecast_run(
+    history: pd.Series, label: str, horizon: int, quantiles: tuple[float, ...]
+) -> pd.DataFrame:
+    """``Forecaster.fit(history).predict(horizon, quantiles)``."""
+    return make_forecaster(label).fit(history).predict(horizon, quantiles)
+
+
+@st.cache_data(show_spinner="Backtesting the model…", max_entries=32)
+def forecast_backtest(
+    history: pd.Series, label: str, horizon: int, windows: int, quantiles: tuple[float, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rolling-origin forecasts and their per-window metrics (``forecast.backtest``)."""
+    from forecast.backtest import backtest, summarize
+
+    result = backtest(make_forecaster(label), history, horizon, windows, quantiles=quantiles)
+    return result, summarize(result, history)
+
+
+@st.cache_data(show_spinner="Reading the Takeout export…", max_entries=8)
+def search_summary(
+    name: str, content: bytes, tz: str, gap_days: float, top: int
+) -> tuple[pd.DataFrame, Any, dict[str, Any]]:
+    """Load an uploaded Takeout file (zip / JSON / HTML) and summarize it.
+
+    The upload is written to a private temporary folder under its own file name, because
+    :func:`analytics.load_takeout` reads files by path (and sniffs the format by content).
+    Returns the entries, the :class:`analytics.SearchSummary` and the load report.
+    """
+    with tempfile.TemporaryDirectory(prefix="riskcast-upload-") as tmp:
+        path = os.path.join(tmp, os.path.basename(name) or "upload")
+        with open(path, "wb") as fh:
+            fh.write(content)
+        df = load_takeout(path, tz=tz)
+    return df, summarize(df, gap_days=gap_days, top=top), dict(df.attrs.get("report", {}))

@@ -1,0 +1,162 @@
+"""Streamlit building blocks shared by the pages: data inputs, figures with downloads, errors.
+
+Nothing here computes a model: it reads user input, shows results and offers downloads.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.figures import to_html
+from montecarlo.datasets import load_monthly_units, read_frame
+from nn import Callback
+
+__all__ = [
+    "USER_ERRORS",
+    "StreamlitProgress",
+    "csv_download",
+    "read_table",
+    "series_input",
+    "show_error",
+    "show_figure",
+]
+
+#: Exceptions that mean "the input is wrong", shown as a message, never as a traceback.
+#: Every package error subclasses ValueError or TypeError; parsers raise the same
+#: (pandas' ParserError and EmptyDataError are ValueErrors), decoding raises
+#: UnicodeDecodeError (a ValueError), a missing optional reader an ImportError.
+USER_ERRORS: tuple[type[BaseException], ...] = (ValueError, TypeError, ImportError, KeyError)
+
+SAMPLE = "Bundled sample (monthly units 2000-2015)"
+UPLOAD = "Upload a CSV or Excel file"
+
+
+def show_error(what: str, exc: BaseException) -> None:
+    """A clear in-page message for bad input (no traceback)."""
+    st.error(f"{what}: {exc}", icon="🚫")
+
+
+def show_figure(fig: go.Figure, name: str) -> None:
+    """Render a plotly figure with a button that downloads it as a self-contained HTML page."""
+    st.plotly_chart(fig, key=f"fig-{name}", width="stretch")
+    st.download_button(
+        "Download figure (HTML)",
+        data=lambda: to_html(fig),
+        file_name=f"{name}.html",
+        mime="text/html",
+        key=f"dl-fig-{name}",
+        on_click="ignore",
+    )
+
+
+def csv_download(frame: pd.DataFrame, name: str, label: str = "Download CSV") -> None:
+    """A download button with ``frame`` as CSV (the index kept when it is meaningful)."""
+    keep = not isinstance(frame.index, pd.RangeIndex)
+    st.download_button(
+        label,
+        data=frame.to_csv(index=keep).encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"dl-csv-{name}",
+        on_click="ignore",
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _parse_table(name: str, content: bytes) -> pd.DataFrame:
+    if name.lower().endswith((".xlsx", ".xls")):
+        return pd.read_excel(io.BytesIO(content))
+    return pd.read_csv(io.BytesIO(content))
+
+
+def read_table(uploaded: Any) -> pd.DataFrame:
+    """Read an uploaded CSV or Excel file into a DataFrame (errors propagate)."""
+    df = _parse_table(uploaded.name, uploaded.getvalue())
+    if df.shape[1] < 2 or len(df) == 0:
+        raise ValueError(
+            f"The file {uploaded.name!r} must hold at least two columns and one row. "
+            f"Got {df.shape[0]} row(s) and {df.shape[1]} column(s): {list(df.columns)}."
+        )
+    return df
+
+
+def series_input(key: str) -> tuple[pd.Series, str] | None:
+    """Sidebar widgets choosing a monthly series: the bundled sample or an uploaded file.
+
+    Returns the series and a label, or None (after showing why) when there is none yet.
+    """
+    source = st.sidebar.radio("Data", (SAMPLE, UPLOAD), key=f"{key}-source")
+    if source == SAMPLE:
+        return load_monthly_units(), "monthly units (bundled sample)"
+    uploaded = st.sidebar.file_uploader(
+        "Monthly series (CSV or Excel)", type=["csv", "xlsx", "xls"], key=f"{key}-file"
+    )
+    if uploaded is None:
+        st.info("Upload a CSV or Excel file with a date column and a value column.")
+        return None
+    try:
+        df = read_table(uploaded)
+    except USER_ERRORS as exc:
+        show_error(f"Could not read {uploaded.name!r}", exc)
+        return None
+    cols = [str(c) for c in df.columns]
+    df.columns = cols
+    date = st.sidebar.selectbox("Date column", cols, index=0, key=f"{key}-date")
+    numeric = [c for c in cols if c != date and pd.api.types.is_numeric_dtype(df[c])]
+    others = [c for c in cols if c != date]
+    options = numeric + [c for c in others if c not in numeric]
+    value = st.sidebar.selectbox("Value column", options, index=0, key=f"{key}-value")
+    try:
+        series = read_frame(df, date=date, value=value, source=uploaded.name)
+    except USER_ERRORS as exc:
+        show_error(f"Could not use {uploaded.name!r}", exc)
+        return None
+    return series, uploaded.name
+
+
+class StreamlitProgress(Callback):
+    """An :mod:`nn` callback that drives ``st.progress`` and a live loss chart.
+
+    Parameters
+    ----------
+    bar : streamlit progress element
+    chart : streamlit placeholder for the loss chart (``st.empty()``)
+    every : int
+        Redraw the chart every ``every`` epochs (the bar moves every epoch).
+    """
+
+    def __init__(self, bar: Any, chart: Any, *, every: int = 5) -> None:
+        self.bar = bar
+        self.chart = chart
+        self.every = every
+
+    def on_epoch_end(self, context: Any, epoch: int) -> None:
+        h = context.history
+        self.bar.progress(
+            (epoch + 1) / context.epochs,
+            text=f"epoch {epoch + 1}/{context.epochs}, loss {h.loss[-1]:.4g}",
+        )
+        if (epoch + 1) % self.every == 0 or epoch + 1 == context.epochs:
+            data = {"training loss": h.loss}
+            if h.val_loss:
+                data["validation loss"] = h.val_loss
+            self.chart.line_chart(pd.DataFrame(data, index=np.arange(1, len(h.loss) + 1)))
+
+    def on_train_end(self, context: Any) -> None:
+        self.bar.progress(1.0, text=f"done: {context.history.epochs} epochs")
+
+
+def guarded(what: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``func``; on a user error show a message and return None."""
+    try:
+        return func(*args, **kwargs)
+    except USER_ERRORS as exc:
+        show_error(what, exc)
+        return None

@@ -1,0 +1,58 @@
+"""Plotly figure builders shared by the dashboard and the batch reports.
+
+No streamlit import here: every function takes plain pandas/NumPy data and returns a
+:class:`plotly.graph_objects.Figure`. ``to_html(fig)`` gives a self-contained page.
+"""
+
+from __future__ import annotations
+
+from dashboard.figures._base import to_html
+from dashboard.figures.forecast import backtest_chart, forecast_chart, loss_curve
+from dashboard.figures.online import coefficient_paths, regression_fit, rolling_error
+from dashboard.figures.report import (
+    probability_bars,
+    probability_history,
+    series_chart,
+    total_intervals,
+)
+from dashboard.figures.search import activity_bars, gaps_timeline, hour_weekday_heatmap, top_bar
+from dashboard.figures.target import (
+    calibration_chart,
+    cdf_plot,
+    fan_chart,
+    pit_chart,
+    pp_plot,
+    probability_curve_chart,
+    probability_gauge,
+    qq_plot,
+    tornado_chart,
+    totals_histogram,
+)
+
+__all__ = [
+    "activity_bars",
+    "backtest_chart",
+    "calibration_chart",
+    "cdf_plot",
+    "coefficient_paths",
+    "fan_chart",
+    "forecast_chart",
+    "gaps_timeline",
+    "hour_weekday_heatmap",
+    "loss_curve",
+    "pit_chart",
+    "pp_plot",
+    "probability_bars",
+    "probability_curve_chart",
+    "probability_gauge",
+    "probability_history",
+    "qq_plot",
+    "regression_fit",
+    "rolling_error",
+    "series_chart",
+    "to_html",
+    "top_bar",
+    "tornado_chart",
+    "total_intervals",
+    "totals_histogram",
+]

@@ -1,0 +1,224 @@
+"""Target risk: how likely is the year to reach the target, by method, and which to trust."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard import _state, _ui, figures
+from montecarlo.fit import fit_distribution
+from montecarlo.johnson import fit_johnson
+from montecarlo.recommend import recommend_method
+from montecarlo.sensitivity import tornado
+from montecarlo.target import probability_curve
+from riskcast.methods import DEFAULT_METHODS, METHODS
+
+st.title("Target risk")
+st.caption("How likely are we to hit the target? Simulated futures, per method, with error bars.")
+
+picked = _ui.series_input("target")
+if picked is None:
+    st.stop()
+history, label = picked
+
+# ------------------------------------------------------------------ inputs
+months = [str(p) for p in history.index if p.month != 12]
+if not months:
+    st.error("The series has no month from January to November to stand at.")
+    st.stop()
+sample = label.startswith("monthly units")
+default_as_of = "2015-09" if sample and "2015-09" in months else months[-1]
+as_of = st.sidebar.selectbox(
+    "As-of month (last observed)", months, index=months.index(default_as_of)
+)
+period = pd.Period(as_of, freq="M")
+year_so_far = history.loc[pd.Period(year=period.year, month=1, freq="M") : period]
+prev_year = history[history.index.year == period.year - 1]
+if sample and as_of == "2015-09":
+    default_target = 186.0  # the classic question
+elif len(prev_year) == 12:
+    default_target = round(float(prev_year.sum()) * 1.02, 2)  # "grow 2% on last year"
+else:
+    default_target = round(float(year_so_far.sum()) * 12 / period.month, 2)
+target = st.sidebar.number_input("Year-end target", value=default_target, format="%.4f")
+methods = st.sidebar.multiselect(
+    "Methods", list(METHODS), default=[m for m in DEFAULT_METHODS if m in METHODS],
+    help="\n".join(f"- **{k}**: {v.description}" for k, v in METHODS.items()),
+)  # fmt: skip
+n_paths = int(st.sidebar.number_input("Paths per method", 1000, 1_000_000, 20_000, step=1000))
+seed = int(st.sidebar.number_input("Seed", 0, 2**31 - 1, 0))
+run_backtest = st.sidebar.checkbox("Calibration backtest (past years)", value=True)
+bt_paths = int(st.sidebar.number_input("Backtest paths per year", 200, 100_000, 2000, step=200))
+if not methods:
+    st.warning("Pick at least one method.")
+    st.stop()
+
+run = _ui.guarded(
+    "Cannot simulate",
+    _state.target_run,
+    history,
+    as_of,
+    float(target),
+    tuple(methods),
+    n_paths,
+    seed,
+)
+if run is None:
+    st.stop()
+for name, msg in run.errors.items():
+    st.warning(f"{name} could not run on this data: {msg}")
+if not run.results:
+    st.error("No method could run on this data and as-of month.")
+    st.stop()
+
+c1, c2, c3 = st.columns(3)
+c1.metric(f"Actual to date ({period.year})", f"{run.actual_to_date:,.4g}")
+c2.metric("Gap to target", f"{float(target) - run.actual_to_date:,.4g}")
+c3.metric("Months left", run.horizon)
+
+# ------------------------------------------------------------------ results table
+rows = []
+for name, r in run.results.items():
+    lo, hi = r.interval(0.95)
+    rows.append({
+        "method": name, "probability": r.probability, "std_error": r.std_error,
+        "ci_low": r.ci[0], "ci_high": r.ci[1], "total_p05": r.quantiles[0.05],
+        "total_p50": r.quantiles[0.5], "total_p95": r.quantiles[0.95], "total_lo95": lo,
+        "total_hi95": hi, "mean_total": r.mean_total,
+        "expected_shortfall": r.expected_shortfall, "n_paths": r.n_paths,
+    })  # fmt: skip
+table = pd.DataFrame(rows)
+
+bt = None
+if run_backtest:
+    bt = _ui.guarded(
+        "Backtest not possible", _state.backtest_run, history, as_of, tuple(run.results),
+        bt_paths, seed,
+    )  # fmt: skip
+rec = None
+if bt is not None and len(bt.summary) and "crps" in bt.summary.columns:
+    rec = recommend_method(bt.summary)
+best = rec.method if rec is not None and rec.method in run.results else next(iter(run.results))
+r_best = run.results[best]
+
+left, right = st.columns([2, 3])
+with left:
+    st.plotly_chart(
+        figures.probability_gauge(r_best.probability, r_best.ci, method=best, target=float(target)),
+        key="fig-gauge",
+    )
+    if rec is not None:
+        (st.success if rec.calibrated else st.warning)(f"Recommended: {rec.reason}")
+    else:
+        st.info("Run the calibration backtest to get a recommended method.")
+with right:
+    st.subheader("P(year total ≥ target) per method")
+    shown = table[["method", "probability", "std_error", "ci_low", "ci_high", "total_p50"]]
+    st.dataframe(
+        shown.style.format({"probability": "{:.1%}", "std_error": "{:.2%}", "ci_low": "{:.1%}",
+                            "ci_high": "{:.1%}", "total_p50": "{:,.4g}"}),
+        hide_index=True, key="results-table",
+    )  # fmt: skip
+    for name, r in run.results.items():
+        st.markdown(f"**{name}**: P(hit) = {100 * r.probability:.1f}% ± {100 * r.std_error:.2f} pp")
+    _ui.csv_download(table, "target_results", "Download results (CSV)")
+for note in run.notes:
+    st.caption(f"note: {note}")
+
+tabs = st.tabs(["Totals", "Fan chart", "Fit comparison", "Backtest", "Tornado", "P(total ≥ t)"])
+with tabs[0]:
+    _ui.show_figure(figures.probability_bars(table), "probability_bars")
+    totals = {n: run.actual_to_date + p.sum(axis=1) for n, p in run.paths.items()}
+    _ui.show_figure(figures.totals_histogram(totals, float(target)), "totals_histogram")
+with tabs[1]:
+    fan_method = st.selectbox("Method", list(run.paths), index=list(run.paths).index(best),
+                              key="fan-method")  # fmt: skip
+    _ui.show_figure(
+        figures.fan_chart(history, run.paths[fan_method], period, method=fan_method), "fan_chart"
+    )
+with tabs[2]:
+    values = history.loc[:period].to_numpy(dtype=float)
+    fits = _ui.guarded("Cannot fit distributions", _state.fit_table, values)
+    if fits is not None:
+        st.caption(f"{values.size} monthly values up to {as_of}, ranked by AICc.")
+        shown = fits.copy()
+        shown["params"] = shown["params"].map(
+            lambda d: (
+                ", ".join(
+                    f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in d.items()
+                )
+                if isinstance(d, dict)
+                else str(d)
+            )
+        )
+        st.dataframe(shown, key="fit-table")
+        _ui.csv_download(shown.reset_index(), "fit_comparison", "Download fit table (CSV)")
+        ranked = [d for d in fits.index if not pd.isna(fits.loc[d, "rank"])]
+        family = st.selectbox("Family for the plots", ranked, key="fit-family")
+        frozen = _ui.guarded(
+            "Cannot refit", lambda f: fit_johnson(values).frozen if f == "johnson"
+            else fit_distribution(values, f).frozen, family,
+        )  # fmt: skip
+        if frozen is not None:
+            q, p, c = st.columns(3)
+            with q:
+                _ui.show_figure(figures.qq_plot(values, frozen, name=family), "qq_plot")
+            with p:
+                _ui.show_figure(figures.pp_plot(values, frozen, name=family), "pp_plot")
+            with c:
+                _ui.show_figure(figures.cdf_plot(values, frozen, name=family), "cdf_plot")
+with tabs[3]:
+    if bt is None:
+        st.info("The calibration backtest is off (or impossible on this data).")
+    else:
+        st.caption(
+            f"Each past year cut at month {period.month}; {bt_paths} paths per year. "
+            "calibrated = 'yes' means the PIT values and interval coverage were not shown "
+            "to be wrong at the 5% level."
+        )
+        st.dataframe(bt.summary, hide_index=True, key="backtest-summary")
+        _ui.csv_download(bt.scores, "backtest_scores", "Download backtest scores (CSV)")
+        _ui.show_figure(figures.calibration_chart(bt.summary), "calibration")
+        _ui.show_figure(figures.pit_chart(bt.scores), "pit")
+        for _, row in bt.skipped.iterrows():
+            st.caption(f"skipped {row['method']} {row['year']}: {row['error']}")
+with tabs[4]:
+    tm = st.selectbox("Method", list(run.paths), index=list(run.paths).index(best),
+                      key="tornado-method")  # fmt: skip
+    future = pd.period_range(period + 1, periods=run.horizon, freq="M").strftime("%b %Y")
+    tdata = _ui.guarded("Cannot build the tornado", tornado, run.paths[tm], run.actual_to_date,
+                        labels=list(future))  # fmt: skip
+    if tdata is not None:
+        _ui.show_figure(
+            figures.tornado_chart(tdata, base=run.results[tm].quantiles[0.5], method=tm), "tornado"
+        )
+        _ui.csv_download(tdata.reset_index(), "tornado", "Download tornado data (CSV)")
+with tabs[5]:
+    lo = min(
+        float(np.quantile(run.actual_to_date + p.sum(axis=1), 0.005)) for p in run.paths.values()
+    )
+    hi = max(
+        float(np.quantile(run.actual_to_date + p.sum(axis=1), 0.995)) for p in run.paths.values()
+    )
+    grid = np.linspace(min(lo, float(target)), max(hi, float(target)), 81)
+    curves = pd.concat(
+        [
+            probability_curve(p, run.actual_to_date, grid).assign(method=n)
+            for n, p in run.paths.items()
+        ],
+        ignore_index=True,
+    )
+    _ui.show_figure(figures.probability_curve_chart(curves, float(target)), "probability_curve")
+    read_t = st.number_input("Read P(total ≥ t) at t =", value=float(target), key="read-t")
+    st.dataframe(
+        pd.DataFrame({
+            "method": list(run.paths),
+            "P(total ≥ t)": [
+                float(probability_curve(p, run.actual_to_date, [read_t])["probability"].iloc[0])
+                for p in run.paths.values()
+            ],
+        }),
+        hide_index=True, key="read-table",
+    )  # fmt: skip
+    _ui.csv_download(curves, "probability_curve", "Download the curves (CSV)")
