@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import special
 
 from montecarlo.checks import as_monthly_series, as_rng, check_positive_int
+from montecarlo.correlation import as_correlation, iman_conover
 from montecarlo.errors import FitError, MonteCarloTypeError, MonteCarloValueError
 from montecarlo.fit import fit_distribution
 from montecarlo.johnson import fit_johnson
@@ -223,6 +224,11 @@ class IIDSimulator(Simulator):
         (rejection from ``standard_normal(dtype=float32)``, exact in law; values carry a
         relative rounding of 6e-8) for speed on very many paths; totals are still summed
         in float64 by the target engine.
+    corr : float, array-like of shape (horizon, horizon) or None, default None
+        Rank correlation between the future months, imposed on the drawn paths by
+        Iman-Conover reordering (:func:`montecarlo.correlation.iman_conover`); every
+        month keeps its marginal distribution. A float is the same correlation for every
+        pair. None: independent months (the classic method).
     random_state : int, default 0
         Seed of the parameter bootstrap (``param_uncertainty=True``), so the parameter
         draws at a cutoff are the same on every call.
@@ -254,6 +260,7 @@ class IIDSimulator(Simulator):
         window: int | None = None,
         guard: str = "refuse",
         dtype: str = "float64",
+        corr: Any = None,
         random_state: int = 0,
     ) -> None:
         self.dist = dist
@@ -263,6 +270,7 @@ class IIDSimulator(Simulator):
         self.window = window
         self.guard = guard
         self.dtype = dtype
+        self.corr = corr
         self.random_state = random_state
 
     def _check_params(self) -> None:
@@ -286,6 +294,8 @@ class IIDSimulator(Simulator):
                 f"Got {self.guard!r} instead."
             )
         check_positive_int(self.random_state, name="random_state", func=func, minimum=0)
+        if self.corr is not None and np.isscalar(self.corr):
+            as_correlation(self.corr, 2, func=func)
         if self.dtype not in ("float64", "float32"):
             raise MonteCarloValueError(
                 f"The 'dtype' parameter of {func} must be 'float64' or 'float32'. "
@@ -351,6 +361,21 @@ class IIDSimulator(Simulator):
 
     # ------------------------------------------------------------------ sampling
     def _draw(
+        self,
+        state: list[Any],
+        as_of: pd.Period,
+        horizon: int,
+        n: int,
+        rng: np.random.Generator,
+        sampler: Sampler,
+    ) -> np.ndarray:
+        out = self._draw_iid(state, as_of, horizon, n, rng, sampler)
+        if self.corr is None or horizon < 2:
+            return out
+        corr = as_correlation(self.corr, horizon, func="IIDSimulator")
+        return iman_conover(out, corr, rng).astype(out.dtype, copy=False)
+
+    def _draw_iid(
         self,
         state: list[Any],
         as_of: pd.Period,

@@ -141,3 +141,19 @@ def test_bad_input_names_the_parameter(units):
 def test_bad_history_names_the_parameter(units, mutate, pattern):
     with pytest.raises((MonteCarloValueError, TypeError), match=pattern):
         IIDSimulator().fit(mutate(units[:30]))
+
+
+def test_correlated_months_keep_marginals_and_widen_the_total(units):
+    kw = dict(as_of="2015-09", target=186, n_paths=20000, rng=0)
+    indep = IIDSimulator().fit(units).paths("2015-09", 3, 20000, rng=1)
+    corr = IIDSimulator(corr=0.6).fit(units).paths("2015-09", 3, 20000, rng=1)
+    rho = stats.spearmanr(corr).statistic
+    expected = 6 / np.pi * np.arcsin(0.3)  # Spearman of normal scores with r = 0.6
+    np.testing.assert_allclose(rho[np.triu_indices(3, 1)], expected, atol=0.03)
+    assert stats.ks_2samp(indep[:, 0], corr[:, 0]).pvalue > 0.01
+    assert corr.sum(axis=1).std() > 1.3 * indep.sum(axis=1).std()
+    p0 = simulate_target(IIDSimulator(), units, **kw).probability
+    p1 = simulate_target(IIDSimulator(corr=0.6), units, **kw).probability
+    assert p1 > p0 + 0.05  # a wider total puts more mass above a target above the median
+    with pytest.raises(MonteCarloValueError, match="'corr'.*shape \\(3, 3\\)"):
+        IIDSimulator(corr=np.eye(2)).fit(units).paths("2015-09", 3, 100)
