@@ -17,7 +17,7 @@ from montecarlo.seasonal import SeasonalSimulator, remaining_share
 from montecarlo.sensitivity import tornado
 from montecarlo.simulate import IIDSimulator, Simulator
 from montecarlo.target import TargetResult, probability_curve, simulate_target, target_probability
-from montecarlo.truncnorm import TruncatedNormal
+from montecarlo.truncnorm import TruncatedNormal, fit_truncated_normal
 
 __all__ = [
     "DISTRIBUTIONS",
@@ -46,6 +46,7 @@ __all__ = [
     "compare_fits",
     "fit_distribution",
     "fit_johnson",
+    "fit_truncated_normal",
     "gofstat",
     "iman_conover",
     "load_monthly_units",

@@ -21,12 +21,12 @@ import numbers
 from typing import Any
 
 import numpy as np
-from scipy import special, stats
+from scipy import optimize, special, stats
 
-from montecarlo.checks import as_rng, check_finite_number
-from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
+from montecarlo.checks import as_rng, check_finite_number, check_sample
+from montecarlo.errors import FitError, MonteCarloTypeError, MonteCarloValueError
 
-__all__ = ["TruncatedNormal"]
+__all__ = ["TruncatedNormal", "fit_truncated_normal"]
 
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 _LOG_SPACE_BELOW = -5.0  # upper standardised bound below which the lower case uses logs
@@ -293,3 +293,67 @@ class TruncatedNormal:
             f"TruncatedNormal(mean={self.mean_!r}, sd={self.sd_!r}, "
             f"lower={self.lower!r}, upper={self.upper!r})"
         )
+
+
+def fit_truncated_normal(
+    x: Any, lower: float | None = -np.inf, upper: float | None = np.inf
+) -> TruncatedNormal:
+    """Maximum-likelihood fit of a normal truncated to known bounds ``[lower, upper]``.
+
+    With fixed bounds the truncated normal is an exponential family, so the MLE is the
+    (mean, sd) whose truncated mean and variance equal the sample's (``ddof=0``).
+
+    Parameters
+    ----------
+    x : array-like of shape (n,)
+        At least 3 finite observations inside ``[lower, upper]``, not all equal.
+    lower, upper : float
+        Known truncation bounds in data units.
+
+    Returns
+    -------
+    TruncatedNormal
+        With the fitted parent ``mean_`` and ``sd_``.
+    """
+    func = "fit_truncated_normal"
+    v = check_sample(x, name="x", func=func, min_size=3)
+    lo, hi = _bound(lower, "lower", -np.inf), _bound(upper, "upper", np.inf)
+    if not lo < hi:
+        raise MonteCarloValueError(
+            f"The 'lower' parameter of {func} must be below 'upper'. Got {lo!r} and {hi!r}."
+        )
+    if v.min() < lo or v.max() > hi:
+        name = "lower" if v.min() < lo else "upper"
+        raise MonteCarloValueError(
+            f"The '{name}' parameter of {func} must keep every observation inside the bounds. "
+            f"Got [{lo!r}, {hi!r}] for data in [{v.min():.6g}, {v.max():.6g}]."
+        )
+    if np.ptp(v) == 0:
+        raise FitError(
+            f"The 'x' parameter of {func} has all values equal to {v[0]:g}; "
+            f"a distribution needs spread."
+        )
+    m0, s0 = float(v.mean()), float(v.std())
+    if not (np.isfinite(lo) or np.isfinite(hi)):
+        return TruncatedNormal(m0, s0)
+
+    def nll(p: np.ndarray) -> float:
+        try:
+            tn = TruncatedNormal(float(p[0]), float(np.exp(p[1])), lo, hi)
+        except MonteCarloValueError:
+            return 1e300
+        val = -float(np.sum(tn.logpdf(v)))
+        return val if np.isfinite(val) else 1e300
+
+    p0 = np.array([m0, np.log(s0)])
+    r = optimize.minimize(nll, p0, method="Nelder-Mead", options={"xatol": 1e-12, "fatol": 1e-13})
+    r2 = optimize.minimize(nll, r.x, method="BFGS", options={"gtol": 1e-10})
+    p = r2.x if r2.fun <= r.fun else r.x
+    m, s = float(p[0]), float(np.exp(p[1]))
+    span = float(np.ptp(v))
+    if not (np.isfinite(m) and np.isfinite(s)) or s > 1e4 * span or abs(m - m0) > 1e4 * span:
+        raise FitError(
+            f"The truncated-normal fit of {func} has no finite maximum on this sample (the "
+            f"data look uniform or rising towards a bound); use fit_distribution(x, 'norm')."
+        )
+    return TruncatedNormal(m, s, lo, hi)

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize, special, stats
 
-from montecarlo import MonteCarloTypeError, MonteCarloValueError, TruncatedNormal
+from montecarlo import FitError, MonteCarloTypeError, MonteCarloValueError, TruncatedNormal
+from montecarlo.truncnorm import fit_truncated_normal
 
 RAW = json.loads((Path(__file__).parent / "fixtures" / "r_truncnorm.json").read_text())["cases"]
 
@@ -146,3 +147,28 @@ def test_random_parameters_give_ordered_quantiles_inside_the_bounds(
     assert np.all(np.diff(q) >= 0)
     c = tn.cdf(q)
     assert np.all((c >= 0) & (c <= 1))
+
+
+def test_fit_matches_sample_moments() -> None:
+    # Fixed bounds make the truncated normal an exponential family: the MLE equates the
+    # truncated mean and variance with the sample's.
+    x = TruncatedNormal(10.0, 2.0, 8.0, 15.0).rvs(3000, rng=1)
+    f = fit_truncated_normal(x, lower=8.0, upper=15.0)
+    assert (f.lower, f.upper) == (8.0, 15.0)
+    assert f.mean() == pytest.approx(x.mean(), rel=1e-6)
+    assert f.var() == pytest.approx(x.var(), rel=1e-5)
+    assert f.mean_ == pytest.approx(10.0, abs=0.3) and f.sd_ == pytest.approx(2.0, abs=0.3)
+    g = fit_truncated_normal(x)
+    assert g.mean_ == pytest.approx(x.mean()) and g.sd_ == pytest.approx(x.std())
+
+
+def test_fit_refuses_bad_bounds_and_flat_data() -> None:
+    x = np.linspace(1.0, 2.0, 50)
+    with pytest.raises(MonteCarloValueError, match=r"'lower' parameter of fit_truncated_normal"):
+        fit_truncated_normal(x, lower=1.5)
+    with pytest.raises(MonteCarloValueError, match=r"'upper'"):
+        fit_truncated_normal(x, upper=1.9)
+    with pytest.raises(FitError, match="no finite maximum"):
+        fit_truncated_normal(x, lower=1.0, upper=2.0)
+    with pytest.raises(FitError, match="all values equal to 3.2"):
+        fit_truncated_normal([3.2] * 5, lower=0.0)
