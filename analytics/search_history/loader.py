@@ -13,10 +13,11 @@ import zipfile
 import zlib
 from collections import Counter
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+from tqdm.auto import tqdm
 
 from analytics.errors import AnalyticsValueError
 from analytics.search_history._checks import (
@@ -85,25 +86,40 @@ def _host(url: str) -> str:
     return rest.split("/", 1)[0].split("?", 1)[0].split(":", 1)[0]
 
 
-def _read_source(src: Source, skipped: Counter[str]) -> tuple[str | None, list[RawEntry], str]:
+class _Progress:
+    """A readable stream that advances a tqdm bar by the bytes it returns."""
+
+    def __init__(self, raw: BinaryIO, bar: tqdm) -> None:
+        self.raw, self.bar = raw, bar
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.raw.read(n)
+        self.bar.update(len(data))
+        return data
+
+
+def _read_source(
+    src: Source, skipped: Counter[str], progress: bool
+) -> tuple[str | None, list[RawEntry], str]:
     """Sniff and parse one candidate; return ``(format or None, entries, reason)``."""
     with src.open() as fh:
         head = fh.read(HEAD_BYTES)
     kind = sniff_json(head)
     if kind == "empty":
         return "json", [], ""
-    if kind == "activity":
-        with src.open() as fh:
-            return "json", list(iter_json_entries(fh, skipped)), ""
-    if sniff_html(head):
+    if kind is None and not sniff_html(head):
+        return None, [], "not a My Activity JSON or HTML file"
+    bar = tqdm(total=src.size, unit="B", unit_scale=True, desc=src.name[-40:], disable=not progress)
+    with bar, src.open() as fh:
+        stream: Any = _Progress(fh, bar) if progress else fh
+        if kind == "activity":
+            return "json", list(iter_json_entries(stream, skipped)), ""
         local: Counter[str] = Counter()
-        with src.open() as fh:
-            entries = list(iter_html_entries(fh, local))
+        entries = list(iter_html_entries(stream, local))
         if entries or local:
             skipped.update(local)
             return "html", entries, ""
         return None, [], "an HTML page without My Activity entries"
-    return None, [], "not a My Activity JSON or HTML file"
 
 
 def _json_times(entries: list[RawEntry], skipped: Counter[str]) -> tuple[pd.Series, list[bool]]:
@@ -219,6 +235,7 @@ def load_takeout(
     *,
     collapse_seconds: float | None = None,
     max_uncompressed_bytes: int = DEFAULT_MAX_UNCOMPRESSED_BYTES,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Load the Google Search activity of a Takeout export.
 
@@ -235,6 +252,8 @@ def load_takeout(
         Drop a search when the same query was searched at most this many seconds earlier.
     max_uncompressed_bytes : int
         Cap on the uncompressed bytes read from archives (zip-bomb guard).
+    progress : bool
+        Show a tqdm progress bar (bytes read) per activity file, on stderr.
 
     Returns
     -------
@@ -270,7 +289,7 @@ def load_takeout(
         n_candidates += 1
         local: Counter[str] = Counter()
         try:
-            fmt, entries, reason = _read_source(src, local)
+            fmt, entries, reason = _read_source(src, local, progress)
         except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as exc:
             raise AnalyticsValueError(
                 f"The 'path' parameter of {_FUNC} names a corrupt archive: {src.name!r} "

@@ -95,6 +95,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         tz=args.tz,
         collapse_seconds=args.collapse_seconds,
         max_uncompressed_bytes=int(max_bytes) if max_bytes >= 1 else 0,
+        progress=sys.stderr.isatty(),
     )
     stop = [w.strip() for w in args.stop_words.split(",") if w.strip()]
     s = summarize(

@@ -249,3 +249,14 @@ def test_zip_with_lying_sizes_is_a_clear_path_error(tmp_path: Path) -> None:
     bomb.write_bytes(bytes(raw))
     with pytest.raises(AnalyticsValueError, match="'path'.*corrupt archive"):
         load_takeout(bomb, max_uncompressed_bytes=1_000_000)
+
+
+def test_progress_bar_counts_every_byte(capsys: pytest.CaptureFixture[str]) -> None:
+    path = FIX / "json_variants" / "MyActivity.json"
+    df = load_takeout(path, progress=True)
+    err = capsys.readouterr().err
+    assert len(df) == 9
+    size_k = f"{path.stat().st_size / 1000:.2f}k"  # tqdm's unit_scale: 2934 B -> 2.93k
+    assert "MyActivity.json: 100%" in err and f"{size_k}/{size_k}" in err
+    load_takeout(path)
+    assert capsys.readouterr().err == ""  # silent by default
