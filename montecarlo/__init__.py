@@ -6,6 +6,7 @@ from montecarlo.backtest import BacktestResult, calibration_backtest
 from montecarlo.checks import as_monthly_series, as_rng
 from montecarlo.correlation import iman_conover
 from montecarlo.datasets import load_monthly_units, read_monthly_series
+from montecarlo.engine import simulate_target
 from montecarlo.errors import FitError, MonteCarloError, MonteCarloTypeError, MonteCarloValueError
 from montecarlo.fit import DISTRIBUTIONS, FitResult, fit_distribution
 from montecarlo.gof import compare_fits, gofstat
@@ -16,7 +17,7 @@ from montecarlo.samplers import AntitheticSampler, PlainSampler, Sampler, SobolS
 from montecarlo.seasonal import SeasonalSimulator, remaining_share
 from montecarlo.sensitivity import tornado
 from montecarlo.simulate import IIDSimulator, Simulator
-from montecarlo.target import TargetResult, probability_curve, simulate_target, target_probability
+from montecarlo.target import TargetResult, probability_curve, target_probability
 from montecarlo.truncnorm import TruncatedNormal, fit_truncated_normal
 
 __all__ = [

@@ -31,9 +31,10 @@ import pandas as pd
 from scipy import stats
 
 from montecarlo.checks import as_monthly_series, as_rng, check_positive_int
+from montecarlo.engine import _accepts_sampler
 from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
 from montecarlo.samplers import Sampler, as_sampler
-from montecarlo.target import _accepts_sampler, _row_sums
+from montecarlo.target import _row_sums
 
 __all__ = ["BacktestResult", "calibration_backtest", "crps_from_samples", "pit_value"]
 

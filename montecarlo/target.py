@@ -1,41 +1,31 @@
-"""The target-probability engine: P(year-end total >= target) from simulated paths.
+"""P(year-end total >= target) from simulated paths, with an honest error bar.
 
 ``target_probability(paths, actual_to_date, target)`` scores paths that are already drawn;
-``simulate_target(simulator, history, as_of=..., target=...)`` does the whole question:
-fit, draw in memory-bounded chunks with the chosen sampler, grow the number of paths until
-the standard error is small enough (``until_se=``), and score.
+:func:`montecarlo.engine.simulate_target` does the whole question (fit, draw in chunks,
+grow the paths until the standard error is small enough, score).
 """
 
 from __future__ import annotations
 
-import inspect
 import math
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from montecarlo.checks import as_monthly_series, as_rng, check_finite_number, check_positive_int
+from montecarlo.checks import check_finite_number, check_positive_int
 from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
 from montecarlo.samplers import (
-    PlainSampler,
-    Sampler,
-    SobolSampler,
-    as_sampler,
     group_standard_error,
 )
-from montecarlo.simulate import as_period
 
 __all__ = [
     "DEFAULT_QUANTILES",
     "TargetResult",
     "probability_curve",
-    "simulate_target",
     "target_probability",
-    "year_to_date",
 ]
 
 #: Quantiles of the year-end total reported by default.
@@ -332,23 +322,6 @@ def probability_curve(
     return pd.DataFrame({"target": t, "probability": prob, "std_error": se})
 
 
-def year_to_date(history: pd.Series, as_of: pd.Period, *, func: str) -> tuple[float, int]:
-    """Total of the calendar year of ``as_of`` up to ``as_of``, and months left in it."""
-    start = pd.Period(year=as_of.year, month=1, freq="M")
-    if history.index[0] > start:
-        raise MonteCarloValueError(
-            f"The 'history' of {func} must cover the whole year to date: the months "
-            f"{start} to {as_of}. It starts at {history.index[0]}."
-        )
-    left = 12 - as_of.month
-    if left == 0:
-        raise MonteCarloValueError(
-            f"The 'as_of' parameter of {func} is December ({as_of}): the year is complete "
-            f"and nothing is left to simulate. Use a month from January to November."
-        )
-    return float(history.loc[start:as_of].sum()), left
-
-
 def _row_sums(block: np.ndarray) -> np.ndarray:
     """Row sums of ``(n, h)``; column-by-column adds are faster than ``sum(1)`` for small h."""
     if block.shape[1] == 0:
@@ -361,202 +334,10 @@ def _row_sums(block: np.ndarray) -> np.ndarray:
     return out
 
 
-def _accepts_sampler(simulator: Any) -> bool:
-    try:
-        sig = inspect.signature(simulator.paths)
-    except (TypeError, ValueError):
-        return False
-    return any(
-        p.name == "sampler" or p.kind is inspect.Parameter.VAR_KEYWORD
-        for p in sig.parameters.values()
-    )
+def __getattr__(name: str) -> Any:
+    """``simulate_target`` and ``year_to_date`` moved to :mod:`montecarlo.engine`."""
+    if name in ("simulate_target", "year_to_date"):
+        from montecarlo import engine
 
-
-def _draw_totals(
-    simulator: Any,
-    as_of: pd.Period,
-    horizon: int,
-    n: int,
-    rng: np.random.Generator,
-    smp: Sampler,
-    chunk_size: int,
-    progress: Callable[[int], Any] | None,
-    n_jobs: int = 1,
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Sum of the future months for ``n`` paths, drawn in chunks; plus the SE groups.
-
-    Returns ``totals`` of shape (n,) and group ids of shape (n,) (or None for plain).
-    """
-    takes_sampler = _accepts_sampler(simulator)
-    if isinstance(smp, SobolSampler):
-        m = n // smp.n_scrambles
-        per = max(1, min(smp.n_scrambles, chunk_size // m))
-        sizes = [per] * (smp.n_scrambles // per) + [smp.n_scrambles % per]
-        calls = [(r * m, SobolSampler(r)) for r in sizes if r]
-        groups = smp.groups(n)
-    else:
-        step = max(2, chunk_size - chunk_size % 2)
-        calls = [(min(step, n - i), smp) for i in range(0, n, step)]
-        groups = None
-        if takes_sampler and not isinstance(smp, PlainSampler):  # antithetic pairs per chunk
-            groups = np.concatenate([smp.groups(c) + i // 2 for i, (c, _) in _offsets(calls)])
-    totals = np.empty(n)
-    sobol = isinstance(smp, SobolSampler)
-    # plain/antithetic: one child generator per chunk, so results do not depend on n_jobs
-    gens = [rng] * len(calls) if sobol else rng.spawn(len(calls))
-
-    def work(k: int) -> int:
-        i, (c, sub) = offsets[k]
-        if takes_sampler:
-            block = simulator.paths(as_of, horizon, c, gens[k], sampler=sub)
-        else:
-            block = simulator.paths(as_of, horizon, c, gens[k])
-        block = np.asarray(block)
-        if block.dtype != np.float32:
-            block = block.astype(np.float64, copy=False)
-        if block.shape != (c, horizon) or not np.isfinite(block).all():
-            raise MonteCarloValueError(
-                f"The simulator {type(simulator).__name__} returned paths of shape "
-                f"{block.shape} (finite: {bool(np.isfinite(block).all())}); expected finite "
-                f"values of shape ({c}, {horizon})."
-            )
-        totals[i : i + c] = _row_sums(block)
-        return c
-
-    offsets = _offsets(calls)
-    if n_jobs > 1 and not sobol and len(calls) > 1:
-        with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-            for c in pool.map(work, range(len(calls))):
-                if progress is not None:
-                    progress(c)
-    else:
-        for k in range(len(calls)):
-            c = work(k)
-            if progress is not None:
-                progress(c)
-    return totals, groups
-
-
-def _offsets(calls: list[tuple[int, Any]]) -> list[tuple[int, tuple[int, Any]]]:
-    """Pair each (size, sampler) call with the row offset where it starts."""
-    out, i = [], 0
-    for call in calls:
-        out.append((i, call))
-        i += call[0]
-    return out
-
-
-def simulate_target(
-    simulator: Any,
-    history: pd.Series,
-    *,
-    as_of: Any,
-    target: float,
-    n_paths: int = 100_000,
-    sampler: str | Sampler = "plain",
-    rng: np.random.Generator | int | None = None,
-    until_se: float | None = None,
-    max_paths: int = 10_000_000,
-    chunk_size: int = 1_000_000,
-    method: str | None = None,
-    fit: bool = True,
-    quantiles: Sequence[float] = DEFAULT_QUANTILES,
-    progress: Callable[[int], Any] | None = None,
-    n_jobs: int = 1,
-) -> TargetResult:
-    """Answer the target question end to end with one simulator.
-
-    Parameters
-    ----------
-    simulator : Simulator-like
-        Has ``fit(history)`` and ``paths(as_of, horizon, n, rng[, sampler=])``. Simulators
-        whose ``paths`` takes no ``sampler`` (e.g. forecasters) use their own sampling and
-        the result says ``sampler="plain"``.
-    history : pandas.Series
-        Monthly history; the months from January of ``as_of``'s year to ``as_of`` give the
-        actual to date.
-    as_of : str or pandas.Period
-        Last observed month; the rest of its calendar year is simulated.
-    target : float
-        Year-end target.
-    n_paths : int, default 100_000
-        Paths to draw (rounded up to what the sampler needs: even for antithetic,
-        scrambles x power of two for Sobol). With ``until_se`` it is the first batch.
-    sampler : {"plain", "antithetic", "sobol"} or Sampler
-    rng : numpy.random.Generator or int, optional
-    until_se : float, optional
-        Grow the number of paths until the standard error of the probability is at most
-        this (e.g. 0.001 for 0.1 percentage point), or ``max_paths`` is reached.
-    max_paths : int, default 10_000_000
-    chunk_size : int, default 1_000_000
-        Paths held in memory at once.
-    method : str, optional
-        Label of the result (default: the simulator's class name).
-    fit : bool, default True
-        Call ``simulator.fit(history)`` first.
-    quantiles : sequence of float
-    progress : callable, optional
-        Called with the number of paths just drawn (e.g. ``tqdm.update``).
-    n_jobs : int, default 1
-        Threads drawing chunks at once (plain and antithetic samplers; NumPy releases the
-        GIL while filling arrays). Every chunk has its own child generator spawned from
-        ``rng``, so the result is the same for any ``n_jobs``. The simulator's ``paths``
-        must be thread-safe for ``n_jobs > 1`` (the montecarlo simulators are).
-
-    Returns
-    -------
-    TargetResult
-        ``extra["converged"]`` tells whether ``until_se`` was met.
-    """
-    func = "simulate_target"
-    hist = as_monthly_series(history, name="history", func=func)
-    period = as_period(as_of, func=func)
-    if period < hist.index[0] or period > hist.index[-1]:
-        raise MonteCarloValueError(
-            f"The 'as_of' parameter of {func} must lie within the history "
-            f"({hist.index[0]} to {hist.index[-1]}). Got {period} instead."
-        )
-    tgt = check_finite_number(target, name="target", func=func)
-    n = check_positive_int(n_paths, name="n_paths", func=func)
-    cap = check_positive_int(max_paths, name="max_paths", func=func)
-    chunk = check_positive_int(chunk_size, name="chunk_size", func=func, minimum=2)
-    jobs = check_positive_int(n_jobs, name="n_jobs", func=func)
-    qs = _check_quantiles(quantiles, func)
-    smp = as_sampler(sampler, func=func)
-    if isinstance(smp, SobolSampler) and smp.n_scrambles < 2:
-        raise MonteCarloValueError(
-            f"The 'sampler' parameter of {func} needs at least 2 Sobol scrambles for a "
-            f"standard error. Got n_scrambles={smp.n_scrambles}."
-        )
-    tol = None
-    if until_se is not None:
-        tol = check_finite_number(until_se, name="until_se", func=func)
-        if tol <= 0:
-            raise MonteCarloValueError(
-                f"The 'until_se' parameter of {func} must be > 0. Got {tol!r} instead."
-            )
-    if not _accepts_sampler(simulator):
-        smp = PlainSampler()
-    actual, horizon = year_to_date(hist, period, func=func)
-    gen = as_rng(rng)
-    if fit:
-        simulator.fit(hist)
-    label = method or type(simulator).__name__
-    n = smp.valid_n(n)
-    while True:
-        totals, groups = _draw_totals(
-            simulator, period, horizon, n, gen, smp, chunk, progress, jobs
-        )
-        totals += actual
-        result = _result_from_totals(
-            totals, actual, tgt, groups=groups, method=label, sampler=smp.name,
-            horizon=horizon, quantiles=qs, as_of=str(period),
-        )  # fmt: skip
-        if tol is None or result.std_error <= tol or n >= cap:
-            break
-        # SE ~ n^-1/2 (plain/antithetic) or faster (Sobol): aim with a 10% margin
-        want = int(n * (result.std_error / tol) ** 2 * 1.1) + 1
-        n = min(smp.valid_n(max(2 * n, want)), max(smp.valid_n(cap), n))
-    converged = tol is None or result.std_error <= tol
-    result.extra.update({"converged": bool(converged), "until_se": tol})
-    return result
+        return getattr(engine, name)
+    raise AttributeError(f"module 'montecarlo.target' has no attribute {name!r}")

@@ -20,10 +20,11 @@ import pandas as pd
 
 from montecarlo.backtest import calibration_backtest
 from montecarlo.datasets import load_monthly_units, read_monthly_series
+from montecarlo.engine import simulate_target
 from montecarlo.gof import compare_fits
 from montecarlo.seasonal import remaining_share
 from montecarlo.simulate import as_period
-from montecarlo.target import TargetResult, simulate_target
+from montecarlo.target import TargetResult
 from riskcast.errors import UsageError
 from riskcast.methods import METHODS, make_simulator, parse_methods
 
