@@ -122,7 +122,7 @@ class NeuralForecaster(Forecaster):
         input_size: int | None = None,
         hidden_size: int = 16,
         max_epochs: int = 120,
-        learning_rate: float = 0.01,
+        learning_rate: float = 0.05,
         patience: int = 10,
         validation_size: int | None = None,
         n_models: int = 3,

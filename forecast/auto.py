@@ -1,0 +1,291 @@
+"""``AutoForecaster``: a combination of forecasters weighted by a validation on the series.
+
+Rule (fixed, documented, chosen on M3 monthly - see BENCHMARKS.md, section ``m3_neural``):
+
+1. every member (default: ETS, Theta, ARIMA and an LSTM ensemble) is fitted on the whole
+   series; a member that cannot fit it (too short, failed optimisation) is left out;
+2. **rolling-origin validation** with one origin ``n - validation_horizon``: a copy of
+   each member is refitted on the data up to the origin and forecasts the held-out
+   ``validation_horizon`` observations; its validation error is the sMAPE of that
+   forecast. To keep the cost near one fit per member, ETS and ARIMA are refitted at
+   the origin with the form/orders they selected on the whole series (no second model
+   search; the mild look-ahead concerns the model form only);
+3. ``combination`` turns the validation errors into weights ``w``:
+
+   * ``"trimmed"`` (default): drop the member with the largest validation error (when
+     there are at least three), equal weights on the rest;
+   * ``"mean"``: equal weights on all members (validation reported, not used);
+   * ``"inverse"``: weights proportional to ``1 / sMAPE``;
+   * ``"select"``: weight 1 on the member with the smallest validation error;
+
+4. the point forecast (``mean`` column) is ``sum_k w_k * mean_k``; ``sample_paths`` draws
+   from the **mixture** of the members: each path comes whole from member ``k`` with
+   probability ``w_k`` (the number of paths per member is multinomial), so every path is
+   a coherent trajectory of one model, and the spread includes the disagreement between
+   members. Quantiles are those of 2,000 mixture paths (fixed seed).
+
+When the series is too short for a validation origin (fewer than
+``max(2 * season_length, 12)`` observations before it for every member), the members get
+equal weights.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from forecast.base import Forecaster, clone
+from forecast.errors import ForecastError, ForecastTypeError, ForecastValueError
+from forecast.metrics import smape
+
+__all__ = ["AutoForecaster", "make_member"]
+
+_RULES = ("trimmed", "mean", "inverse", "select")
+_NAMES = ("ets", "theta", "arima", "lstm", "gru", "rnn", "naive2", "snaive")
+
+
+def make_member(
+    name: str, *, season_length: int | None = None, random_state: int = 0
+) -> Forecaster:
+    """A default-configured forecaster from its short name.
+
+    Parameters
+    ----------
+    name : {"ets", "theta", "arima", "lstm", "gru", "rnn", "naive2", "snaive"}
+    """
+    if name == "ets":
+        from forecast.ets import ETS
+
+        return ETS(season_length=season_length)
+    if name == "theta":
+        from forecast.theta import Theta
+
+        return Theta(season_length=season_length)
+    if name == "arima":
+        from forecast.arima import ARIMA
+
+        return ARIMA(season_length=season_length)
+    if name in ("lstm", "gru", "rnn"):
+        from forecast import neural
+
+        cls = {
+            "lstm": neural.LSTMForecaster,
+            "gru": neural.GRUForecaster,
+            "rnn": neural.RNNForecaster,
+        }[name]
+        return cls(season_length=season_length, random_state=random_state)
+    if name == "naive2":
+        from forecast.baselines import Naive2
+
+        return Naive2(season_length=season_length)
+    if name == "snaive":
+        from forecast.baselines import SeasonalNaive
+
+        return SeasonalNaive(season_length=season_length)
+    raise ForecastValueError(
+        f"The 'members' parameter of AutoForecaster must hold forecasters or names from "
+        f"{list(_NAMES)}. Got {name!r} instead."
+    )
+
+
+def _frozen(model: Forecaster) -> Forecaster:
+    """An unfitted copy that refits the form ``model`` selected (ETS, ARIMA) or a clone."""
+    name = type(model).__name__
+    params = model.get_params()
+    if name == "ETS" and hasattr(model, "model_"):
+        params["model"] = model.model_
+        params["damped"] = None
+    elif name == "ARIMA" and hasattr(model, "order_"):
+        params["order"] = tuple(model.order_)
+        params["seasonal_order"] = tuple(model.seasonal_order_[:3])
+        params["include_constant"] = bool(model.constant_)
+    return type(model)(**params)
+
+
+class AutoForecaster(Forecaster):
+    """Validation-weighted combination of forecasters (see the module docstring).
+
+    Parameters
+    ----------
+    season_length : int or None
+        Seasonal period, passed to the members named by string.
+    members : sequence of str or Forecaster
+        Names (``"ets"``, ``"theta"``, ``"arima"``, ``"lstm"``, ...) or forecaster
+        instances (cloned, never modified).
+    validation_horizon : int or None
+        Length of the validation forecast; None means ``2 * season_length`` clipped to
+        [6, 18].
+    combination : {"trimmed", "mean", "inverse", "select"}
+        Rule turning validation errors into weights.
+    random_state : int
+        Seed of the neural members named by string.
+
+    Attributes
+    ----------
+    members_ : dict of str to Forecaster
+        The members fitted on the whole series.
+    validation_ : dict of str to float
+        Validation sMAPE of every member (empty when the series was too short).
+    weights_ : dict of str to float
+        Combination weights (sum to 1).
+    """
+
+    def __init__(
+        self,
+        *,
+        season_length: int | None = None,
+        members: Sequence[str | Forecaster] = ("ets", "theta", "arima", "lstm"),
+        validation_horizon: int | None = None,
+        combination: str = "trimmed",
+        random_state: int = 0,
+    ) -> None:
+        self.season_length = season_length
+        self.members = members
+        self.validation_horizon = validation_horizon
+        self.combination = combination
+        self.random_state = random_state
+
+    def _min_length(self, m: int) -> int:
+        return 6
+
+    def _make_members(self) -> dict[str, Forecaster]:
+        cls = "AutoForecaster"
+        if isinstance(self.members, str) or not isinstance(self.members, Sequence):
+            raise ForecastTypeError(
+                f"The 'members' parameter of {cls} must be a sequence of names or "
+                f"forecasters. Got {self.members!r} instead."
+            )
+        if len(self.members) == 0:
+            raise ForecastValueError(f"The 'members' parameter of {cls} must not be empty.")
+        if self.combination not in _RULES:
+            raise ForecastValueError(
+                f"The 'combination' parameter of {cls} must be one of {list(_RULES)}. "
+                f"Got {self.combination!r} instead."
+            )
+        vh = self.validation_horizon
+        if vh is not None and (
+            isinstance(vh, bool) or not isinstance(vh, numbers.Integral) or vh < 1
+        ):
+            raise ForecastValueError(
+                f"The 'validation_horizon' parameter of {cls} must be None or an integer "
+                f">= 1. Got {vh!r} instead."
+            )
+        rs = self.random_state
+        if isinstance(rs, bool) or not isinstance(rs, numbers.Integral):
+            raise ForecastTypeError(
+                f"The 'random_state' parameter of {cls} must be an int. Got {rs!r} instead."
+            )
+        out: dict[str, Forecaster] = {}
+        for item in self.members:
+            if isinstance(item, Forecaster):
+                model, key = clone(item), type(item).__name__.lower()
+            elif isinstance(item, str):
+                model = make_member(item, season_length=self.season_length, random_state=int(rs))
+                key = item
+            else:
+                raise ForecastTypeError(
+                    f"The 'members' parameter of {cls} must hold names or forecasters. "
+                    f"Got {type(item).__name__} {item!r} instead."
+                )
+            while key in out:
+                key += "'"
+            out[key] = model
+        return out
+
+    def _fit(self, values: np.ndarray, m: int) -> None:
+        candidates = self._make_members()
+        y = self.y_
+        n = values.size
+        fitted: dict[str, Forecaster] = {}
+        errors: dict[str, str] = {}
+        for key, model in candidates.items():
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    fitted[key] = model.fit(y)
+            except (ForecastError, np.linalg.LinAlgError, FloatingPointError) as exc:
+                errors[key] = str(exc)
+        if not fitted:
+            raise ForecastValueError(
+                f"No member of AutoForecaster could be fitted to 'y' ({n} observations): "
+                + "; ".join(f"{k}: {v}" for k, v in errors.items())
+            )
+        self.members_ = fitted
+        self.failed_ = errors
+        vh = self.validation_horizon
+        if vh is None:
+            vh = min(max(2 * m, 6), 18)
+        vh = int(min(vh, n - max(2 * m, 12)))
+        self.validation_: dict[str, float] = {}
+        if vh >= 1:
+            train, test = y.iloc[: n - vh], values[n - vh :]
+            for key, model in fitted.items():
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        pred = _frozen(model).fit(train).predict(vh, quantiles=None)
+                    self.validation_[key] = smape(test, pred["mean"].to_numpy())
+                except (ForecastError, np.linalg.LinAlgError, FloatingPointError, ValueError):
+                    continue
+        self.validation_horizon_ = vh if self.validation_ else 0
+        self.weights_ = self._weights()
+
+    def _weights(self) -> dict[str, float]:
+        keys = list(self.members_)
+        val = self.validation_
+        rule = self.combination
+        if rule == "mean" or not val:
+            return {k: 1.0 / len(keys) for k in keys}
+        scored = [k for k in keys if k in val]
+        if rule == "select":
+            best = min(scored, key=lambda k: val[k])
+            return {k: float(k == best) for k in keys}
+        if rule == "inverse":
+            inv = {k: 1.0 / max(val[k], 1e-6) for k in scored}
+            total = sum(inv.values())
+            return {k: inv.get(k, 0.0) / total for k in keys}
+        # trimmed: drop the worst validated member when at least three were validated
+        keep = list(scored)
+        if len(keep) >= 3:
+            keep.remove(max(keep, key=lambda k: val[k]))
+        return {k: (1.0 / len(keep) if k in keep else 0.0) for k in keys}
+
+    # ------------------------------------------------------------------ prediction
+    def _active(self) -> list[tuple[Forecaster, float]]:
+        return [(self.members_[k], w) for k, w in self.weights_.items() if w > 0]
+
+    def _predict_mean(self, h: int) -> np.ndarray:
+        return np.sum(
+            [w * mdl.predict(h, quantiles=None)["mean"].to_numpy() for mdl, w in self._active()],
+            axis=0,
+        )
+
+    def _sample_paths(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        active = self._active()
+        weights = np.array([w for _, w in active])
+        counts = rng.multinomial(n, weights / weights.sum())
+        parts = [
+            mdl.sample_paths(h, int(c), rng)
+            for (mdl, _), c in zip(active, counts, strict=True)
+            if c > 0
+        ]
+        paths = np.concatenate(parts, axis=0)
+        return paths[rng.permutation(n)]
+
+    def _fitted_values(self) -> np.ndarray:
+        out = np.zeros(self.y_.size)
+        for mdl, w in self._active():
+            out += w * mdl.predict_in_sample().to_numpy()
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """Validation sMAPE and weight of every member, and the members that failed."""
+        return {
+            "validation_smape": dict(self.validation_),
+            "weights": dict(self.weights_),
+            "failed": dict(self.failed_),
+        }

@@ -1,0 +1,168 @@
+"""Recurrent forecasters: accuracy against seasonal naive, quantiles, paths, seeds, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast.errors import ForecastTypeError, ForecastValueError
+from forecast.neural import GRUForecaster, LSTMForecaster, RNNForecaster
+
+FAST = {"hidden_size": 8, "n_models": 2, "max_epochs": 80, "patience": 10, "learning_rate": 0.05}
+
+
+def seasonal_series(n: int, seed: int, noise: float = 4.0) -> pd.Series:
+    """Trend x multiplicative seasonality + Gaussian noise, monthly."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    level = 100.0 + 0.8 * t
+    season = 1.0 + 0.2 * np.sin(2 * np.pi * t / 12) + 0.1 * np.cos(4 * np.pi * t / 12)
+    y = level * season + rng.normal(0.0, noise, n)
+    return pd.Series(y, index=pd.period_range("2010-01", periods=n, freq="M"))
+
+
+@pytest.fixture(scope="module")
+def series() -> pd.Series:
+    return seasonal_series(84, seed=3)
+
+
+@pytest.fixture(scope="module")
+def fitted(series: pd.Series) -> LSTMForecaster:
+    return LSTMForecaster(**FAST).fit(series)
+
+
+def test_lstm_beats_seasonal_naive_out_of_sample() -> None:
+    h = 12
+    ratios = []
+    for seed in range(3):
+        full = seasonal_series(96 + h, seed=seed)
+        train, test = full.iloc[:-h], full.to_numpy()[-h:]
+        pred = LSTMForecaster(**FAST).fit(train).predict(h, quantiles=None)["mean"].to_numpy()
+        snaive = train.to_numpy()[-12:][:h]
+        ratios.append(np.mean(np.abs(test - pred)) / np.mean(np.abs(test - snaive)))
+    # the trend moves a year-old value by ~10 units; a fitted model must do clearly better
+    assert np.mean(ratios) < 0.75, ratios
+
+
+def test_predict_frame_and_ordered_quantiles(fitted: LSTMForecaster) -> None:
+    fc = fitted.predict(18, quantiles=(0.05, 0.1, 0.5, 0.9, 0.95))
+    assert list(fc.columns) == ["mean", "q0.05", "q0.1", "q0.5", "q0.9", "q0.95"]
+    assert fc.index[0] == pd.Period("2017-01", freq="M") and len(fc) == 18
+    q = fc.drop(columns="mean").to_numpy()
+    assert (np.diff(q, axis=1) > 0).all()
+    # the error scale never shrinks with the step: sigma_ is non-decreasing, and the
+    # relative interval width of the last step is not below the first (up to MC noise)
+    assert (np.diff(fitted.sigma_) >= 0).all() and fitted.sigma_[0] > 0
+    rel = ((fc["q0.9"] - fc["q0.1"]) / fc["mean"]).to_numpy()
+    assert rel[-1] >= 0.9 * rel[0]
+    assert np.isfinite(fc.to_numpy()).all()
+
+
+def test_fit_predict_equals_forecast(series: pd.Series, fitted: LSTMForecaster) -> None:
+    a = fitted.predict(10)
+    b = LSTMForecaster(**FAST).forecast(series, 10)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_same_seed_same_result_other_seed_differs(series: pd.Series) -> None:
+    a = LSTMForecaster(**FAST, random_state=7).fit(series)
+    b = LSTMForecaster(**FAST, random_state=7).fit(series)
+    c = LSTMForecaster(**FAST, random_state=8).fit(series)
+    np.testing.assert_array_equal(a.predict(6)["mean"], b.predict(6)["mean"])
+    np.testing.assert_array_equal(a.sample_paths(6, 50, rng=1), b.sample_paths(6, 50, rng=1))
+    assert not np.array_equal(a.predict(6)["mean"], c.predict(6)["mean"])
+
+
+def test_sample_paths_are_coherent_trajectories(fitted: LSTMForecaster) -> None:
+    paths = fitted.sample_paths(12, 4000, rng=0)
+    assert paths.shape == (4000, 12)
+    mean = fitted.predict(12, quantiles=None)["mean"].to_numpy()
+    # paths centre on the point forecast (log model: median-type), within 2% at each step
+    np.testing.assert_allclose(np.median(paths, axis=0), mean, rtol=0.02)
+    # random-walk errors: consecutive steps of one path are positively correlated
+    dev = np.log(paths) - np.log(mean)
+    assert np.corrcoef(dev[:, 5], dev[:, 6])[0, 1] > 0.5
+    assert np.corrcoef(dev[:, 0], dev[:, 11])[0, 1] > 0.1
+
+
+def test_forecast_beyond_network_horizon(series: pd.Series) -> None:
+    model = LSTMForecaster(**FAST, horizon=6).fit(series)
+    fc = model.predict(20)
+    assert len(fc) == 20 and np.isfinite(fc.to_numpy()).all()
+    # the blocks stay on the scale of the series
+    assert fc["mean"].between(0.5 * series.min(), 2.0 * series.max()).all()
+    assert model.sample_paths(20, 10, rng=0).shape == (10, 20)
+
+
+def test_in_sample_one_step_fit(fitted: LSTMForecaster, series: pd.Series) -> None:
+    fitted_values = fitted.predict_in_sample()
+    L = fitted.input_len_
+    assert fitted_values.iloc[:L].isna().all()
+    err = (fitted_values - series).iloc[L:]
+    # one-step errors well below the series' own month-to-month variation
+    assert err.abs().mean() < series.diff().abs().mean()
+
+
+@pytest.mark.parametrize("cls", [GRUForecaster, RNNForecaster])
+def test_other_cells_fit_and_predict(cls: type, series: pd.Series) -> None:
+    fc = cls(**FAST).fit(series).predict(12)
+    assert np.isfinite(fc.to_numpy()).all()
+    assert (fc["q0.1"] < fc["q0.9"]).all()
+
+
+def test_series_with_negative_values_uses_the_additive_scale() -> None:
+    rng = np.random.default_rng(0)
+    y = pd.Series(
+        np.cumsum(rng.normal(0, 1, 60)) - 5.0,
+        index=pd.period_range("2015-01", periods=60, freq="M"),
+    )
+    model = LSTMForecaster(**FAST).fit(y)
+    assert not model.log_
+    fc = model.predict(6)
+    assert np.isfinite(fc.to_numpy()).all() and (fc["q0.1"] < fc["q0.9"]).all()
+
+
+def test_quarterly_series() -> None:
+    t = np.arange(40)
+    y = pd.Series(
+        50 + t + 5 * np.tile([1.0, -1.0, 2.0, -2.0], 10),
+        index=pd.period_range("2010Q1", periods=40, freq="Q"),
+    )
+    model = LSTMForecaster(**FAST).fit(y)
+    assert model.season_length_ == 4 and model.horizon_ == 8
+    assert np.isfinite(model.predict(8).to_numpy()).all()
+
+
+def test_too_short_series_names_the_minimum() -> None:
+    y = pd.Series(np.arange(1.0, 15.0), index=pd.period_range("2020-01", periods=14, freq="M"))
+    with pytest.raises(ForecastValueError, match="at least 16 observations"):
+        LSTMForecaster().fit(y)
+
+
+@pytest.mark.parametrize(
+    ("param", "value", "exc"),
+    [
+        ("hidden_size", 0, ForecastValueError),
+        ("max_epochs", 2.5, ForecastValueError),
+        ("learning_rate", -0.1, ForecastValueError),
+        ("n_models", 0, ForecastValueError),
+        ("horizon", 0, ForecastValueError),
+        ("input_size", 1, ForecastValueError),
+        ("dtype", "int32", ForecastValueError),
+        ("deseasonalize", "yes", ForecastTypeError),
+        ("random_state", 1.5, ForecastTypeError),
+    ],
+)
+def test_bad_hyperparameters_name_the_parameter(
+    series: pd.Series, param: str, value: object, exc: type
+) -> None:
+    with pytest.raises(exc, match=f"'{param}' parameter of LSTMForecaster"):
+        LSTMForecaster(**{param: value}).fit(series)
+
+
+def test_bad_horizon_and_quantiles(fitted: LSTMForecaster) -> None:
+    with pytest.raises(ForecastValueError, match="'h' parameter"):
+        fitted.predict(0)
+    with pytest.raises(ForecastValueError, match="'quantiles' parameter"):
+        fitted.predict(3, quantiles=(0.5, 1.0))
