@@ -179,5 +179,8 @@ def search_summary(
         path = os.path.join(tmp, os.path.basename(name) or "upload")
         with open(path, "wb") as fh:
             fh.write(content)
-        df = load_takeout(path, tz=tz)
+        try:
+            df = load_takeout(path, tz=tz)
+        except ValueError as exc:  # name the upload, not the temporary copy
+            raise type(exc)(str(exc).replace(repr(path), repr(name))) from None
     return df, summarize(df, gap_days=gap_days, top=top), dict(df.attrs.get("report", {}))

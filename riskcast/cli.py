@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from riskcast import __version__
 
 #: Sub-command modules, in the order ``riskcast --help`` lists them.
-COMMANDS: tuple[str, ...] = ("target", "online", "search-history", "report")
+COMMANDS: tuple[str, ...] = ("target", "online", "search-history", "report", "dashboard")
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -1,0 +1,1 @@
+"""Pages of the dashboard (run by ``dashboard/app.py`` through ``st.navigation``)."""
