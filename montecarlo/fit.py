@@ -21,32 +21,32 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from scipy import optimize, special, stats
+from scipy import optimize, special
 
-from montecarlo.checks import check_sample
-from montecarlo.errors import FitError, MonteCarloValueError
-
-__all__ = ["DISTRIBUTIONS", "POSITIVE_FAMILIES", "FitResult", "fit_distribution", "frozen_for"]
-
-DISTRIBUTIONS: tuple[str, ...] = (
-    "norm",
-    "expon",
-    "weibull",
-    "lognorm",
-    "gamma",
-    "logistic",
-    "cauchy",
+from montecarlo._fit_families import (
+    DISTRIBUTIONS,
+    PARAM_NAMES,
+    POSITIVE_FAMILIES,
+    cdf_for,
+    frozen_for,
+    loglik,
+    unknown_family,
 )
-POSITIVE_FAMILIES: frozenset[str] = frozenset({"expon", "weibull", "lognorm", "gamma"})
-PARAM_NAMES: dict[str, tuple[str, ...]] = {
-    "norm": ("mean", "sd"),
-    "expon": ("rate",),
-    "weibull": ("shape", "scale"),
-    "lognorm": ("meanlog", "sdlog"),
-    "gamma": ("shape", "rate"),
-    "logistic": ("location", "scale"),
-    "cauchy": ("location", "scale"),
-}
+from montecarlo.checks import check_sample
+from montecarlo.errors import FitError
+
+__all__ = [
+    "DISTRIBUTIONS",
+    "PARAM_NAMES",
+    "POSITIVE_FAMILIES",
+    "FitResult",
+    "cdf_for",
+    "fit_distribution",
+    "frozen_for",
+    "loglik",
+    "mle",
+]
+
 MIN_SIZE = 3
 
 
@@ -93,103 +93,10 @@ class FitResult:
         return np.array([self.params[p] for p in PARAM_NAMES[self.dist]])
 
 
-def frozen_for(dist: str, theta: np.ndarray | list[float]) -> Any:
-    """Frozen scipy distribution for ``dist`` with R-named parameters ``theta`` (R order)."""
-    t = [float(v) for v in theta]
-    if dist == "norm":
-        return stats.norm(loc=t[0], scale=t[1])
-    if dist == "expon":
-        return stats.expon(scale=1.0 / t[0])
-    if dist == "weibull":
-        return stats.weibull_min(t[0], scale=t[1])
-    if dist == "lognorm":
-        return stats.lognorm(t[1], scale=np.exp(t[0]))
-    if dist == "gamma":
-        return stats.gamma(t[0], scale=1.0 / t[1])
-    if dist == "logistic":
-        return stats.logistic(loc=t[0], scale=t[1])
-    if dist == "cauchy":
-        return stats.cauchy(loc=t[0], scale=t[1])
-    raise _unknown(dist, "frozen_for")
-
-
-def cdf_for(dist: str, theta: np.ndarray | list[float], x: np.ndarray) -> np.ndarray:
-    """CDF of ``dist`` (R parameters ``theta``) at ``x``, without building a scipy object."""
-    t = [float(v) for v in theta]
-    x = np.asarray(x, dtype=float)
-    if dist == "norm":
-        return special.ndtr((x - t[0]) / t[1])
-    if dist == "expon":
-        return -np.expm1(-t[0] * np.maximum(x, 0.0))
-    if dist == "weibull":
-        return -np.expm1(-((np.maximum(x, 0.0) / t[1]) ** t[0]))
-    if dist == "lognorm":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(
-                x > 0, special.ndtr((np.log(np.where(x > 0, x, 1.0)) - t[0]) / t[1]), 0.0
-            )
-    if dist == "gamma":
-        return special.gammainc(t[0], t[1] * np.maximum(x, 0.0))
-    if dist == "logistic":
-        return special.expit((x - t[0]) / t[1])
-    if dist == "cauchy":
-        return 0.5 + np.arctan((x - t[0]) / t[1]) / np.pi
-    raise _unknown(dist, "cdf_for")
-
-
-def loglik(dist: str, theta: np.ndarray, x: np.ndarray) -> float:
-    """Log-likelihood of ``x`` under ``dist`` with R-named parameters ``theta``."""
-    t = np.asarray(theta, dtype=float)
-    if np.any(t[1:] <= 0) or (dist in ("expon", "weibull", "gamma") and t[0] <= 0):
-        return -np.inf
-    n = x.size
-    if dist == "norm":
-        m, s = t
-        return float(
-            -n * np.log(s) - 0.5 * np.sum((x - m) ** 2) / s**2 - 0.5 * n * np.log(2 * np.pi)
-        )
-    if dist == "expon":
-        return float(n * np.log(t[0]) - t[0] * x.sum())
-    if dist == "lognorm":
-        lx = np.log(x)
-        m, s = t
-        return float(
-            -n * np.log(s)
-            - 0.5 * np.sum((lx - m) ** 2) / s**2
-            - 0.5 * n * np.log(2 * np.pi)
-            - lx.sum()
-        )
-    if dist == "gamma":
-        a, r = t
-        return float(
-            n * a * np.log(r) - n * special.gammaln(a) + (a - 1) * np.log(x).sum() - r * x.sum()
-        )
-    if dist == "weibull":
-        k, lam = t
-        z = x / lam
-        return float(n * np.log(k / lam) + (k - 1) * np.log(z).sum() - np.sum(z**k))
-    if dist == "logistic":
-        m, s = t
-        z = (x - m) / s
-        return float(np.sum(-z - 2.0 * np.logaddexp(0.0, -z)) - n * np.log(s))
-    if dist == "cauchy":
-        m, s = t
-        z = (x - m) / s
-        return float(-n * np.log(np.pi * s) - np.sum(np.log1p(z * z)))
-    raise _unknown(dist, "loglik")
-
-
-def _unknown(dist: Any, func: str) -> MonteCarloValueError:
-    return MonteCarloValueError(
-        f"The 'dist' parameter of {func} must be one of {', '.join(DISTRIBUTIONS)}. "
-        f"Got {dist!r} instead."
-    )
-
-
 def check_fit_input(x: Any, dist: str, *, func: str, name: str = "x") -> np.ndarray:
     """Validate a sample for fitting ``dist`` (finite, enough points, spread, sign)."""
     if dist not in PARAM_NAMES:
-        raise _unknown(dist, func)
+        raise unknown_family(dist, func)
     v = check_sample(x, name=name, func=func, min_size=MIN_SIZE)
     if np.ptp(v) == 0:
         raise FitError(
