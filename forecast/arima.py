@@ -5,8 +5,8 @@ The search follows R's ``forecast::auto.arima`` (Hyndman & Khandakar 2008):
 1. seasonal differencing ``D`` (0 or 1) when the STL seasonal strength
    ``1 - Var(remainder) / Var(season + remainder)`` exceeds 0.64 (R's ``nsdiffs`` default);
    seasonal terms are only considered for ``1 < m <= 24`` and ``n >= 2m + 1``;
-2. differencing ``d`` by repeated KPSS tests at the 5% level (short lag window
-   ``trunc(4 (n/100)^0.25)``), at most ``max_d`` times;
+2. differencing ``d`` by repeated KPSS tests at the 5% level with R ``ndiffs``' lag window
+   ``trunc(3 sqrt(n) / 13)``, at most ``max_d`` times;
 3. stepwise search over ``(p, q, P, Q)`` and the constant (allowed when ``d + D <= 1``; it
    is a mean when ``d + D = 0`` and a drift otherwise), starting from (2,2)(1,1),
    (0,0)(0,0), (1,0)(1,0), (0,1)(0,1); neighbours change one of p, q, P, Q by one, p and q
@@ -49,8 +49,7 @@ def _seasonal_strength(x: np.ndarray, m: int) -> float:
 def _kpss_needs_diff(x: np.ndarray, alpha: float = 0.05) -> bool:
     if x.size < 4 or np.ptp(x) == 0.0:
         return False
-    lags = max(1, int(4 * (x.size / 100) ** 0.25))
-    lags = min(lags, x.size - 2)
+    lags = min(max(1, int(3 * np.sqrt(x.size) / 13)), x.size - 2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         _, pvalue, *_ = kpss(x, regression="c", nlags=lags)
