@@ -66,7 +66,8 @@ def progressive_validation(
     -------
     pandas.DataFrame
         One row per scored sample (``n_samples - warmup`` rows), indexed like ``X``, with
-        columns ``n_seen`` (samples learned before the prediction), ``y``, ``y_pred``,
+        columns ``n_seen`` (samples the model had learned before the prediction, including
+        earlier learning if the model reports ``n_samples_seen_``), ``y``, ``y_pred``,
         ``error`` (``y - y_pred``), ``abs_error``, ``mae`` and ``rmse`` (rolling over
         ``window`` scored samples, or cumulative).
 
@@ -105,12 +106,14 @@ def progressive_validation(
     bounds += [(s, min(s + batch_size, n)) for s in range(warmup, n, batch_size)]
     preds = np.empty(n - warmup)
     seen = np.empty(n - warmup, dtype=np.int64)
+    prior = getattr(model, "n_samples_seen_", 0) if fitted else 0
+    prior = prior if isinstance(prior, int | np.integer) else 0
     bar = _progress_bar(n, progress)
     try:
         for start, stop in bounds:
             if start >= warmup:
                 preds[start - warmup : stop - warmup] = model.predict(X_arr[start:stop])
-                seen[start - warmup : stop - warmup] = start
+                seen[start - warmup : stop - warmup] = prior + start
             try:
                 model.partial_fit(X_arr[start:stop], y_arr[start:stop])
             except AnalyticsValueError as exc:

@@ -67,6 +67,7 @@ def test_fitted_model_scores_from_the_first_row_and_batches_share_a_model(ex1) -
     first_pred = warm.predict(X.iloc[[30]])[0]
     frame = progressive_validation(warm, X.iloc[30:], y.iloc[30:])
     assert len(frame) == 67 and frame["y_pred"].iloc[0] == pytest.approx(first_pred, rel=1e-14)
+    assert list(frame["n_seen"].iloc[:3]) == [30, 31, 32]
     batched = progressive_validation(OnlineLinearRegression(), X, y, batch_size=10, warmup=10)
     assert len(batched) == 87
     assert list(batched["n_seen"].iloc[:12]) == [10] * 10 + [20] * 2
