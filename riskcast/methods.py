@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from forecast.auto import AutoForecaster, make_member
 from montecarlo.resample import BootstrapSimulator
 from montecarlo.seasonal import SeasonalSimulator
 from montecarlo.simulate import IIDSimulator
@@ -56,6 +57,26 @@ METHODS: dict[str, Method] = {
     "bootstrap": Method(
         lambda: BootstrapSimulator(scale="ytd"),
         "past years' rest-of-year blocks, rescaled to this year's level",
+    ),
+    "ets": Method(
+        lambda: make_member("ets"),
+        "forecast: ETS state-space model (form chosen by AICc), simulated paths",
+    ),
+    "theta": Method(
+        lambda: make_member("theta"),
+        "forecast: Theta method on the seasonally adjusted series, simulated paths",
+    ),
+    "arima": Method(
+        lambda: make_member("arima"),
+        "forecast: seasonal ARIMA (stepwise order search), simulated paths",
+    ),
+    "lstm": Method(
+        lambda: make_member("lstm"),
+        "forecast: LSTM ensemble on the deseasonalised series, bootstrapped validation errors",
+    ),
+    "auto": Method(
+        lambda: AutoForecaster(),
+        "forecast: ETS/Theta/ARIMA/LSTM combined by a validation on the series, mixture paths",
     ),
 }
 
