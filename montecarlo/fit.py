@@ -250,7 +250,17 @@ def _mle_loc_scale(dist: str, x: np.ndarray, start: np.ndarray | None = None) ->
     likelihood is unimodal (Copas 1975, Biometrika 62, 701-704) unless half the sample
     coincides, so Newton with a monotone line search reaches the global maximum.
     """
-    if start is None:
+    if dist == "cauchy":
+        _, counts = np.unique(x, return_counts=True)
+        if counts.max() * 2 >= x.size:
+            raise FitError(
+                f"The cauchy fit has no maximum: {counts.max()} of the {x.size} values are "
+                f"equal, and with half or more of the sample tied the Cauchy likelihood grows "
+                f"without bound as the scale goes to 0."
+            )
+    if start is None and dist == "logistic":  # moment estimates: closest start
+        start = np.array([x.mean(), x.std() * np.sqrt(3.0) / np.pi])
+    elif start is None:
         q1, med, q3 = np.quantile(x, [0.25, 0.5, 0.75])
         iqr = max(q3 - q1, np.std(x) / 10, np.finfo(float).tiny)
         start = np.array([med, iqr / 2])  # fitdistrplus' starting values
