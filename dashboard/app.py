@@ -14,10 +14,23 @@ HERE = Path(__file__).resolve().parent
 st.set_page_config(page_title="riskcast", page_icon="🎯", layout="wide")
 
 PAGES = [
-    st.Page(HERE / "pages" / "1_target_risk.py", title="Target risk", icon="🎯", default=True),
-    st.Page(HERE / "pages" / "2_forecast.py", title="Forecast", icon="📈"),
-    st.Page(HERE / "pages" / "3_search_history.py", title="Search history", icon="🔎"),
-    st.Page(HERE / "pages" / "4_online_regression.py", title="Online regression", icon="📉"),
+    st.Page(
+        HERE / "pages" / "1_target_risk.py",
+        title="Target risk",
+        icon="🎯",
+        url_path="target",
+        default=True,
+    ),
+    st.Page(HERE / "pages" / "2_forecast.py", title="Forecast", icon="📈", url_path="forecast"),
+    st.Page(
+        HERE / "pages" / "3_search_history.py", title="Search history", icon="🔎", url_path="search"
+    ),
+    st.Page(
+        HERE / "pages" / "4_online_regression.py",
+        title="Online regression",
+        icon="📉",
+        url_path="online",
+    ),
 ]
 
 st.navigation(PAGES).run()
