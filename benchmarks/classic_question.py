@@ -1,0 +1,123 @@
+"""The classic question answered by the iid simulators and by the forecasters, with the
+calibration backtest of every method over past years.
+
+Bundled ``montecarlo.load_monthly_units()``; as of 2015-09 (141.7054 sold so far), what is
+P(2015 total >= 186)? (2015 in fact ended at 185.24.) Every method comes from the
+``riskcast.methods`` registry, exactly as ``riskcast target --method ...`` builds it.
+
+Run::
+
+    python benchmarks/classic_question.py [--paths 20000] [--backtest-paths 2000] [--write]
+
+``--write`` replaces the ``classic_question`` section of BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import montecarlo
+from benchmarks._report import machine, write_section
+from riskcast.methods import make_simulator
+
+METHODS = ("iid-normal", "iid-johnson", "seasonal", "bootstrap", "ets", "theta", "lstm", "auto")
+AS_OF, TARGET, ACTUAL_2015 = "2015-09", 186.0, 185.24
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument("--paths", type=int, default=20000)
+    parser.add_argument("--backtest-paths", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args(argv)
+    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    units = montecarlo.load_monthly_units()
+
+    rows = []
+    for name in methods:
+        t0 = time.perf_counter()
+        res = montecarlo.simulate_target(
+            make_simulator(name),
+            units,
+            as_of=AS_OF,
+            target=TARGET,
+            n_paths=args.paths,
+            rng=args.seed,
+            method=name,
+        )
+        rows.append(
+            {
+                "method": name,
+                "P(hit)": res.probability,
+                "se": res.std_error,
+                "median total": res.quantiles[0.5],
+                "90% interval": f"{res.quantiles[0.05]:.2f} - {res.quantiles[0.95]:.2f}",
+                "seconds": time.perf_counter() - t0,
+            }
+        )
+        print(rows[-1], flush=True)
+    answer = pd.DataFrame(rows).set_index("method")
+
+    t0 = time.perf_counter()
+    bt = montecarlo.calibration_backtest(
+        units,
+        {name: make_simulator(name) for name in methods},
+        n_paths=args.backtest_paths,
+        rng=args.seed,
+    )
+    bt_seconds = time.perf_counter() - t0
+    summary = bt.summary.set_index("method")
+    print(answer.round(4).to_string())
+    print(summary.to_string())
+
+    if args.write:
+        years = sorted(bt.scores["year"].unique())
+        lines = [
+            "## The classic question: iid simulators vs forecasters",
+            "",
+            f"`python benchmarks/classic_question.py --paths {args.paths} --backtest-paths "
+            f"{args.backtest_paths} --write` ({machine()}; shared machine).",
+            "",
+            f"Bundled monthly units, as of {AS_OF}, target {TARGET:g} (2015 actually ended at "
+            f"{ACTUAL_2015}). Methods from the `riskcast.methods` registry "
+            f"(`riskcast target --method ...`); {args.paths} paths each, seed {args.seed}.",
+            "",
+            "| method | P(hit) | ± se | median total | 90% interval of the total | fit + paths s |",
+            "|---|---|---|---|---|---|",
+        ]
+        for name, r in answer.iterrows():
+            lines.append(
+                f"| {name} | {100 * r['P(hit)']:.1f}% | {100 * r['se']:.2f} pp | "
+                f"{r['median total']:.2f} | {r['90% interval']} | {r['seconds']:.1f} |"
+            )
+        lines += [
+            "",
+            f"Calibration backtest (`montecarlo.calibration_backtest`, cutoff September, "
+            f"years {years[0]}-{years[-1]}, {args.backtest_paths} paths per method and year, "
+            f"{bt_seconds:.0f} s in total): mean PIT (0.5 is unbiased), coverage of the 50/80/95% "
+            "intervals of the year total, CRPS and Brier score (lower is better), verdict.",
+            "",
+            "| method | years | mean PIT | cover50 | cover80 | cover95 | CRPS | Brier | "
+            "calibrated |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for name, r in summary.iterrows():
+            lines.append(
+                f"| {name} | {int(r['n_years'])} | {r['mean_pit']:.2f} | "
+                f"{r['coverage50']:.2f} | {r['coverage80']:.2f} | {r['coverage95']:.2f} | "
+                f"{r['crps']:.2f} | {r['brier']:.3f} | {r['calibrated']} |"
+            )
+        write_section("classic_question", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
