@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from analytics.errors import AnalyticsValueError
+
 __all__ = ["LoadReport"]
 
 
@@ -68,9 +70,12 @@ class LoadReport:
     @classmethod
     def from_frame(cls, df: pd.DataFrame) -> LoadReport:
         """Rebuild the report a :func:`load_takeout` frame carries in ``df.attrs``."""
-        d = df.attrs.get("report")
+        d = getattr(df, "attrs", {}).get("report")
         if not isinstance(d, dict):
-            raise KeyError("this DataFrame carries no load report (df.attrs['report'])")
+            raise AnalyticsValueError(
+                "The 'df' parameter of LoadReport.from_frame must be a DataFrame returned by "
+                "load_takeout (it carries df.attrs['report']). Got one without a report."
+            )
         return cls(
             tz=d["tz"],
             files=list(d["files"]),

@@ -260,3 +260,24 @@ def test_progress_bar_counts_every_byte(capsys: pytest.CaptureFixture[str]) -> N
     assert "MyActivity.json: 100%" in err and f"{size_k}/{size_k}" in err
     load_takeout(path)
     assert capsys.readouterr().err == ""  # silent by default
+
+
+def test_json_times_with_offsets_and_nanoseconds(tmp_path: Path) -> None:
+    entries = [
+        {"title": "Searched for a", "titleUrl": "https://www.google.com/search?q=a",
+         "time": "2020-10-06T14:32:28+02:00"},
+        {"title": "Searched for b", "titleUrl": "https://www.google.com/search?q=b",
+         "time": "2020-10-06T12:40:00.123456789Z"},
+    ]  # fmt: skip
+    path = tmp_path / "MyActivity.json"
+    path.write_text(json.dumps(entries))
+    df = load_takeout(path)
+    assert df["timestamp_utc"].tolist() == [
+        ts("2020-10-06 12:32:28"),
+        ts("2020-10-06 12:40:00.123456"),  # microsecond resolution
+    ]
+
+
+def test_report_from_a_foreign_frame_names_df() -> None:
+    with pytest.raises(AnalyticsValueError, match="'df' parameter of LoadReport.from_frame"):
+        LoadReport.from_frame(pd.DataFrame({"a": [1]}))
