@@ -290,10 +290,11 @@ def load_takeout(
         local: Counter[str] = Counter()
         try:
             fmt, entries, reason = _read_source(src, local, progress)
-        except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
+            # RuntimeError: zipfile's "File ... is encrypted, password required".
             raise AnalyticsValueError(
-                f"The 'path' parameter of {_FUNC} names a corrupt archive: {src.name!r} "
-                f"cannot be read ({exc})."
+                f"The 'path' parameter of {_FUNC} names an archive that cannot be read: "
+                f"{src.name!r} ({exc})."
             ) from None
         if fmt is None:
             report.ignored_files.append({"source": src.name, "reason": reason})

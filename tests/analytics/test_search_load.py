@@ -247,7 +247,7 @@ def test_zip_with_lying_sizes_is_a_clear_path_error(tmp_path: Path) -> None:
     cd = raw.rindex(b"PK\x01\x02")
     raw[cd + 24 : cd + 28] = (10).to_bytes(4, "little")
     bomb.write_bytes(bytes(raw))
-    with pytest.raises(AnalyticsValueError, match="'path'.*corrupt archive"):
+    with pytest.raises(AnalyticsValueError, match="'path'.*archive that cannot be read"):
         load_takeout(bomb, max_uncompressed_bytes=1_000_000)
 
 
@@ -281,3 +281,16 @@ def test_json_times_with_offsets_and_nanoseconds(tmp_path: Path) -> None:
 def test_report_from_a_foreign_frame_names_df() -> None:
     with pytest.raises(AnalyticsValueError, match="'df' parameter of LoadReport.from_frame"):
         LoadReport.from_frame(pd.DataFrame({"a": [1]}))
+
+
+def test_encrypted_zip_member_is_a_clear_path_error(tmp_path: Path) -> None:
+    archive = tmp_path / "locked.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("a/MyActivity.json", "[]")
+    raw = bytearray(archive.read_bytes())
+    raw[6] |= 1  # local header: general-purpose flag bit 0 = encrypted
+    cd = raw.rindex(b"PK\x01\x02")
+    raw[cd + 8] |= 1  # central directory entry: same flag
+    archive.write_bytes(bytes(raw))
+    with pytest.raises(AnalyticsValueError, match="'path'.*archive that cannot be read.*encrypted"):
+        load_takeout(archive)
