@@ -288,10 +288,16 @@ def main(out: Path = FIXTURES) -> None:
     write_json_export(same_dir / "MyActivity.json", same)
     write_html_export(same_dir / "MyActivity.html", same, "Europe/Paris")
     with zipfile.ZipFile(out / "takeout.zip", "w", zipfile.ZIP_DEFLATED) as zf:
-        for f in sorted(same_dir.iterdir()):
-            zf.write(f, f"Takeout/My Activity/Search/{f.name}")
-        zf.writestr("Takeout/archive_browser.html", NOT_TAKEOUT_HTML)
-        zf.writestr("Takeout/My Activity/YouTube/MyActivity.json", json.dumps(YOUTUBE))
+        members = [(f"Takeout/My Activity/Search/{f.name}", f.read_bytes()) for f in
+                   sorted(same_dir.iterdir())]  # fmt: skip
+        members += [
+            ("Takeout/archive_browser.html", NOT_TAKEOUT_HTML.encode()),
+            ("Takeout/My Activity/YouTube/MyActivity.json", json.dumps(YOUTUBE).encode()),
+        ]
+        for name, data in members:  # fixed dates: the same bytes on every run
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
     print(f"wrote fixtures under {out}")
 
 
