@@ -99,28 +99,38 @@ def _init_worker() -> None:
 
 
 def _evaluate(args: tuple) -> list[dict]:
-    from forecast.metrics import mase, smape
-
     (sn, train, test), models = args
     y = pd.Series(train, index=pd.period_range("2000-01", periods=train.size, freq="M"))
     rows = []
     for name in models:
         t0 = time.perf_counter()
-        fc = _model(name).fit(y).predict(H, quantiles=(0.1, 0.9))
+        model = _model(name).fit(y)
+        fc = model.predict(H, quantiles=(0.1, 0.9))
         elapsed = time.perf_counter() - t0
-        f = fc["mean"].to_numpy()
-        inside = (test >= fc["q0.1"].to_numpy()) & (test <= fc["q0.9"].to_numpy())
-        rows.append(
-            {
-                "series": sn,
-                "model": name,
-                "smape": smape(test, f),
-                "mase": mase(test, f, train, season_length=12),
-                "coverage80": float(inside.mean()),
-                "seconds": elapsed,
-            }
-        )
+        rows.append(_row(sn, name, train, test, fc, elapsed))
+        if name == "auto":  # its members, fitted on the whole series, as single models
+            fit = model.seconds_
+            for key, member in model.members_.items():
+                fc = member.predict(H, quantiles=(0.1, 0.9))
+                label = f"auto:{key}" if key in models else key
+                rows.append(_row(sn, label, train, test, fc, fit[key][0]))
+            rows[-1 - len(model.members_)]["weights"] = json.dumps(model.weights_)
     return rows
+
+
+def _row(sn: str, name: str, train: np.ndarray, test: np.ndarray, fc: pd.DataFrame, s: float):
+    from forecast.metrics import mase, smape
+
+    f = fc["mean"].to_numpy()
+    inside = (test >= fc["q0.1"].to_numpy()) & (test <= fc["q0.9"].to_numpy())
+    return {
+        "series": sn,
+        "model": name,
+        "smape": smape(test, f),
+        "mase": mase(test, f, train, season_length=12),
+        "coverage80": float(inside.mean()),
+        "seconds": s,
+    }
 
 
 def run(models: list[str], limit: int | None, jobs: int, sample: int | None = None) -> pd.DataFrame:
