@@ -66,8 +66,11 @@ def target_run(
 ) -> TargetRun:
     """Fit every method on ``history`` and draw ``n_paths`` paths of the rest of the year.
 
-    Method ``i`` uses ``numpy.random.default_rng([seed, i])``, as ``riskcast target`` does,
-    so the probabilities equal the command line's for the same seed.
+    Method ``i`` draws its paths in one ``paths`` call with
+    ``numpy.random.default_rng([seed, i])``; the table, the histogram, the fan chart, the
+    tornado and the P(total >= t) curve all come from these same paths. (The engine's
+    ``simulate_target`` draws in chunks with its own generator split, so its numbers agree
+    with these within Monte Carlo error, not digit for digit.)
     """
     period = pd.Period(as_of, freq="M")
     actual, horizon = year_to_date(history, period, func="the dashboard")

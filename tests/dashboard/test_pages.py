@@ -1,0 +1,282 @@
+"""Every dashboard page driven with streamlit's AppTest: set inputs, run, check the numbers.
+
+References are independent of the page code: the target engine run directly
+(``simulate_target``, a different code path from the page's paths + scoring), the
+Takeout fixture's JSON read with the standard library, the ex1 normal-equation answer and
+batch least squares refitted at every row.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import load_ex1data1
+from montecarlo import load_monthly_units, simulate_target, target_probability
+from riskcast.methods import make_simulator
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ROOT / "dashboard" / "pages"
+TAKEOUT = ROOT / "tests" / "analytics" / "fixtures" / "takeout" / "takeout.zip"
+TIMEOUT = 180
+
+
+def _page(name: str) -> AppTest:
+    return AppTest.from_file(str(PAGES / name), default_timeout=TIMEOUT)
+
+
+def _by_label(widgets, label: str):
+    found = [w for w in widgets if w.label == label]
+    assert found, f"no widget {label!r} among {[w.label for w in widgets]}"
+    return found[0]
+
+
+def _no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def _probabilities(at: AppTest) -> dict[str, float]:
+    """Parse '**method**: P(hit) = 27.5% ± 0.32 pp' lines into {method: percent}."""
+    out = {}
+    for m in at.markdown:
+        hit = re.fullmatch(r"\*\*(.+)\*\*: P\(hit\) = ([\d.]+)% ± [\d.]+ pp", m.value)
+        if hit:
+            out[hit.group(1)] = float(hit.group(2))
+    return out
+
+
+def _small_target_run(at: AppTest) -> AppTest:
+    at.run()
+    _by_label(at.sidebar.number_input, "Paths per method").set_value(2000)
+    _by_label(at.sidebar.number_input, "Backtest paths per year").set_value(200)
+    at.run()
+    _no_exception(at)
+    return at
+
+
+# ---------------------------------------------------------------------- target risk
+@pytest.fixture(scope="module")
+def sample_run() -> AppTest:
+    """The Target-risk page on the bundled sample, 2000 paths (shared by the target tests)."""
+    return _small_target_run(_page("1_target_risk.py"))
+
+
+def test_target_page_sample_matches_the_engine_and_the_classic_question(sample_run):
+    at = sample_run
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {
+        "Actual to date (2015)": "141.7",
+        "Gap to target": "44.29",
+        "Months left": "3",
+    }  # fmt: skip  (DESIGN.md: 141.7054 so far, 186)
+    shown = _probabilities(at)
+    assert list(shown) == ["iid-normal", "iid-johnson", "seasonal", "bootstrap"]
+    y = load_monthly_units()
+    as_of = pd.Period("2015-09", freq="M")
+    actual = float(y.loc["2015-01":"2015-09"].sum())
+    assert actual == pytest.approx(141.7054, abs=5e-5)  # DESIGN.md
+    for i, name in enumerate(shown):
+        # the same draws through the public API: fit, paths with default_rng([seed, i]), score
+        sim = make_simulator(name).fit(y)
+        own = target_probability(sim.paths(as_of, 3, 2000, np.random.default_rng([0, i])),
+                                 actual, 186.0)  # fmt: skip
+        assert shown[name] == pytest.approx(round(100 * own.probability, 1), abs=0.051)
+        # and the chunked engine, an independent Monte Carlo estimate, within 4 SE
+        ref = simulate_target(make_simulator(name), y, as_of=as_of, target=186.0,
+                              n_paths=20_000, rng=np.random.default_rng([1, i]))  # fmt: skip
+        se = np.hypot(own.std_error, ref.std_error)
+        assert abs(own.probability - ref.probability) <= 4 * se + 1e-3
+    assert 23 < shown["iid-normal"] < 31  # the classic answer is near 27%
+    assert shown["seasonal"] < 5  # Q4 is the weakest quarter: 2015 ended at 185.24
+    # the recommendation comes from the backtest and names a calibrated method
+    rec = [s.value for s in at.success if s.value.startswith("Recommended")]
+    assert rec and not any(m in rec[0].split(" has")[0] for m in ("iid-normal", "iid-johnson"))
+    assert len(at.get("plotly_chart")) >= 10  # gauge, bars, histogram, fan, QQ/PP/CDF, ...
+    assert len(at.get("download_button")) >= 10
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download results (CSV)" in labels and "Download figure (HTML)" in labels
+    fit_table = [d.value for d in at.dataframe if "aicc" in d.value.columns]
+    assert fit_table and fit_table[0]["rank"].min() == 1
+
+
+def _sample_frame() -> pd.DataFrame:
+    y = load_monthly_units()
+    return pd.DataFrame({"note": "x", "when": y.index.to_timestamp(), "sold": y.to_numpy()})
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_target_page_uploaded_file_gives_the_sample_answer(kind, sample_run):
+    df = _sample_frame()
+    buf = io.BytesIO()
+    if kind == "csv":
+        df.to_csv(buf, index=False)
+    else:
+        df.to_excel(buf, index=False)
+    at = _small_target_run(_page("1_target_risk.py"))
+    _by_label(at.sidebar.radio, "Data").set_value("Upload a CSV or Excel file")
+    at.run()
+    at.sidebar.file_uploader[0].set_value(
+        (f"units.{kind}", buf.getvalue(), "application/octet-stream")
+    )
+    at.run()
+    _by_label(at.sidebar.selectbox, "Date column").set_value("when")
+    _by_label(at.sidebar.selectbox, "Value column").set_value("sold")
+    at.run()
+    _by_label(at.sidebar.selectbox, "As-of month (last observed)").set_value("2015-09")
+    _by_label(at.sidebar.number_input, "Year-end target").set_value(186.0)
+    at.run()
+    _no_exception(at)
+    assert not at.error
+    shown = _probabilities(at)
+    assert shown == _probabilities(sample_run)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"only\n1\n2\n", "at least two columns"),
+        (b"date,value\nfoo,1\nbar,2\n", "'date' column of bad.csv must hold dates"),
+        (b"date,value\n2015-01,1\n2015-02,abc\n", "must hold numbers"),
+        (b"\xff\xfe\x00garbage", "Could not read 'bad.csv'"),
+    ],
+)
+def test_target_page_bad_upload_shows_a_clear_message(content, message):
+    at = _page("1_target_risk.py")
+    at.run()
+    _by_label(at.sidebar.radio, "Data").set_value("Upload a CSV or Excel file")
+    at.run()
+    at.sidebar.file_uploader[0].set_value(("bad.csv", content, "text/csv"))
+    at.run()
+    _no_exception(at)
+    errors = " ".join(e.value for e in at.error)
+    assert message in errors
+    assert not _probabilities(at)
+
+
+# ---------------------------------------------------------------------- forecast
+def test_forecast_page_seasonal_naive_backtest_and_live_lstm_training():
+    at = _page("2_forecast.py")
+    at.run()
+    _by_label(at.sidebar.selectbox, "Model").set_value("Seasonal naive")
+    at.run()
+    _no_exception(at)
+    forecast = at.dataframe[0].value
+    y = load_monthly_units()
+    # seasonal naive repeats the last observed year: an exact, model-free reference
+    np.testing.assert_allclose(forecast["mean"].to_numpy(), y.iloc[-12:].to_numpy())
+    assert list(forecast.columns) == ["mean", "q0.1", "q0.5", "q0.9"]
+    assert (forecast["q0.1"] < forecast["q0.9"]).all()
+    metrics = at.dataframe[1].value
+    assert "mean" in metrics.index.astype(str) and "mae" in metrics.columns
+    at.number_input(key="lstm-epochs").set_value(12)
+    at.button(key="lstm-train").click()
+    at.run()
+    _no_exception(at)
+    done = [m.value for m in at.markdown if m.value.startswith("Trained")]
+    assert done and done[0].startswith("Trained 12 epochs")
+    assert at.get("progress"), "the training run shows a progress bar"
+    loss = at.session_state["lstm-history"]["loss"]
+    assert len(loss) == 12 and np.isfinite(loss).all() and loss[-1] < loss[0]
+
+
+# ---------------------------------------------------------------------- search history
+def test_search_page_takeout_zip_counts_match_the_fixture_json():
+    raw = json.loads(zipfile.ZipFile(TAKEOUT).read("Takeout/My Activity/Search/MyActivity.json"))
+    n_search = sum(e["title"].startswith("Searched for") for e in raw)
+    first = min(pd.Timestamp(e["time"]) for e in raw).tz_convert("Europe/Berlin")
+    at = _page("3_search_history.py")
+    at.run()
+    assert "Upload a Takeout export" in at.info[0].value
+    at.file_uploader(key="search-file").set_value(
+        ("takeout.zip", TAKEOUT.read_bytes(), "application/zip")
+    )
+    at.selectbox(key="tz").set_value("Europe/Berlin")
+    at.run()
+    _no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Entries"] == str(len(raw))  # the HTML copy is deduplicated
+    assert metrics["Searches"] == str(n_search)
+    assert metrics["First"] == first.strftime("%Y-%m-%d")
+    assert len(at.get("plotly_chart")) == 8  # year, month, hour, weekday, heatmap, gaps, 2 tops
+
+
+def test_search_page_bad_upload_names_the_file():
+    at = _page("3_search_history.py")
+    at.run()
+    at.file_uploader(key="search-file").set_value(("bad.json", b"{not json", "application/json"))
+    at.run()
+    _no_exception(at)
+    assert len(at.error) == 1
+    msg = at.error[0].value
+    assert "Could not read 'bad.json'" in msg and "no activity entries" in msg
+    assert "riskcast-upload-" not in msg  # the temporary copy is not shown
+
+
+# ---------------------------------------------------------------------- online regression
+def test_online_page_streaming_reaches_the_normal_equation_answer():
+    df = load_ex1data1()
+    X, y = df[["population_10k"]].to_numpy(), df["profit_10k"].to_numpy()
+    at = _page("4_online_regression.py")
+    at.run()
+    at.button(key="ol-fit").click()
+    at.run()
+    assert {m.label: m.value for m in at.metric}["Samples learned"] == "20"
+    at.button(key="ol-rest").click()
+    at.run()
+    _no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    # Ng's ex1: theta = (-3.8958, 1.1930) by the normal equation on all 97 rows
+    assert metrics["coef population_10k"] == "1.1930"
+    assert metrics["intercept"] == "-3.8958"
+    # rolling MAE of predict-then-learn = batch least squares refitted before every row
+    errs = []
+    for i in range(20, len(y)):
+        A = np.column_stack([np.ones(i), X[:i, 0]])
+        theta = np.linalg.lstsq(A, y[:i], rcond=None)[0]
+        errs.append(abs(y[i] - theta[0] - theta[1] * X[i, 0]))
+    assert float(metrics["Rolling MAE (last 20 rows)"]) == pytest.approx(
+        np.mean(errs[-20:]), abs=6e-5
+    )
+    at.text_area(key="ol-typed").set_value("5.5, 3.2\n7.0, 4.0")
+    at.button(key="ol-stream-typed").click()
+    at.run()
+    assert {m.label: m.value for m in at.metric}["Samples learned"] == "99"
+    at.text_area(key="ol-typed").set_value("5.5, 3.2, 9")
+    at.button(key="ol-stream-typed").click()
+    at.run()
+    _no_exception(at)
+    assert "needs 2 comma-separated numbers" in at.error[0].value
+    assert {m.label: m.value for m in at.metric}["Samples learned"] == "99"
+
+
+def test_online_page_bad_upload_shows_a_clear_message():
+    at = _page("4_online_regression.py")
+    at.run()
+    at.sidebar.radio(key="ol-source").set_value("Upload a CSV")
+    at.run()
+    at.sidebar.file_uploader(key="ol-file").set_value(("one.csv", b"a,b\n1,x\n2,y\n", "text/csv"))
+    at.run()
+    _no_exception(at)
+    assert "needs at least two numeric columns" in at.error[0].value
+
+
+# ---------------------------------------------------------------------- navigation
+def test_app_navigation_opens_every_page():
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    _no_exception(at)
+    assert at.title[0].value == "Target risk"
+    for page, title in [("pages/3_search_history.py", "Search history"),
+                        ("pages/4_online_regression.py", "Online regression")]:  # fmt: skip
+        at.switch_page(page)
+        at.run()
+        _no_exception(at)
+        assert at.title[0].value == title
