@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from forecast.auto import AutoForecaster
 from forecast.errors import ForecastError, ForecastTypeError, ForecastValueError, NotFittedError
+from forecast.neural import GRUForecaster, LSTMForecaster, NeuralForecaster, RNNForecaster
 
-__all__ = ["ForecastError", "ForecastTypeError", "ForecastValueError", "NotFittedError"]
+__all__ = [
+    "AutoForecaster",
+    "ForecastError",
+    "ForecastTypeError",
+    "ForecastValueError",
+    "GRUForecaster",
+    "LSTMForecaster",
+    "NeuralForecaster",
+    "NotFittedError",
+    "RNNForecaster",
+]
