@@ -86,21 +86,32 @@ def torch_step_fn(cell: str, batch: int, hidden: int, dtype: type, x, y):
 
 
 def measure(fns: dict, *, repeat: int, number: int) -> dict:
-    """Interleaved timing: median seconds per step of each closure."""
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    for fn in fns.values():  # warm-up (buffers, optimizer state, lazy imports)
-        for _ in range(3):
-            fn()
-    for _ in range(repeat):
-        for k, fn in fns.items():
-            t0 = time.perf_counter()
-            for _ in range(number):
+    """Interleaved timing of closures ``name -> (fn, context factory)``.
+
+    Returns, per name, the median wall seconds per step and the median CPU seconds of the
+    calling thread per step (``time.thread_time``; with one thread this is the work done,
+    insensitive to other processes competing for the cores).
+    """
+    wall: dict[str, list[float]] = {k: [] for k in fns}
+    cpu: dict[str, list[float]] = {k: [] for k in fns}
+    for fn, ctx in fns.values():  # warm-up (buffers, optimizer state, lazy imports)
+        with ctx():
+            for _ in range(3):
                 fn()
-            times[k].append((time.perf_counter() - t0) / number)
-    return {k: statistics.median(v) for k, v in times.items()}
+    for _ in range(repeat):
+        for k, (fn, ctx) in fns.items():
+            with ctx():
+                t0, c0 = time.perf_counter(), time.thread_time()
+                for _ in range(number):
+                    fn()
+                wall[k].append((time.perf_counter() - t0) / number)
+                cpu[k].append((time.thread_time() - c0) / number)
+    return {k: (statistics.median(wall[k]), statistics.median(cpu[k])) for k in fns}
 
 
 def main(argv: list[str] | None = None) -> int:
+    import contextlib
+
     import torch
     from threadpoolctl import threadpool_info, threadpool_limits
 
@@ -109,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=None)
     ap.add_argument("--no-write", action="store_true", help="print only, keep BENCHMARKS.md")
     args = ap.parse_args(argv)
-    repeat = args.repeat or (5 if args.quick else 11)
+    repeat = args.repeat or (5 if args.quick else 9)
     headline = [("lstm", 64, 64, np.float32), ("lstm", 256, 64, np.float32)]
     extra = [
         ("gru", 64, 64, np.float32),
@@ -122,71 +133,89 @@ def main(argv: list[str] | None = None) -> int:
     ]
     configs = headline if args.quick else headline + extra
     default_threads = torch.get_num_threads()
-    rows = []
     blas = [
         f"{i['internal_api']} {i.get('version')} ({i.get('architecture')})"
         for i in threadpool_info()
         if i["user_api"] == "blas"
     ]
+
+    @contextlib.contextmanager
+    def single():
+        torch.set_num_threads(1)
+        with threadpool_limits(limits=1):
+            yield
+        torch.set_num_threads(default_threads)
+
+    @contextlib.contextmanager
+    def default():
+        torch.set_num_threads(default_threads)
+        yield
+
+    rows = []
     for cell, batch, hidden, dtype in configs:
         rng = np.random.default_rng(0)
         x = rng.normal(size=(batch, T_STEPS, 1))
         y = rng.normal(size=(batch, 1))
-        number = max(3, int(2000 / (batch * hidden / 64)))
-        number = min(number, 40)
-        res = {}
-        for mode in ("single", "default"):
-            if mode == "single":
-                torch.set_num_threads(1)
-                ctx = threadpool_limits(limits=1)
-            else:
-                torch.set_num_threads(default_threads)
-                ctx = threadpool_limits(limits=None)
-            with ctx:
-                fns = {
-                    "numpy": numpy_step_fn(cell, batch, hidden, dtype, x, y),
-                    "torch": torch_step_fn(cell, batch, hidden, dtype, x, y),
-                }
-                res[mode] = measure(fns, repeat=repeat, number=number)
-        torch.set_num_threads(default_threads)
-        row = (cell.upper(), batch, hidden, np.dtype(dtype).name, res)
+        number = min(40, max(3, int(1500 / (batch * hidden / 64))))
+        np_fn = numpy_step_fn(cell, batch, hidden, dtype, x, y)
+        np_fn_default = numpy_step_fn(cell, batch, hidden, dtype, x, y)
+        t_fn = torch_step_fn(cell, batch, hidden, dtype, x, y)
+        # A: the headline, both single-threaded, interleaved
+        a = measure(
+            {"numpy": (np_fn, single), "torch": (t_fn, single)}, repeat=repeat, number=number
+        )
+        # B: NumPy with the default pools against itself single-threaded (no torch running,
+        # whose idle OpenMP threads spin and would distort the comparison)
+        b = measure(
+            {"default": (np_fn_default, default), "single": (np_fn, single)},
+            repeat=repeat,
+            number=number,
+        )
+        # C: torch with its default threads (can be very slow on a busy 2-core machine)
+        c = measure(
+            {"torch": (t_fn, default)}, repeat=max(3, repeat // 3), number=max(1, number // 4)
+        )
+        row = (cell.upper(), batch, hidden, np.dtype(dtype).name, a, b, c)
         rows.append(row)
-        s, d = res["single"], res["default"]
         print(
-            f"{row[0]:4s} B={batch:3d} H={hidden:3d} {row[3]:7s} "
-            f"single: np {s['numpy'] * 1e3:7.2f} ms torch {s['torch'] * 1e3:7.2f} ms "
-            f"ratio {s['torch'] / s['numpy']:.2f} | default: np {d['numpy'] * 1e3:7.2f} ms "
-            f"torch {d['torch'] * 1e3:7.2f} ms ratio {d['torch'] / d['numpy']:.2f}",
+            f"{row[0]:4s} B={batch:3d} H={hidden:3d} {row[3]:7s} 1 thread: np "
+            f"{a['numpy'][0] * 1e3:7.2f} ms torch {a['torch'][0] * 1e3:7.2f} ms ratio "
+            f"{a['torch'][0] / a['numpy'][0]:.2f} (cpu {a['torch'][1] / a['numpy'][1]:.2f}) | "
+            f"np default/1thr {b['default'][0] / b['single'][0]:.2f} | torch default "
+            f"{c['torch'][0] * 1e3:7.2f} ms",
             flush=True,
         )
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     lines = [
         "## nn: recurrent training step vs PyTorch (`benchmarks/nn_lstm_step.py`)",
         "",
         "One step = forward over 24 time steps (1 input feature) + linear head on the last "
-        "state + MSE + BPTT + Adam update. Median ms per step over "
-        f"{repeat} interleaved runs; ratio = NumPy steps/s ÷ PyTorch steps/s (higher is "
-        "better). Targets (issue 3, LSTM float32, single thread): ≥ 0.6 at batch 64 / hidden "
-        "64, ≥ 0.75 at batch 256 / hidden 64; default threads no slower than single thread.",
+        "state + MSE + BPTT + Adam update (`nn.optimizers.Adam` / `torch.optim.Adam`). "
+        f"Medians over {repeat} interleaved runs. Ratio = NumPy steps/s ÷ PyTorch steps/s "
+        "(higher is better): wall clock, and in brackets CPU time of the calling thread "
+        "(robust to other jobs on the machine). Targets (issue 3, LSTM float32, one "
+        "thread): ≥ 0.6 at batch 64 / hidden 64, ≥ 0.75 at batch 256 / hidden 64; with "
+        "default threads NumPy no slower than with one (column 'NumPy default ÷ 1 thr', "
+        "≤ 1 means not slower, measured interleaved without torch running).",
         "",
         "Command: `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python "
         f"benchmarks/nn_lstm_step.py{' --quick' if args.quick else ''}`",
         "",
         f"Machine: {machine()}; PyTorch {torch.__version__} (default {default_threads} "
-        f"threads); NumPy BLAS: {', '.join(blas)}; "
-        f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}. "
-        "The machine is shared with other jobs, so single numbers move by ~10-20%.",
+        f"threads, MKL); NumPy BLAS: {', '.join(blas)}; "
+        f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}; load average "
+        f"at the end {load} (shared machine: wall-clock figures move by 10-30%).",
         "",
-        "| cell | batch | hidden | dtype | NumPy 1 thr (ms) | torch 1 thr (ms) | ratio 1 thr "
-        "| NumPy default (ms) | torch default (ms) | ratio default | NumPy default ÷ 1 thr |",
-        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| cell | batch | hidden | dtype | NumPy 1 thr (ms) | torch 1 thr (ms) "
+        "| ratio 1 thr (cpu) | NumPy default ÷ 1 thr | torch default (ms) |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
-    for cell, batch, hidden, dt, res in rows:
-        s, d = res["single"], res["default"]
+    for cell, batch, hidden, dt, a, b, c in rows:
         lines.append(
-            f"| {cell} | {batch} | {hidden} | {dt} | {s['numpy'] * 1e3:.2f} | "
-            f"{s['torch'] * 1e3:.2f} | **{s['torch'] / s['numpy']:.2f}** | "
-            f"{d['numpy'] * 1e3:.2f} | {d['torch'] * 1e3:.2f} | {d['torch'] / d['numpy']:.2f} | "
-            f"{d['numpy'] / s['numpy']:.2f} |"
+            f"| {cell} | {batch} | {hidden} | {dt} | {a['numpy'][0] * 1e3:.2f} | "
+            f"{a['torch'][0] * 1e3:.2f} | **{a['torch'][0] / a['numpy'][0]:.2f}** "
+            f"({a['torch'][1] / a['numpy'][1]:.2f}) | "
+            f"{b['default'][0] / b['single'][0]:.2f} | {c['torch'][0] * 1e3:.2f} |"
         )
     md = "\n".join(lines)
     if not args.no_write:

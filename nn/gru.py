@@ -8,9 +8,11 @@ For each step ``t`` (gates in PyTorch's order r, z, n)::
     h' = (1 - z) * n + z * h
 
 Note that ``b_hn`` sits inside the reset product, as in PyTorch. The speed devices are
-those of :mod:`nn.lstm`: σ through a halved tanh, ``out=`` buffers, recurrence-free
-derivative factors computed for all steps at once, and one gradient buffer laid out as
-(n_x, r, z, n_h) so each backward step needs three elementwise calls and one product.
+those of :mod:`nn.lstm`: feature-major buffers, one product per step on the stacked input
+``[h; x; 1]`` (the weight rows are ordered (n_x, r, z, n_h): the input and hidden parts of
+the candidate stay apart because the reset gate multiplies the hidden part alone), σ
+through a halved tanh, ``out=`` buffers, recurrence-free derivative factors computed for
+all steps at once, and one batched product for all weight gradients after the loop.
 
 Examples
 --------

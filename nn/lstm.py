@@ -7,13 +7,23 @@ For each step ``t`` (gates in PyTorch's order i, f, g, o)::
     c' = f * c + i * g                          h' = o * tanh(c')
 
 How it is made fast (the time goes to many small elementwise operations, not to the
-products): the rows of the weights are permuted internally to the order (o, i, f, g) so the
-three sigmoid gates form one block and the three gates multiplied by dc form another; the
-sigmoid is computed through ``σ(z) = (tanh(z/2) + 1) / 2`` with the ``1/2`` folded into the
-weights, so one ``tanh`` call covers all four gates; every per-step operation writes into
-preallocated buffers with ``out=``; the derivative factors that do not depend on the
-recurrence are computed for all steps at once before the backward loop; and the input
-projection, the weight gradients and the input gradient are single large products.
+products):
+
+- feature-major storage: a step's state is ``(H, batch)`` and its gates ``(4H, batch)``,
+  so each gate is one contiguous block and every elementwise call is a single pass;
+- one product per step: the step input is the stacked column ``[h; x_t; 1]`` and the
+  weights ``[W_hh | W_ih | b_ih + b_hh]``, so the recurrent part, the input projection and
+  the bias come out of one matrix product written straight into the gate buffer;
+- the weight rows are permuted internally to the order (o, i, f, g): the three sigmoid
+  gates form one block, and the three gates multiplied by dc in backward form another;
+- ``σ(a) = (tanh(a / 2) + 1) / 2`` with the ``1/2`` folded into the weights, so one
+  ``tanh`` call covers all four gates;
+- every per-step operation writes into buffers kept between calls (``out=``);
+- the derivative factors that do not depend on the recurrence are computed for all steps
+  at once before the backward loop, which then needs five elementwise calls and one
+  product per step;
+- all weight and bias gradients come from one batched product ``dZ @ [h; x; 1]^T`` after
+  the loop, and the input gradient from one more.
 
 Examples
 --------

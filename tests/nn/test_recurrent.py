@@ -225,3 +225,19 @@ def test_bad_inputs_name_the_parameter():
         nn.LSTM(1.5, 2)
     with pytest.raises(NNTypeError, match="'rng'"):
         nn.LSTM(1, 2, rng="seed")
+
+
+def test_blas_threads_context_limits_and_restores():
+    from threadpoolctl import threadpool_info
+
+    from nn._threads import blas_threads
+
+    def blas_counts():
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_counts()
+    with blas_threads(1):
+        assert all(n == 1 for n in blas_counts())
+    assert blas_counts() == before
+    with blas_threads(None):
+        assert blas_counts() == before
