@@ -222,13 +222,13 @@ class Recurrent(Layer):
         states_fm = tuple(np.ascontiguousarray(s.T) for s in states)
         with limit_for_size(self._work()):
             hs, final = self._forward_tm(x_fm, states_fm)
-        final = tuple(np.ascontiguousarray(s.T) for s in final)
+        final = tuple(s.T.copy() for s in final)
         final_state: State = final if self.n_states > 1 else final[0]
         self.state_ = final_state if self.stateful else None
         if self.return_sequences:
-            out = np.ascontiguousarray(hs[1:].transpose(2, 0, 1))
+            out = hs[1:].transpose(2, 0, 1).copy()
         else:
-            out = np.ascontiguousarray(hs[T].T)
+            out = hs[T].T.copy()
         return out, final_state
 
     def backward(self, grad_outputs: np.ndarray, grad_state: State | None = None) -> np.ndarray:
@@ -293,7 +293,7 @@ class Recurrent(Layer):
             dstates[1] = np.ascontiguousarray(dstates[1].T)
         with limit_for_size(self._work()):
             dx_fm, d0 = self._backward_tm(dy, dstates)
-        d0 = tuple(np.ascontiguousarray(d.T) for d in d0)
+        d0 = tuple(d.T.copy() for d in d0)
         self.grad_initial_state = d0 if self.n_states > 1 else d0[0]
         return np.ascontiguousarray(dx_fm.transpose(2, 0, 1))
 

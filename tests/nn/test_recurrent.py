@@ -241,3 +241,41 @@ def test_blas_threads_context_limits_and_restores():
     assert blas_counts() == before
     with blas_threads(None):
         assert blas_counts() == before
+
+
+def test_stacked_recurrent_layers_gradcheck():
+    rng = np.random.default_rng(8)
+    model = nn.Sequential(
+        [
+            _random_layer(nn.GRU, D=2, H=3, rng=1),
+            _random_layer(nn.RNN, D=3, H=2, rng=2, nonlinearity="relu"),
+            _random_layer(nn.LSTM, D=2, H=2, rng=3, return_sequences=False),
+            nn.Dense(2, 1, rng=4),
+        ]
+    )
+    x = rng.normal(size=(2, 5, 2))
+    assert model.forward(x).shape == (2, 1)
+    res = nn.gradcheck(model, x, rng=9)
+    assert res.ok, res.errors
+    assert len(res.errors) == 1 + 4 + 4 + 4 + 2
+
+
+@pytest.mark.parametrize("cls", [nn.RNN, nn.LSTM, nn.GRU])
+@pytest.mark.parametrize("return_sequences", [True, False])
+def test_single_sequence_results_are_not_overwritten(cls, return_sequences):
+    # batch 1 (one series): transposed views would alias the reused buffers
+    layer = cls(1, 2, rng=0, return_sequences=return_sequences)
+    x = np.linspace(-1, 1, 6).reshape(1, 6, 1)
+    out, final = layer.forward(x)
+    layer.backward(np.ones_like(out))
+    d0 = layer.grad_initial_state
+    now = [out]
+    for s in (final, d0):
+        now.extend(s if isinstance(s, tuple) else (s,))
+    assert len(now) == (5 if cls is nn.LSTM else 3)
+    kept = [a.copy() for a in now]
+    out2, _ = layer.forward(-3 * x)
+    layer.backward(-np.ones_like(out2))
+    for a, b in zip(kept, now, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert not np.allclose(out, out2)
