@@ -164,6 +164,7 @@ class ARIMA(Forecaster):
                 seasonal_order=(P, self._D, Q, m) if self._seasonal else (0, 0, 0, 0),
                 trend="c" if const else None,
                 simple_differencing=fast,
+                concentrate_scale=True,
             )
             try:
                 res = model.fit(disp=False)
@@ -271,6 +272,7 @@ class ARIMA(Forecaster):
                 order=self.order_,
                 seasonal_order=self.seasonal_order_,
                 trend="c" if const else None,
+                concentrate_scale=True,
             )
             self.results_ = full.filter(np.asarray(fast_res.params))
         self.aicc_ = float(fast_res.aicc)
