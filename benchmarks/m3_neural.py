@@ -179,12 +179,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--params", default="{}", help='JSON, e.g. {"lstm": {"hidden_size": 8}}')
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--csv", default=None, help="also save the per-series rows here")
+    parser.add_argument("--from-csv", default=None, help="summarise the rows of an earlier run")
+    parser.add_argument("--wall", type=float, default=float("nan"), help="wall s of that run")
     args = parser.parse_args(argv)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     PARAMS.update(json.loads(args.params))
     t0 = time.perf_counter()
-    df = run(models, args.limit, args.jobs, args.sample)
-    wall = time.perf_counter() - t0
+    if args.from_csv:  # re-summarise (and --write) the rows of an earlier run
+        df = pd.read_csv(args.from_csv)
+        wall = args.wall
+    else:
+        df = run(models, args.limit, args.jobs, args.sample)
+        wall = time.perf_counter() - t0
     table = summarize(df)
     print(table.round(4).to_string())
     print(f"wall {wall:.1f} s for {df['series'].nunique()} series, {args.jobs} jobs")

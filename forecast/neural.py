@@ -39,6 +39,7 @@ paths); ``sample_paths`` draws only from its ``rng``.
 from __future__ import annotations
 
 import numbers
+import threading
 from typing import Any, ClassVar
 
 import numpy as np
@@ -202,6 +203,8 @@ class NeuralForecaster(Forecaster):
         self.step_ = step if step > 1e-12 else 1.0
         self.z_ = z
         self.input_len_, self.horizon_ = L, H
+        self._lock = threading.Lock()
+        self._z_cache: np.ndarray | None = None
         v = self.validation_size
         if v is None:
             v = min(H, max(1, (n - L) // 4))
@@ -248,7 +251,19 @@ class NeuralForecaster(Forecaster):
         return np.asarray(out, dtype=np.float64)
 
     def _predict_z(self, h: int) -> np.ndarray:
-        """Point forecast in the model space, shape (h,), block by block."""
+        """Point forecast in the model space, shape (h,), block by block.
+
+        Computed once per fit for the longest ``h`` asked so far and cached; a lock keeps
+        the networks' forward buffers safe when paths are drawn from several threads.
+        """
+        with self._lock:
+            cached = self._z_cache
+            if cached is None or cached.size < h:
+                cached = self._compute_z(max(h, self.horizon_))
+                self._z_cache = cached
+        return cached[:h].copy()
+
+    def _compute_z(self, h: int) -> np.ndarray:
         zn = list(self.z_ / self.step_)
         L = self.input_len_
         out: list[float] = []
@@ -290,7 +305,9 @@ class NeuralForecaster(Forecaster):
         if n > L:
             idx = np.arange(L, n)
             windows = np.stack([zn[t - L : t] for t in idx])
-            z = (windows[:, -1] + self._net_mean(windows)[:, 0]) * self.step_
+            with self._lock:
+                step1 = self._net_mean(windows)[:, 0]
+            z = (windows[:, -1] + step1) * self.step_
             level = np.exp(z) if self.log_ else z * self.scale_
             out[idx] = level * self.seasonal_[idx % self.season_length_]
         return out

@@ -89,3 +89,14 @@ def test_calibration_backtest_accepts_forecasters(units: pd.Series) -> None:
     spread = own.sample_paths(3, 2000, rng=9).sum(axis=1).std()
     expected = ytd + own.predict(3, quantiles=None)["mean"].sum()
     assert row["mean"] == pytest.approx(expected, abs=4 * spread / np.sqrt(2000))
+
+
+def test_threaded_drawing_gives_the_same_answer(units: pd.Series) -> None:
+    history = units.loc[:"2015-09"]
+    model = LSTMForecaster(**FAST_LSTM).fit(history)
+    kwargs = {"as_of": "2015-09", "target": 182.0, "n_paths": 4000, "chunk_size": 500, "rng": 3}
+    one = montecarlo.simulate_target(model, history, fit=False, n_jobs=1, **kwargs)
+    two = montecarlo.simulate_target(model, history, fit=False, n_jobs=2, **kwargs)
+    assert 0.02 < one.probability < 0.98
+    assert one.probability == two.probability
+    assert one.quantiles == two.quantiles
