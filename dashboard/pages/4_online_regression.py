@@ -111,9 +111,13 @@ nxt = st.session_state["ol-next"]
 c1, c2, c3 = st.columns(3)
 with c1:
     left = len(data) - nxt
-    if st.button(f"Stream the remaining {left} rows of {label}", key="ol-rest", disabled=left == 0):
+
+    def _stream_rest() -> None:  # a callback: the button's label is right after the click
         _stream(X_all[nxt:], y_all[nxt:])
         st.session_state["ol-next"] = len(data)
+
+    st.button(f"Stream the remaining {left} rows of {label}", key="ol-rest",
+              disabled=left == 0, on_click=_stream_rest)  # fmt: skip
 with c2:
     new = st.file_uploader(f"Upload rows (CSV with {', '.join(features)}, {target})",
                            type=["csv"], key="ol-new")  # fmt: skip

@@ -49,7 +49,7 @@ def streamlit_command(args: argparse.Namespace) -> list[str]:
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(APP),
         "--server.port", str(args.port), "--server.address", args.address,
-        "--browser.gatherUsageStats", "false",
+        "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
     ]  # fmt: skip
     if args.headless:
         cmd += ["--server.headless", "true"]
