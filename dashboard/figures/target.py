@@ -89,17 +89,19 @@ def fan_chart(
     """
     as_of = pd.Period(as_of, freq="M")
     paths = np.atleast_2d(np.asarray(paths, dtype=float))
-    future = pd.period_range(as_of + 1, periods=paths.shape[1], freq="M")
     past = history.loc[:as_of].iloc[-show_months:]
     fig = go.Figure()
-    x_future = x_of(future)
+    # every band starts at the last observed month, so the fan grows out of the history
+    x_future = x_of(pd.period_range(as_of, periods=paths.shape[1] + 1, freq="M"))
+    last = [float(history.loc[as_of])]
     for level in sorted(levels, reverse=True):
         lo, hi = np.quantile(paths, [(1 - level) / 2, (1 + level) / 2], axis=0)
         alpha = 0.15 + 0.35 * (1 - level)
         fig.add_trace(
             go.Scatter(
                 x=np.concatenate([x_future, x_future[::-1]]),
-                y=np.concatenate([hi, lo[::-1]]),
+                y=np.concatenate([last, hi, lo[::-1], last]),
+                mode="lines",
                 fill="toself",
                 fillcolor=f"rgba(52,101,164,{alpha:.2f})",
                 line={"width": 0},
@@ -110,7 +112,7 @@ def fan_chart(
     fig.add_trace(
         go.Scatter(
             x=x_future,
-            y=np.median(paths, axis=0),
+            y=np.concatenate([last, np.median(paths, axis=0)]),
             mode="lines+markers",
             name="median",
             line={"color": "#3465a4", "dash": "dash"},

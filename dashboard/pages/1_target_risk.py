@@ -218,7 +218,7 @@ with tabs[5]:
                 float(probability_curve(p, run.actual_to_date, [read_t])["probability"].iloc[0])
                 for p in run.paths.values()
             ],
-        }),
+        }).style.format({"P(total ≥ t)": "{:.2%}"}),
         hide_index=True, key="read-table",
     )  # fmt: skip
     _ui.csv_download(curves, "probability_curve", "Download the curves (CSV)")

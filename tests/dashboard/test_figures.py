@@ -71,11 +71,11 @@ def test_fan_chart_bands_are_the_path_quantiles():
     paths = np.column_stack([base + 10 * j for j in range(3)])
     history = pd.Series(np.ones(24), index=pd.period_range("2014-01", periods=24, freq="M"))
     fig = figures.fan_chart(history, paths, "2015-12", levels=(0.5, 0.95))
-    band = _trace(fig, "95% band")
-    np.testing.assert_allclose(band.y[:3], [975.0, 985.0, 995.0])  # upper edge, forward
-    np.testing.assert_allclose(band.y[3:], [45.0, 35.0, 25.0])  # lower edge, backward
-    np.testing.assert_allclose(_trace(fig, "median").y, [500.0, 510.0, 520.0])
-    assert str(pd.Timestamp(_trace(fig, "median").x[0]).date()) == "2016-01-01"
+    band = _trace(fig, "95% band")  # starts and ends at the last observed value (1.0)
+    np.testing.assert_allclose(band.y[:4], [1.0, 975.0, 985.0, 995.0])  # upper edge, forward
+    np.testing.assert_allclose(band.y[4:], [45.0, 35.0, 25.0, 1.0])  # lower edge, backward
+    np.testing.assert_allclose(_trace(fig, "median").y, [1.0, 500.0, 510.0, 520.0])
+    assert str(pd.Timestamp(_trace(fig, "median").x[1]).date()) == "2016-01-01"
     assert len(_trace(fig, "history").y) == 24
 
 
