@@ -23,6 +23,7 @@ from montecarlo.datasets import load_monthly_units, read_monthly_series
 from montecarlo.engine import simulate_target
 from montecarlo.gof import compare_fits
 from montecarlo.seasonal import remaining_share
+from montecarlo.sensitivity import tornado
 from montecarlo.simulate import as_period
 from montecarlo.target import TargetResult
 from riskcast.errors import UsageError
@@ -64,6 +65,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         default=None,
         metavar="SE",
         help="grow paths until the standard error is below SE (e.g. 0.001)",
+    )
+    p.add_argument(
+        "--tornado",
+        action="store_true",
+        help="also show which remaining month moves the total most (P10-P90 swings)",
     )
     p.add_argument("--backtest", action="store_true", help="also run the calibration backtest")
     p.add_argument(
@@ -113,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
 
     bar = _progress(len(methods) * args.paths, show)
     results: dict[str, TargetResult] = {}
+    tornados: dict[str, pd.DataFrame] = {}
     notes: list[str] = []
     try:
         for name in methods:
@@ -124,6 +131,11 @@ def run(args: argparse.Namespace) -> int:
                 progress=None if bar is None else bar.update,
             )  # fmt: skip
             notes += [f"{name}: {n}" for n in dict.fromkeys(getattr(sim, "notes_", []))]
+            if args.tornado:
+                r = results[name]
+                paths = sim.paths(as_of, r.horizon, 20_000, np.random.default_rng([args.seed, 7]))
+                labels = [str(as_of + j + 1) for j in range(r.horizon)]
+                tornados[name] = tornado(paths, r.actual_to_date, labels=labels)
     finally:
         if bar is not None:
             bar.close()
@@ -143,9 +155,14 @@ def run(args: argparse.Namespace) -> int:
                 bar.close()
     if args.json:
         doc = _document(source, history, as_of, args, fits, season, results, notes, backtest)
+        if tornados:
+            doc["tornado"] = {
+                m: _clean(t.reset_index().to_dict("records")) for m, t in tornados.items()
+            }
         print(json.dumps(doc, indent=2, allow_nan=False))
     else:
         _print_text(source, history, as_of, args, fits, season, results, notes, backtest)
+        _print_tornado(tornados)
     return 0
 
 
@@ -252,3 +269,16 @@ def _print_text(
         print(s[cols].to_string(index=False, float_format=lambda v: f"{v:.3g}"))
         for _, row in s.iterrows():
             print(f"  {row['method']}: {row['reason']}")
+
+
+def _print_tornado(tornados: dict[str, pd.DataFrame]) -> None:
+    if not tornados:
+        return
+    print("\nWhich month moves the total most (one at a time, P10 to P90; 20000 paths):")
+    for name, t in tornados.items():
+        parts = [
+            f"{m}: {row.total_low:.2f}-{row.total_high:.2f} (swing {row.swing:.2f}, "
+            f"rank corr {row.spearman:.2f})"
+            for m, row in t.iterrows()
+        ]
+        print(f"  {name}: " + "; ".join(parts))

@@ -133,3 +133,17 @@ def test_registry_is_one_entry_per_method():
         sim = make_simulator(name)
         assert hasattr(sim, "fit") and hasattr(sim, "paths")
         assert make_simulator(name) is not sim  # a fresh object each time
+
+
+def test_tornado_option(capsys):
+    doc = run_json(capsys, "--as-of", "2015-09", "--target", "186", "--paths", "2000",
+                   "--method", "iid-normal", "--tornado")  # fmt: skip
+    rows = doc["tornado"]["iid-normal"]
+    assert [r["month"] for r in rows] != [] and {r["month"] for r in rows} == {
+        "2015-10", "2015-11", "2015-12"}  # fmt: skip
+    for r in rows:
+        assert r["swing"] == pytest.approx(r["high_value"] - r["low_value"])
+        assert r["total_low"] < 186 < r["total_high"] + 5
+    assert main(["target", "--as-of", "2015-09", "--target", "186", "--paths", "2000",
+                 "--method", "seasonal", "--tornado"]) == 0  # fmt: skip
+    assert "Which month moves the total most" in capsys.readouterr().out
