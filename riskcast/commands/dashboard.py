@@ -7,6 +7,7 @@ network. Extra arguments after ``--`` go to ``streamlit run`` unchanged.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -57,10 +58,17 @@ def streamlit_command(args: argparse.Namespace) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run streamlit in the foreground; return its exit code."""
+    """Become the streamlit server (POSIX ``exec``), or run it as a child elsewhere.
+
+    Replacing the process means a scheduler's or a terminal's signals (SIGTERM, Ctrl-C)
+    reach the server itself and no orphan server is left behind.
+    """
     cmd = streamlit_command(args)
     print(f"riskcast dashboard on http://{args.address}:{args.port}", file=sys.stderr)
-    try:
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execv(cmd[0], cmd)  # does not return
+    try:  # pragma: no cover - Windows
         return subprocess.call(cmd)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # pragma: no cover
         return 130
