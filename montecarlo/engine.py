@@ -176,7 +176,9 @@ def simulate_target(
         this (e.g. 0.001 for 0.1 percentage point), or ``max_paths`` is reached.
     max_paths : int, default 10_000_000
     chunk_size : int, default 1_000_000
-        Paths held in memory at once.
+        Paths held in memory at once. With the plain and antithetic samplers each chunk
+        draws from its own child generator, so a given ``(rng, n_paths, chunk_size)``
+        always gives the same answer; the Sobol answer does not depend on it.
     method : str, optional
         Label of the result (default: the simulator's class name).
     fit : bool, default True

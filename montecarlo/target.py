@@ -43,9 +43,13 @@ class TargetResult:
         Estimated P(actual_to_date + future months >= target).
     std_error : float
         Monte Carlo standard error of ``probability`` (from independent groups of paths:
-        single paths, antithetic pairs or Sobol scrambles).
+        single paths, antithetic pairs or Sobol scrambles). It is 0.0 when every group
+        agrees (all paths hit or all miss; or, with Sobol in one dimension, every
+        scramble holding the same count).
     ci : tuple of float
-        95% confidence interval of ``probability`` (Wilson for independent paths).
+        95% confidence interval of ``probability``: Wilson for independent paths and
+        whenever ``std_error`` is 0 (so a 0% answer still gets an upper bound), else
+        ``probability ± 1.96 std_error`` clipped to [0, 1].
     quantiles : dict of float to float
         Quantiles of the simulated year-end total.
     mean_total : float
