@@ -120,7 +120,7 @@ def test_bad_samples_are_named() -> None:
 @pytest.mark.parametrize("lam", [2.5, -2.5])
 @pytest.mark.parametrize("delta", [1.3, -1.3])
 def test_frozen_is_the_law_of_the_johnson_transform(jtype: str, lam: float, delta: float) -> None:
-    from montecarlo.johnson import johnson_frozen
+    from montecarlo.johnson import johnson_frozen, johnson_logpdf
 
     gamma, xi = (0.0 if jtype == "SN" else 0.4), 7.0
     g = {
@@ -136,6 +136,9 @@ def test_frozen_is_the_law_of_the_johnson_transform(jtype: str, lam: float, delt
     f = johnson_frozen(jtype, gamma, delta, xi, lam)
     np.testing.assert_allclose(f.ppf(u), expected, rtol=1e-10)
     np.testing.assert_allclose(f.cdf(expected), u, rtol=1e-9)
+    np.testing.assert_allclose(
+        johnson_logpdf(jtype, gamma, delta, xi, lam, expected), f.logpdf(expected), rtol=1e-9
+    )
 
 
 def test_tied_quantiles_raise_a_fit_error_naming_the_fallback() -> None:
