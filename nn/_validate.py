@@ -1,4 +1,4 @@
-"""Small validation helpers shared by the training half of :mod:`nn` (numpy only).
+"""Input validation shared by every module of :mod:`nn` (numpy only).
 
 Messages follow the house pattern: *which* parameter of *which* function, *what* was
 expected, and *what came*, e.g. ``"The 'lr' parameter of Adam must be a finite number
@@ -17,8 +17,9 @@ from nn.errors import NNTypeError, NNValueError
 __all__ = ["as_rng", "check_array", "check_number", "check_positive_int"]
 
 
-def as_rng(rng: Any, *, name: str = "rng", func: str) -> np.random.Generator:
+def as_rng(rng: Any, *, name: str = "rng", func: str = "") -> np.random.Generator:
     """Return a :class:`numpy.random.Generator` from a Generator, an int seed or ``None``."""
+    where = f"The '{name}' parameter of {func}" if func else f"The '{name}' parameter"
     if isinstance(rng, np.random.Generator):
         return rng
     if rng is None:
@@ -26,13 +27,13 @@ def as_rng(rng: Any, *, name: str = "rng", func: str) -> np.random.Generator:
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
         if int(rng) < 0:
             raise NNValueError(
-                f"The '{name}' parameter of {func} must be a non-negative int seed or a "
-                f"numpy.random.Generator. Got {rng!r} instead."
+                f"{where} must be a non-negative int seed or a numpy.random.Generator. "
+                f"Got {rng!r} instead."
             )
         return np.random.default_rng(int(rng))
     raise NNTypeError(
-        f"The '{name}' parameter of {func} must be a numpy.random.Generator, an int seed or "
-        f"None. Got {type(rng).__name__} instead."
+        f"{where} must be a numpy.random.Generator, a non-negative int seed or None. "
+        f"Got {type(rng).__name__} {rng!r} instead."
     )
 
 
@@ -90,29 +91,70 @@ def check_positive_int(value: Any, *, name: str, func: str, minimum: int = 1) ->
     return int(value)
 
 
-def check_array(x: Any, *, name: str, func: str, min_ndim: int = 1) -> np.ndarray:
-    """Return ``x`` as a floating ndarray of finite numbers with at least ``min_ndim`` axes.
+def check_array(
+    x: Any,
+    *,
+    name: str,
+    func: str,
+    min_ndim: int = 1,
+    ndim: int | tuple[int, ...] | None = None,
+    last: int | None = None,
+    dtype: Any = None,
+    shape_hint: str = "",
+) -> np.ndarray:
+    """Validate a numeric array: type, rank, size of the last axis, finite values.
 
-    Integer and boolean input is converted to float64; float32 stays float32.
+    Parameters
+    ----------
+    x : array-like
+        The input.
+    name, func : str
+        Parameter and function names used in error messages.
+    min_ndim : int, default 1
+        Smallest accepted number of dimensions (ignored when ``ndim`` is given).
+    ndim : int or tuple of int, optional
+        Accepted numbers of dimensions.
+    last : int, optional
+        Required size of the last axis (the feature axis).
+    dtype : dtype, optional
+        Convert to this dtype (without copying when it already matches). Without it,
+        integer and boolean input becomes float64 and float32 stays float32.
+    shape_hint : str
+        Human-readable expected shape, e.g. ``"(batch, time, 3)"``.
     """
     try:
-        arr = np.asarray(x)
-    except (TypeError, ValueError) as exc:
+        arr = np.asarray(x) if dtype is None else np.asarray(x, dtype=dtype)
+    except (TypeError, ValueError):
         raise NNTypeError(
-            f"The '{name}' parameter of {func} must be an array of numbers. Got {exc}."
+            f"The '{name}' parameter of {func} must be a real numeric array. "
+            f"Got {type(x).__name__} instead."
         ) from None
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
-    ):
+    numeric = np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    if arr.dtype == object or not numeric or np.issubdtype(arr.dtype, np.complexfloating):
         raise NNTypeError(
-            f"The '{name}' parameter of {func} must be an array of numbers. "
+            f"The '{name}' parameter of {func} must be a real numeric array. "
             f"Got an array of dtype {arr.dtype} instead."
         )
     if not np.issubdtype(arr.dtype, np.floating):
         arr = arr.astype(np.float64)
-    if arr.ndim < min_ndim:
+    hint = f" of shape {shape_hint}" if shape_hint else ""
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(f"{d}-D" for d in allowed)
+            raise NNValueError(
+                f"The '{name}' parameter of {func} must be a {want} array{hint}. "
+                f"Got an array of shape {arr.shape} instead."
+            )
+    elif arr.ndim < min_ndim:
         raise NNValueError(
             f"The '{name}' parameter of {func} must have at least {min_ndim} dimension(s). "
+            f"Got an array of shape {arr.shape} instead."
+        )
+    if last is not None and (arr.ndim == 0 or arr.shape[-1] != last):
+        raise NNValueError(
+            f"The '{name}' parameter of {func} must have {last} features on its last axis"
+            f"{' (shape ' + shape_hint + ')' if shape_hint else ''}. "
             f"Got an array of shape {arr.shape} instead."
         )
     finite = np.isfinite(arr)
@@ -120,6 +162,6 @@ def check_array(x: Any, *, name: str, func: str, min_ndim: int = 1) -> np.ndarra
         idx = tuple(int(i) for i in np.argwhere(~finite)[0])
         raise NNValueError(
             f"The '{name}' parameter of {func} must contain only finite numbers. "
-            f"Got {arr[idx]!r} at index {idx} ({int((~finite).sum())} non-finite values)."
+            f"Got {float(arr[idx])!r} at index {idx} ({int((~finite).sum())} non-finite values)."
         )
     return arr

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from nn._layer_checks import as_rng
+from nn._validate import as_rng
 from nn.base import Layer
 from nn.errors import NNTypeError, NNValueError
 

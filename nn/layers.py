@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from nn._layer_checks import as_rng, check_array, check_positive_int
+from nn._validate import as_rng, check_array, check_positive_int
 from nn.activations import Activation, get_activation
 from nn.base import Layer
 from nn.errors import NNTypeError, NNValueError

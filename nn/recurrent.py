@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from nn._layer_checks import as_rng, check_array, check_positive_int
 from nn._threads import limit_for_size
+from nn._validate import as_rng, check_array, check_positive_int
 from nn.base import Layer
 from nn.errors import NNTypeError, NNValueError
 
