@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,7 +63,13 @@ class TargetRun:
 
 @st.cache_data(show_spinner="Simulating the rest of the year…", max_entries=32)
 def target_run(
-    history: pd.Series, as_of: str, target: float, methods: tuple[str, ...], n_paths: int, seed: int
+    history: pd.Series,
+    as_of: str,
+    target: float,
+    methods: tuple[str, ...],
+    n_paths: int,
+    seed: int,
+    _progress: Callable[[float, str], Any] | None = None,
 ) -> TargetRun:
     """Fit every method on ``history`` and draw ``n_paths`` paths of the rest of the year.
 
@@ -76,6 +83,8 @@ def target_run(
     actual, horizon = year_to_date(history, period, func="the dashboard")
     results, paths, errors, notes = {}, {}, {}, []
     for i, name in enumerate(methods):
+        if _progress is not None:
+            _progress(i / len(methods), f"{name}: fitting and drawing {n_paths:,} paths")
         sim = make_simulator(name)
         try:
             sim.fit(history)
@@ -99,17 +108,36 @@ def fit_table(values: np.ndarray) -> pd.DataFrame:
 
 @st.cache_data(show_spinner="Backtesting past years…", max_entries=16)
 def backtest_run(
-    history: pd.Series, as_of: str, methods: tuple[str, ...], n_paths: int, seed: int
+    history: pd.Series,
+    as_of: str,
+    methods: tuple[str, ...],
+    n_paths: int,
+    seed: int,
+    _progress: Callable[[float, str], Any] | None = None,
 ) -> BacktestResult:
-    """Calibration backtest on the complete years before ``as_of``'s year, same cutoff month."""
+    """Calibration backtest on the complete years before ``as_of``'s year, same cutoff month.
+
+    ``_progress(fraction, text)`` (not part of the cache key) is told after every
+    (method, year) run.
+    """
     period = pd.Period(as_of, freq="M")
     past = history.loc[: pd.Period(year=period.year - 1, month=12, freq="M")]
+    # at most one run per method and complete past year (the backtest skips the first ones)
+    total = max(1, len(methods) * len(set(past.index.year)))
+    done = [0]
+
+    def tick(k: int) -> None:
+        done[0] += k
+        if _progress is not None:
+            _progress(min(1.0, done[0] / total), f"backtest: {done[0]} method-years")
+
     return calibration_backtest(
         past,
         {m: make_simulator(m) for m in methods},
         cutoff_month=period.month,
         n_paths=n_paths,
         rng=np.random.default_rng([seed, 999]),
+        progress=tick,
     )
 
 

@@ -54,16 +54,12 @@ if not methods:
     st.warning("Pick at least one method.")
     st.stop()
 
+bar = st.progress(0.0, text="simulating")
 run = _ui.guarded(
-    "Cannot simulate",
-    _state.target_run,
-    history,
-    as_of,
-    float(target),
-    tuple(methods),
-    n_paths,
-    seed,
-)
+    "Cannot simulate", _state.target_run, history, as_of, float(target), tuple(methods), n_paths,
+    seed, _progress=lambda f, t: bar.progress(f, text=t),
+)  # fmt: skip
+bar.empty()
 if run is None:
     st.stop()
 for name, msg in run.errors.items():
@@ -92,10 +88,12 @@ table = pd.DataFrame(rows)
 
 bt = None
 if run_backtest:
+    bar = st.progress(0.0, text="backtest")
     bt = _ui.guarded(
         "Backtest not possible", _state.backtest_run, history, as_of, tuple(run.results),
-        bt_paths, seed,
+        bt_paths, seed, _progress=lambda f, t: bar.progress(f, text=t),
     )  # fmt: skip
+    bar.empty()
 rec = None
 if bt is not None and len(bt.summary) and "crps" in bt.summary.columns:
     rec = recommend_method(bt.summary)
