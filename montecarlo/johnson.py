@@ -111,6 +111,11 @@ def _support(jtype: str, xi: float, lam: float) -> tuple[float, float]:
 
 def quantile_fit(x: np.ndarray) -> tuple[str, float, float, float, float]:
     """SuppDists' ``JohnsonFit(x, moment="quant")``: (type, gamma, delta, xi, lambda)."""
+    with np.errstate(all="ignore"):  # degenerate ratios end as non-finite -> FitError
+        return _quantile_fit(x)
+
+
+def _quantile_fit(x: np.ndarray) -> tuple[str, float, float, float, float]:
     xp, xk, x0, xm, xn = np.quantile(x, _PROBS)  # R type 7 == numpy "linear"
     if not (xp < xk < x0 < xm < xn):
         raise FitError(
@@ -165,12 +170,17 @@ def quantile_fit(x: np.ndarray) -> tuple[str, float, float, float, float]:
     else:
         e = np.exp((z - gamma) / delta)
         u = e / (1.0 + e) if jtype == "SB" else (e * e - 1.0) / (2.0 * e)
-    with np.errstate(all="ignore"):
-        design = np.column_stack([u, np.ones(5)])
-        try:
-            (lam, xi), *_ = np.linalg.lstsq(design, y, rcond=None)
-        except np.linalg.LinAlgError:
-            lam = xi = np.nan
+    if not (np.all(np.isfinite(u)) and np.isfinite(gamma) and np.isfinite(delta)):
+        raise FitError(
+            f"The Johnson {jtype} quantile fit of fit_johnson gave non-finite values "
+            f"(gamma={float(gamma)!r}, delta={float(delta)!r}); "
+            f"use fit_distribution(x, '{FALLBACK}')."
+        )
+    design = np.column_stack([u, np.ones(5)])
+    try:
+        (lam, xi), *_ = np.linalg.lstsq(design, y, rcond=None)
+    except np.linalg.LinAlgError:
+        lam = xi = np.nan
     if not np.all(np.isfinite([gamma, delta, xi, lam])):
         raise FitError(f"The Johnson {jtype} quantile fit of fit_johnson gave non-finite values.")
     return jtype, float(gamma), float(delta), float(xi), float(lam)

@@ -157,3 +157,11 @@ def test_random_samples_fit_or_fail_cleanly(values: list[float]) -> None:
     assert np.all(np.isfinite([j.gamma, j.delta, j.xi, j.lambda_]))
     q = j.frozen.ppf([0.1, 0.5, 0.9])
     assert np.all(np.isfinite(q)) and q[0] <= q[1] <= q[2]
+
+
+def test_degenerate_quantile_ratios_raise_a_fit_error() -> None:
+    # integer-valued data whose quantile ratio t equals b exactly: SuppDists divides by zero
+    x = np.array([0.0] * 4 + [1.0] * 9 + [2.0] * 5 + [3.0] * 2 + [4.0] * 3 + [5.0] * 4)
+    x = np.concatenate([x, [6.0, 8.0, 9.0, 10.0, 10.0, 12.0]])
+    with pytest.raises(FitError, match=r"non-finite values.*'norm'"):
+        fit_johnson(x)
