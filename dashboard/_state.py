@@ -28,12 +28,14 @@ __all__ = [
     "FORECASTERS",
     "TargetRun",
     "available_forecasters",
+    "backtest_method",
     "backtest_run",
     "fit_table",
     "forecast_backtest",
     "forecast_run",
     "make_forecaster",
     "search_summary",
+    "target_method",
     "target_run",
 ]
 
@@ -61,7 +63,28 @@ class TargetRun:
     horizon: int = 0
 
 
-@st.cache_data(show_spinner="Simulating the rest of the year…", max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=64)
+def target_method(
+    history: pd.Series, as_of: str, target: float, name: str, index: int, n_paths: int, seed: int
+) -> tuple[TargetResult | None, np.ndarray | None, str | None, list[str]]:
+    """One method: fit, draw ``n_paths`` paths with ``default_rng([seed, index])``, score.
+
+    Returns the result, the paths of shape (n_paths, horizon), the refusal message (if the
+    method cannot run on this data) and the simulator's notes.
+    """
+    period = pd.Period(as_of, freq="M")
+    actual, horizon = year_to_date(history, period, func="the dashboard")
+    sim = make_simulator(name)
+    try:
+        sim.fit(history)
+        rng = np.random.default_rng([seed, index])
+        paths = np.asarray(sim.paths(period, horizon, n_paths, rng), dtype=float)
+    except (ValueError, TypeError) as exc:
+        return None, None, str(exc), []
+    notes = [f"{name}: {n}" for n in dict.fromkeys(getattr(sim, "notes_", []))]
+    return target_probability(paths, actual, target, method=name), paths, None, notes
+
+
 def target_run(
     history: pd.Series,
     as_of: str,
@@ -69,34 +92,28 @@ def target_run(
     methods: tuple[str, ...],
     n_paths: int,
     seed: int,
-    _progress: Callable[[float, str], Any] | None = None,
+    progress: Callable[[float, str], Any] | None = None,
 ) -> TargetRun:
-    """Fit every method on ``history`` and draw ``n_paths`` paths of the rest of the year.
+    """Every method of ``methods`` through :func:`target_method` (each cached on its inputs).
 
     Method ``i`` draws its paths in one ``paths`` call with
     ``numpy.random.default_rng([seed, i])``; the table, the histogram, the fan chart, the
     tornado and the P(total >= t) curve all come from these same paths. (The engine's
     ``simulate_target`` draws in chunks with its own generator split, so its numbers agree
-    with these within Monte Carlo error, not digit for digit.)
+    with these within Monte Carlo error, not digit for digit.) ``progress(fraction, text)``
+    is told before each method.
     """
-    period = pd.Period(as_of, freq="M")
-    actual, horizon = year_to_date(history, period, func="the dashboard")
+    actual, horizon = year_to_date(history, pd.Period(as_of, freq="M"), func="the dashboard")
     results, paths, errors, notes = {}, {}, {}, []
     for i, name in enumerate(methods):
-        if _progress is not None:
-            _progress(i / len(methods), f"{name}: fitting and drawing {n_paths:,} paths")
-        sim = make_simulator(name)
-        try:
-            sim.fit(history)
-            p = np.asarray(
-                sim.paths(period, horizon, n_paths, np.random.default_rng([seed, i])), dtype=float
-            )
-        except (ValueError, TypeError) as exc:
-            errors[name] = str(exc)
+        if progress is not None:
+            progress(i / len(methods), f"{name}: fitting and drawing {n_paths:,} paths")
+        res, p, err, note = target_method(history, as_of, target, name, i, n_paths, seed)
+        if err is not None:
+            errors[name] = err
             continue
-        results[name] = target_probability(p, actual, target, method=name)
-        paths[name] = p
-        notes += [f"{name}: {n}" for n in dict.fromkeys(getattr(sim, "notes_", []))]
+        results[name], paths[name] = res, p
+        notes += note
     return TargetRun(results, paths, errors, notes, actual, horizon)
 
 
@@ -106,39 +123,44 @@ def fit_table(values: np.ndarray) -> pd.DataFrame:
     return compare_fits(values)
 
 
-@st.cache_data(show_spinner="Backtesting past years…", max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=64)
+def backtest_method(
+    history: pd.Series, as_of: str, name: str, index: int, n_paths: int, seed: int
+) -> BacktestResult:
+    """Calibration backtest of one method on the complete years before ``as_of``'s year.
+
+    Every past year is cut at ``as_of``'s month; the generator is
+    ``default_rng([seed, 999, index])``.
+    """
+    period = pd.Period(as_of, freq="M")
+    past = history.loc[: pd.Period(year=period.year - 1, month=12, freq="M")]
+    return calibration_backtest(
+        past,
+        {name: make_simulator(name)},
+        cutoff_month=period.month,
+        n_paths=n_paths,
+        rng=np.random.default_rng([seed, 999, index]),
+    )
+
+
 def backtest_run(
     history: pd.Series,
     as_of: str,
     methods: tuple[str, ...],
     n_paths: int,
     seed: int,
-    _progress: Callable[[float, str], Any] | None = None,
+    progress: Callable[[float, str], Any] | None = None,
 ) -> BacktestResult:
-    """Calibration backtest on the complete years before ``as_of``'s year, same cutoff month.
-
-    ``_progress(fraction, text)`` (not part of the cache key) is told after every
-    (method, year) run.
-    """
-    period = pd.Period(as_of, freq="M")
-    past = history.loc[: pd.Period(year=period.year - 1, month=12, freq="M")]
-    # at most one run per method and complete past year (the backtest skips the first ones)
-    total = max(1, len(methods) * len(set(past.index.year)))
-    done = [0]
-
-    def tick(k: int) -> None:
-        done[0] += k
-        if _progress is not None:
-            _progress(min(1.0, done[0] / total), f"backtest: {done[0]} method-years")
-
-    return calibration_backtest(
-        past,
-        {m: make_simulator(m) for m in methods},
-        cutoff_month=period.month,
-        n_paths=n_paths,
-        rng=np.random.default_rng([seed, 999]),
-        progress=tick,
-    )
+    """:func:`backtest_method` for every method, the tables stacked in method order."""
+    parts = []
+    for i, name in enumerate(methods):
+        if progress is not None:
+            progress(i / len(methods), f"backtest of {name}")
+        parts.append(backtest_method(history, as_of, name, i, n_paths, seed))
+    return BacktestResult(
+        *(pd.concat([getattr(p, f) for p in parts], ignore_index=True)
+          for f in ("scores", "brier", "summary", "skipped"))
+    )  # fmt: skip
 
 
 #: Forecasting models offered by the Forecast page: label -> "module:Class".

@@ -57,7 +57,7 @@ if not methods:
 bar = st.progress(0.0, text="simulating")
 run = _ui.guarded(
     "Cannot simulate", _state.target_run, history, as_of, float(target), tuple(methods), n_paths,
-    seed, _progress=lambda f, t: bar.progress(f, text=t),
+    seed, progress=lambda f, t: bar.progress(f, text=t),
 )  # fmt: skip
 bar.empty()
 if run is None:
@@ -91,7 +91,7 @@ if run_backtest:
     bar = st.progress(0.0, text="backtest")
     bt = _ui.guarded(
         "Backtest not possible", _state.backtest_run, history, as_of, tuple(run.results),
-        bt_paths, seed, _progress=lambda f, t: bar.progress(f, text=t),
+        bt_paths, seed, progress=lambda f, t: bar.progress(f, text=t),
     )  # fmt: skip
     bar.empty()
 rec = None
