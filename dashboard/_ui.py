@@ -22,6 +22,7 @@ __all__ = [
     "USER_ERRORS",
     "StreamlitProgress",
     "csv_download",
+    "guarded",
     "read_table",
     "series_input",
     "show_error",
