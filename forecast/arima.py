@@ -290,7 +290,27 @@ class ARIMA(Forecaster):
         return np.asarray(self.results_.get_forecast(h).se_mean, dtype=np.float64)
 
     def _sample_paths(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            sims = self.results_.simulate(h, anchor="end", repetitions=n, rng=rng)
-        return np.asarray(sims, dtype=np.float64).reshape(h, n).T
+        # Vectorised forward simulation of the state space (statsmodels' own simulate loops
+        # over repetitions and is ~1000x slower): the state of the first future period is
+        # drawn from its filtered distribution N(a, P), then x' = T x + c + R e, y = Z x + d.
+        res = self.results_
+        ssm = res.model.ssm
+
+        def mat(name: str) -> np.ndarray:
+            a = np.asarray(ssm[name], dtype=np.float64)
+            return a[..., -1] if a.ndim == 3 or (a.ndim == 2 and name.endswith("intercept")) else a
+
+        Z, d = mat("design"), mat("obs_intercept")
+        T, c, R = mat("transition"), mat("state_intercept"), mat("selection")
+        Q = mat("state_cov") * (float(res.scale) if res.model.concentrate_scale else 1.0)
+        a = np.asarray(res.predicted_state[:, -1], dtype=np.float64)
+        P = np.asarray(res.predicted_state_cov[:, :, -1], dtype=np.float64)
+        w, V = np.linalg.eigh((P + P.T) / 2)
+        x = a[None, :] + rng.standard_normal((n, a.size)) @ (V * np.sqrt(np.clip(w, 0, None))).T
+        q_root = np.linalg.cholesky(Q) if Q.size > 1 else np.sqrt(Q)
+        out = np.empty((n, h))
+        for t in range(h):
+            out[:, t] = x @ Z[0] + d[0]
+            eps = rng.standard_normal((n, Q.shape[0])) @ q_root.T
+            x = x @ T.T + c[None, :] + eps @ R.T
+        return out

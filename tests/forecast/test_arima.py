@@ -11,8 +11,14 @@ from forecast import ForecastValueError
 from forecast.arima import ARIMA
 
 
-def test_airline_model_matches_r(air: pd.Series, r_ref: dict) -> None:
-    model = ARIMA(order=(0, 1, 1), seasonal_order=(0, 1, 1)).fit(np.log(air))
+@pytest.fixture(scope="module")
+def airline(air: pd.Series) -> ARIMA:
+    """The airline model (0,1,1)(0,1,1)12 on log AirPassengers, fitted once."""
+    return ARIMA(order=(0, 1, 1), seasonal_order=(0, 1, 1)).fit(np.log(air))
+
+
+def test_airline_model_matches_r(airline: ARIMA, r_ref: dict) -> None:
+    model = airline
     fc = model.predict(18, quantiles=(0.1, 0.9))
     ref = r_ref["arima_airline"]
     np.testing.assert_allclose(model.results_.params[:2], ref["coef"], atol=5e-3)
@@ -42,8 +48,8 @@ def test_budget_limits_fits(walk: pd.Series) -> None:
     assert ARIMA(max_models=2).fit(walk).n_models_ == 2
 
 
-def test_paths_agree_with_predict(air: pd.Series) -> None:
-    model = ARIMA(order=(0, 1, 1), seasonal_order=(0, 1, 1)).fit(np.log(air))
+def test_paths_agree_with_predict(airline: ARIMA) -> None:
+    model = airline
     fc = model.predict(12, quantiles=(0.1, 0.9))
     paths = model.sample_paths(12, 10_000, rng=6)
     sd = (fc["q0.9"] - fc["mean"]).to_numpy() / stats.norm.ppf(0.9)

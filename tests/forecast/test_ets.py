@@ -12,8 +12,14 @@ from forecast import ForecastValueError
 from forecast.ets import ETS
 
 
-def test_selected_form_equals_statsmodels_fit(seasonal: pd.Series) -> None:
-    model = ETS().fit(seasonal)
+@pytest.fixture(scope="module")
+def auto(seasonal: pd.Series) -> ETS:
+    """ETS with the full default selection, fitted once for the module."""
+    return ETS().fit(seasonal)
+
+
+def test_selected_form_equals_statsmodels_fit(auto: ETS, seasonal: pd.Series) -> None:
+    model = auto
     assert model.model_ in model.candidates_
     assert model.candidates_[model.model_] == min(model.candidates_.values())
     e, t, s = model.model_[0], model.model_[1:-1], model.model_[-1]
@@ -32,9 +38,8 @@ def test_selected_form_equals_statsmodels_fit(seasonal: pd.Series) -> None:
     assert s in "AM"  # the strongly seasonal series gets a seasonal form
 
 
-def test_candidate_set_follows_r_restrictions(seasonal: pd.Series) -> None:
-    model = ETS().fit(seasonal)
-    assert set(model.candidates_) <= {
+def test_candidate_set_follows_r_restrictions(auto: ETS, seasonal: pd.Series) -> None:
+    assert set(auto.candidates_) <= {
         "ANN", "AAN", "AAdN", "ANA", "AAA", "AAdA",
         "MNN", "MAN", "MAdN", "MNA", "MAA", "MAdA", "MNM", "MAM", "MAdM",
     }  # fmt: skip
