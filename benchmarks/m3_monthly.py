@@ -16,7 +16,8 @@ Usage::
 ``--limit N`` takes N series evenly spaced over the 1,428 (not the first N, which are all
 short micro series). Results of every full run are kept per model in
 ``benchmarks/results/m3_monthly.json`` so models run at different times share one table; the
-``m3_monthly`` section of BENCHMARKS.md is rebuilt from that file (``--no-write`` skips).
+``m3_monthly`` section of BENCHMARKS.md is rebuilt from that file (``--no-write`` skips;
+``--limit`` runs are only recorded with ``--record``, and the table shows their size).
 statsforecast's AutoETS is timed as a peer with ``--peer`` when it is installed.
 """
 
@@ -202,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--peer", action="store_true", help="time statsforecast AutoETS too")
     ap.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
+    ap.add_argument(
+        "--record", action="store_true", help="record a --limit run too (table shows its size)"
+    )
     args = ap.parse_args(argv)
     from tqdm import tqdm
 
@@ -223,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     peer = peer_autoets(series) if args.peer else None
     if peer:
         print(f"statsforecast AutoETS: {peer}")
-    if args.no_write or args.limit is not None:
+    if args.no_write or (args.limit is not None and not args.record):
         return 0
     stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"models": {}}
     for name, r in table.iterrows():
