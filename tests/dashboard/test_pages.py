@@ -280,3 +280,25 @@ def test_app_navigation_opens_every_page():
         at.run()
         _no_exception(at)
         assert at.title[0].value == title
+
+
+def test_target_page_short_upload_runs_what_it_can_and_says_why_not_the_rest():
+    rows = [f"2020-{m:02d}-01,{10 + m}" for m in range(1, 13)]
+    rows += [f"2021-{m:02d}-01,{11 + m}" for m in range(1, 8)]
+    at = _page("1_target_risk.py")
+    at.run()
+    _by_label(at.sidebar.radio, "Data").set_value("Upload a CSV or Excel file")
+    at.run()
+    at.sidebar.file_uploader[0].set_value(
+        ("short.csv", ("month,value\n" + "\n".join(rows)).encode(), "text/csv")
+    )
+    at.run()
+    _no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Actual to date (2021)"] == str(sum(range(12, 19)))  # Jan-Jul 2021
+    assert metrics["Months left"] == "5"
+    assert set(_probabilities(at)) == {"iid-normal", "iid-johnson"}
+    warnings = " ".join(w.value for w in at.warning)
+    assert "seasonal could not run" in warnings and "bootstrap could not run" in warnings
+    assert "24 months" in warnings
+    assert "Backtest not possible" in at.error[0].value
