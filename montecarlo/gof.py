@@ -181,7 +181,9 @@ def compare_fits(
         The sample (at least 5 finite values with spread).
     dists : sequence of str
         Candidates among ``norm, expon, weibull, lognorm, gamma, logistic, cauchy,
-        johnson`` (Johnson: SuppDists' quantile fit).
+        johnson`` (Johnson: SuppDists' quantile fit; it is not a likelihood fit, so its
+        log-likelihood and information criteria, with k = 2 (SN), 3 (SL) or 4 (SU, SB)
+        parameters, only indicate how it compares).
     rank_by : {"aicc", "aic", "bic", "ks", "cvm", "ad", "loglik"}
         Column to rank by (ascending; descending for ``loglik``).
     bootstrap : int

@@ -40,7 +40,7 @@ def _ppf_columns(dist: str, theta: np.ndarray, u: np.ndarray) -> np.ndarray:
     return stats.cauchy.ppf(u, loc=c[0], scale=c[1])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class BootstrapResult:
     """Bootstrap draws of the parameters of one family.
 
