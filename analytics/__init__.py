@@ -5,7 +5,7 @@ from __future__ import annotations
 from analytics.datasets import load_ex1data1
 from analytics.errors import AnalyticsError, AnalyticsTypeError, AnalyticsValueError
 from analytics.online_regression import OnlineLinearRegression
-from analytics.progressive import progressive_summary, progressive_validation
+from analytics.progressive import progressive_summary, progressive_validation, rolling_metrics
 from analytics.search_history import LoadReport, SearchSummary, load_takeout, summarize
 
 __all__ = [
@@ -19,5 +19,6 @@ __all__ = [
     "load_takeout",
     "progressive_summary",
     "progressive_validation",
+    "rolling_metrics",
     "summarize",
 ]

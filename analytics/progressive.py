@@ -15,7 +15,7 @@ import pandas as pd
 from analytics._regression_checks import check_int, check_Xy
 from analytics.errors import AnalyticsTypeError, AnalyticsValueError
 
-__all__ = ["progressive_summary", "progressive_validation"]
+__all__ = ["progressive_summary", "progressive_validation", "rolling_metrics"]
 
 _FUNC = "progressive_validation"
 
@@ -37,6 +37,7 @@ def progressive_validation(
     batch_size: int = 1,
     warmup: int | None = None,
     progress: bool = False,
+    record_coef: bool = False,
 ) -> pd.DataFrame:
     """Stream ``(X, y)`` through ``model``: predict each batch, then learn it.
 
@@ -61,6 +62,10 @@ def progressive_validation(
         already fitted, else the first batch (an unfitted model cannot predict).
     progress : bool, default False
         Show a tqdm progress bar on stderr.
+    record_coef : bool, default False
+        Add the model's ``coef_`` (columns ``coef_<feature>``, named after the columns of
+        a DataFrame ``X`` or numbered) and ``intercept_`` (column ``intercept``) as they
+        stand right after each scored sample's batch was learned.
 
     Returns
     -------
@@ -106,6 +111,7 @@ def progressive_validation(
     bounds += [(s, min(s + batch_size, n)) for s in range(warmup, n, batch_size)]
     preds = np.empty(n - warmup)
     seen = np.empty(n - warmup, dtype=np.int64)
+    coefs = np.empty((n - warmup, X_arr.shape[1] + 1)) if record_coef else None
     prior = getattr(model, "n_samples_seen_", 0) if fitted else 0
     prior = prior if isinstance(prior, int | np.integer) else 0
     bar = _progress_bar(n, progress)
@@ -119,6 +125,9 @@ def progressive_validation(
             except AnalyticsValueError as exc:
                 where = f"sample {start}" if stop - start == 1 else f"samples {start}-{stop - 1}"
                 raise AnalyticsValueError(f"{exc} (at stream {where})") from None
+            if coefs is not None and start >= warmup:
+                coefs[start - warmup : stop - warmup, :-1] = np.asarray(model.coef_)
+                coefs[start - warmup : stop - warmup, -1] = float(model.intercept_)
             if bar is not None:
                 bar.update(stop - start)
     finally:
@@ -126,8 +135,44 @@ def progressive_validation(
             bar.close()
     y_scored = y_arr[warmup:]
     err = y_scored - preds
-    sq = pd.Series(err**2)
-    ab = pd.Series(np.abs(err))
+    frame = pd.DataFrame(
+        {"n_seen": seen, "y": y_scored, "y_pred": preds, "error": err, "abs_error": np.abs(err)},
+        index=None if index is None else index[warmup:],
+    )
+    metrics = rolling_metrics(err, window=window)
+    frame["mae"], frame["rmse"] = metrics["mae"].to_numpy(), metrics["rmse"].to_numpy()
+    if coefs is not None:
+        names = list(X.columns) if isinstance(X, pd.DataFrame) else range(X_arr.shape[1])
+        for j, name in enumerate(names):
+            frame[f"coef_{name}"] = coefs[:, j]
+        frame["intercept"] = coefs[:, -1]
+    return frame
+
+
+def rolling_metrics(errors: Any, *, window: int | None = None) -> pd.DataFrame:
+    """MAE and RMSE of a stream of prediction errors, rolling over ``window`` or cumulative.
+
+    Parameters
+    ----------
+    errors : array-like of shape (n,)
+        Prediction errors ``y - y_pred`` in stream order.
+    window : int, optional
+        Rolling-window length (windows shorter at the start); cumulative if omitted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``mae`` and ``rmse``, one row per error.
+
+    Examples
+    --------
+    >>> rolling_metrics([1.0, -3.0, 2.0], window=2)["mae"].tolist()
+    [1.0, 2.0, 2.5]
+    """
+    err = np.asarray(errors, dtype=float)
+    if window is not None:
+        window = check_int(window, name="window", func="rolling_metrics", minimum=1)
+    ab, sq = pd.Series(np.abs(err)), pd.Series(err**2)
     if window is None:
         mae, mse = ab.expanding().mean(), sq.expanding().mean()
     else:
@@ -135,19 +180,7 @@ def progressive_validation(
             ab.rolling(window, min_periods=1).mean(),
             sq.rolling(window, min_periods=1).mean(),
         )
-    frame = pd.DataFrame(
-        {
-            "n_seen": seen,
-            "y": y_scored,
-            "y_pred": preds,
-            "error": err,
-            "abs_error": ab.to_numpy(),
-            "mae": mae.to_numpy(),
-            "rmse": np.sqrt(mse.to_numpy()),
-        },
-        index=None if index is None else index[warmup:],
-    )
-    return frame
+    return pd.DataFrame({"mae": mae.to_numpy(), "rmse": np.sqrt(mse.to_numpy())})
 
 
 def progressive_summary(frame: pd.DataFrame, *, window: int | None = None) -> dict[str, float]:

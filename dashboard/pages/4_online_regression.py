@@ -8,7 +8,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analytics import OnlineLinearRegression, load_ex1data1, progressive_validation
+from analytics import (
+    OnlineLinearRegression,
+    load_ex1data1,
+    progressive_validation,
+    rolling_metrics,
+)
 from dashboard import _ui, figures
 
 st.title("Online regression")
@@ -78,18 +83,20 @@ def _coef_row(model: OnlineLinearRegression) -> dict[str, float]:
 def _stream(X: np.ndarray, y: np.ndarray) -> None:
     """Predict-then-learn every row in order, recording the coefficients after each."""
     model = st.session_state["ol-model"]
-    frames, coefs = [], []
+    frame = pd.DataFrame(X, columns=features)
     try:
-        for i in range(X.shape[0]):
-            frames.append(progressive_validation(model, X[i : i + 1], y[i : i + 1], warmup=0))
-            coefs.append(_coef_row(model))
+        scored = progressive_validation(model, frame, y, warmup=0, record_coef=True)
     except _ui.USER_ERRORS as exc:
-        _ui.show_error(f"Stopped at streamed row {i + 1}", exc)
-    if frames:
-        st.session_state["ol-stream"] = pd.concat(
-            [st.session_state.get("ol-stream"), *frames], ignore_index=True
-        )
-        st.session_state["ol-coefs"] += coefs
+        _ui.show_error("Could not stream the rows", exc)
+        return
+    coefs = scored[["n_seen", *(f"coef_{f}" for f in features), "intercept"]].rename(
+        columns={f"coef_{f}": str(f) for f in features}
+    )
+    coefs["n_seen"] += 1  # coefficients after learning the row
+    st.session_state["ol-stream"] = pd.concat(
+        [st.session_state.get("ol-stream"), scored], ignore_index=True
+    )
+    st.session_state["ol-coefs"] += coefs.to_dict("records")
 
 
 if st.button("Fit", key="ol-fit", type="primary"):
@@ -160,8 +167,7 @@ cols[-1].metric("intercept", f"{model.intercept_:.4f}")
 stream = st.session_state.get("ol-stream")
 if stream is not None and len(stream):
     errors = stream[["n_seen", "y", "y_pred", "error", "abs_error"]].copy()
-    errors["mae"] = errors["abs_error"].rolling(window, min_periods=1).mean()
-    errors["rmse"] = np.sqrt((errors["error"] ** 2).rolling(window, min_periods=1).mean())
+    errors[["mae", "rmse"]] = rolling_metrics(errors["error"], window=window).to_numpy()
     st.metric(f"Rolling MAE (last {window} rows)", f"{errors['mae'].iloc[-1]:.4f}")
     _ui.show_figure(figures.rolling_error(errors), "rolling_error")
     _ui.csv_download(errors, "stream_errors", "Download streamed predictions (CSV)")

@@ -11,6 +11,7 @@ from analytics import (
     load_ex1data1,
     progressive_summary,
     progressive_validation,
+    rolling_metrics,
 )
 
 
@@ -111,3 +112,24 @@ def test_divergence_inside_the_stream_names_the_sample(ex1) -> None:
     model = OnlineLinearRegression(method="sgd", learning_rate=1.0)
     with pytest.raises(AnalyticsValueError, match=r"learning_rate.*at stream sample \d+"):
         progressive_validation(model, X, y)
+
+
+def test_record_coef_gives_the_least_squares_fit_of_every_prefix() -> None:
+    rng = np.random.default_rng(3)
+    X = pd.DataFrame({"a": rng.normal(size=40), "b": rng.normal(size=40)})
+    y = 1.5 * X["a"] - 2.0 * X["b"] + 0.7 + rng.normal(0, 0.1, 40)
+    frame = progressive_validation(OnlineLinearRegression(), X, y, warmup=5, record_coef=True)
+    assert list(frame.columns[-3:]) == ["coef_a", "coef_b", "intercept"]
+    for k in (5, 17, 39):  # row k: coefficients after learning rows 0..k
+        A = np.column_stack([X.to_numpy()[: k + 1], np.ones(k + 1)])
+        beta = np.linalg.lstsq(A, y.to_numpy()[: k + 1], rcond=None)[0]
+        got = frame.loc[k, ["coef_a", "coef_b", "intercept"]].to_numpy(dtype=float)
+        np.testing.assert_allclose(got, beta, rtol=1e-8, atol=1e-10)
+
+
+def test_rolling_metrics_by_hand() -> None:
+    m = rolling_metrics([3.0, -4.0, 0.0, 1.0], window=2)
+    np.testing.assert_allclose(m["mae"], [3.0, 3.5, 2.0, 0.5])
+    np.testing.assert_allclose(m["rmse"], [3.0, np.sqrt(12.5), np.sqrt(8.0), np.sqrt(0.5)])
+    cum = rolling_metrics([3.0, -4.0])
+    np.testing.assert_allclose(cum["rmse"], [3.0, np.sqrt(12.5)])
