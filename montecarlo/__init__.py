@@ -12,6 +12,7 @@ from montecarlo.fit import DISTRIBUTIONS, FitResult, fit_distribution
 from montecarlo.gof import compare_fits, gofstat
 from montecarlo.johnson import JohnsonFit, fit_johnson
 from montecarlo.param_bootstrap import BootstrapResult, bootstrap_parameters
+from montecarlo.recommend import recommend_method
 from montecarlo.resample import BootstrapSimulator
 from montecarlo.samplers import AntitheticSampler, PlainSampler, Sampler, SobolSampler
 from montecarlo.seasonal import SeasonalSimulator, remaining_share
@@ -52,6 +53,7 @@ __all__ = [
     "iman_conover",
     "load_monthly_units",
     "probability_curve",
+    "recommend_method",
     "read_monthly_series",
     "remaining_share",
     "simulate_target",

@@ -10,7 +10,7 @@ import pandas as pd
 from montecarlo.checks import as_monthly_series
 from montecarlo.errors import MonteCarloValueError
 
-__all__ = ["load_monthly_units", "read_monthly_series"]
+__all__ = ["load_monthly_units", "read_frame", "read_monthly_series"]
 
 
 def load_monthly_units() -> pd.Series:
