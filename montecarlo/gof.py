@@ -37,18 +37,22 @@ _RANKABLE = ("aicc", "aic", "bic", "ks", "cvm", "ad", "loglik")
 NEGATIVE_MASS_LIMIT = 0.01
 
 
-def gof_statistics(sorted_cdf: np.ndarray) -> tuple[float, float, float]:
-    """KS, CvM and AD from model CDF values at the sorted sample, shape (n,).
+def gof_statistics(sorted_cdf: np.ndarray) -> tuple[Any, Any, Any]:
+    """KS, CvM and AD from model CDF values at the sorted sample.
 
-    Exactly ``fitdistrplus:::compute.gofstat.KSCvMAD``.
+    Exactly ``fitdistrplus:::compute.gofstat.KSCvMAD``. ``sorted_cdf`` has shape (n,)
+    (floats returned) or (m, n) for m models at once (arrays of shape (m,) returned).
     """
     p = np.asarray(sorted_cdf, dtype=float)
-    n = p.size
+    n = p.shape[-1]
     i = np.arange(1, n + 1)
-    ks = float(np.max(np.maximum(np.abs(p - i / n), np.abs(p - (i - 1) / n))))
-    cvm = float(1.0 / (12 * n) + np.sum((p - (2 * i - 1) / (2 * n)) ** 2))
-    with np.errstate(divide="ignore"):
-        ad = float(-n - np.mean((2 * i - 1) * (np.log(p) + np.log1p(-p[::-1]))))
+    ks = np.max(np.maximum(np.abs(p - i / n), np.abs(p - (i - 1) / n)), axis=-1)
+    cvm = 1.0 / (12 * n) + np.sum((p - (2 * i - 1) / (2 * n)) ** 2, axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = (2 * i - 1) * (np.log(p) + np.log1p(-p[..., ::-1]))
+    ad = -n - np.mean(terms, axis=-1)
+    if p.ndim == 1:
+        return float(ks), float(cvm), float(ad)
     return ks, cvm, ad
 
 
@@ -87,8 +91,13 @@ def gofstat(x: Any, frozen: Any, k: int, loglik: float | None = None) -> dict[st
 
 
 def _stats(sorted_cdf: np.ndarray, loglik: float, k: int) -> dict[str, float]:
-    n = sorted_cdf.size
     ks, cvm, ad = gof_statistics(sorted_cdf)
+    return _stats_from(ks, cvm, ad, loglik, k, sorted_cdf.size)
+
+
+def _stats_from(
+    ks: float, cvm: float, ad: float, loglik: float, k: int, n: int
+) -> dict[str, float]:
     aic = -2 * loglik + 2 * k
     aicc = aic + 2 * k * (k + 1) / (n - k - 1) if n - k - 1 > 0 else np.inf
     return {
@@ -224,32 +233,36 @@ def compare_fits(
             f"a distribution needs spread."
         )
     positive_series = bool(np.all(v > 0))
-    vs = np.sort(v)
-    rows = []
+    at = np.append(np.sort(v), 0.0)  # the sorted sample, then 0 for the negative-mass flag
+    rows: list[dict[str, Any]] = []
+    fitted: list[tuple[dict[str, Any], np.ndarray, Any, list[str]]] = []
     for dist in dict.fromkeys(dists):
         row: dict[str, Any] = {"dist": dist}
+        rows.append(row)
         try:
             params, cdf, get_frozen, k, ll, flags = _fit_one(v, dist)
         except MonteCarloError as exc:
             reason = "data has values <= 0" if dist in POSITIVE_FAMILIES else str(exc)
             row.update(params={}, k=np.nan, flags=f"not fitted: {reason}")
-            rows.append(row)
             continue
         with np.errstate(divide="ignore", invalid="ignore"):
-            g = _stats(np.asarray(cdf(vs), dtype=float), float(ll), k)
-        if (
-            positive_series
-            and dist not in POSITIVE_FAMILIES
-            and float(cdf(np.array([0.0]))[0]) > NEGATIVE_MASS_LIMIT
-        ):
+            p = np.asarray(cdf(at), dtype=float)
+        if positive_series and dist not in POSITIVE_FAMILIES and p[-1] > NEGATIVE_MASS_LIMIT:
             flags.append("mass-below-zero>1%")
-        row.update(params=params, k=k, **g, flags="; ".join(flags))
-        if b:
-            ks_p, cvm_p, ad_p = _bootstrap_pvalues(
-                v, dist, get_frozen(), (g["ks"], g["cvm"], g["ad"]), b, gen
+        row.update(params=params, k=k, loglik=float(ll), flags="; ".join(flags))
+        fitted.append((row, p[:-1], get_frozen, flags))
+    if fitted:  # all goodness-of-fit statistics in one vectorised pass
+        ks, cvm, ad = gof_statistics(np.vstack([f[1] for f in fitted]))
+        for j, (row, _, get_frozen, _) in enumerate(fitted):
+            g = _stats_from(
+                float(ks[j]), float(cvm[j]), float(ad[j]), row["loglik"], row["k"], v.size
             )
-            row.update(ks_pvalue=ks_p, cvm_pvalue=cvm_p, ad_pvalue=ad_p)
-        rows.append(row)
+            row.update(g)
+            if b:
+                ks_p, cvm_p, ad_p = _bootstrap_pvalues(
+                    v, row["dist"], get_frozen(), (g["ks"], g["cvm"], g["ad"]), b, gen
+                )
+                row.update(ks_pvalue=ks_p, cvm_pvalue=cvm_p, ad_pvalue=ad_p)
     return _table(rows, rank_by, with_pvalues=b > 0)
 
 
