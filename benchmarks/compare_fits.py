@@ -127,9 +127,9 @@ def main() -> None:
         f"Target >= 50x faster than fitter (faster of its two modes): medians "
         f"**{t_peer / t_ours:.0f}x**, best-of-runs **{b_peer / b_ours:.0f}x** "
         f"({'met' if t_peer / t_ours >= 50 else 'NOT met'} on medians). Load average at the "
-        f"start of the run: {load0:.1f} on {os.cpu_count()} cores; the shared "
-        "machine's load stretches the 1-2 ms compare_fits calls far more than fitter's "
-        "thread-pool waits, which is why both statistics are shown.",
+        f"start of the run: {load0:.1f} on {os.cpu_count()} cores; the load of the shared "
+        "machine varies from round to round, so both statistics are shown (the tools run "
+        "interleaved, compare_fits 20 times per round).",
         "",
         "Log-likelihood minus R fitdistrplus's (same data). compare_fits uses R's 2-parameter "
         "forms and must be >= 0; fitter fits scipy's forms with a free location (more "
