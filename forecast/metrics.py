@@ -91,7 +91,7 @@ def smape(y_true: Any, y_pred: Any) -> float:
     Examples
     --------
     >>> round(smape([100.0, 200.0], [110.0, 180.0]), 4)
-    10.0125
+    10.0251
     """
     y, f = _pair(y_true, y_pred, "smape")
     denom = np.abs(y) + np.abs(f)
