@@ -22,18 +22,22 @@ Recipe (one small network per series, an ensemble of a few seeds):
 5. **Ensemble**: ``n_models`` networks with different seeds (derived from
    ``random_state``); the point forecast is their mean in the scaled space.
 
-**Uncertainty** is a residual bootstrap of the validation errors of the ensemble: the
-errors of step ``j`` (in the log/scaled space) give a scale ``sigma_j`` (made
-non-decreasing in ``j``; extended as ``sqrt(j)`` beyond ``horizon``); the standardised
-errors of all steps, centred, form a pool. A path draws innovations from the pool with replacement,
-accumulates them as a random walk ``S_j`` and adds ``sigma_j * S_j / sqrt(j + 1)`` to the
-point forecast, so every path is a coherent trajectory whose step-``j`` spread matches the
-validation errors of step ``j``; paths are mapped back through the scaling and the
-seasonal indices. Quantiles are those of 2,000 such paths. For log-modelled series the
-``mean`` column is the back-transformed point forecast (a median-type forecast).
+**Uncertainty** is a residual bootstrap of the validation errors of the ensemble: the errors
+of step ``j`` (in the log/scaled space) give a scale ``sigma_j`` (made non-decreasing in
+``j``; extended as ``sqrt(j)`` beyond ``horizon``); the standardised errors of all steps,
+centred, form a pool. A path draws innovations from the pool with replacement, accumulates
+them as a random walk ``S_j`` and adds ``sigma_j * S_j / sqrt(j + 1)`` to the point
+forecast, so every path is a coherent trajectory whose step-``j`` spread matches the
+validation errors of step ``j``; paths are mapped back through the scaling and the seasonal
+indices. Quantiles are those of 2,000 such paths. For log-modelled series the ``mean``
+column is the back-transformed point forecast (a median-type forecast).
 
 The same ``random_state`` gives the same forecasts on every call path (fit, forecast,
 paths); ``sample_paths`` draws only from its ``rng``.
+
+On the 1,428 M3 monthly series the default LSTM reaches sMAPE 14.49, OWA 0.867 against
+Naive2, in about 0.2 s per series (BENCHMARKS.md, section ``m3_neural``); its 80%
+intervals cover 74% of the actuals (the validation errors are a little optimistic).
 """
 
 from __future__ import annotations
