@@ -27,6 +27,10 @@ Rule (fixed, documented, chosen on M3 monthly - see BENCHMARKS.md, section ``m3_
    a coherent trajectory of one model, and the spread includes the disagreement between
    members. Quantiles are those of 2,000 mixture paths (fixed seed).
 
+On the 1,428 M3 monthly series the default reaches sMAPE 13.64 (Theta alone 13.90, ETS
+14.26, LSTM 14.49) with 80% intervals covering 80.3% of the actuals (BENCHMARKS.md,
+section ``m3_neural``); ETS's model search is about three quarters of its cost.
+
 When the series is too short for a validation origin (fewer than
 ``max(2 * season_length, 12)`` observations before it for every member), the members get
 equal weights.
