@@ -200,7 +200,8 @@ def render(stored: dict[str, Any]) -> str:
         "Command: `python benchmarks/m3_monthly.py --models <names> --workers 2` "
         "(models run at different times share this table; each row states its run).",
         "sMAPE (0-200) and MASE averaged over the 18 horizons, then over series; OWA against "
-        "Naive2 of the same table; coverage and width (relative to the mean actual) of the "
+        "Naive2 of the same table (rows over the same series only); coverage and width "
+        "(relative to the mean actual) of the "
         "10%-90% interval; seconds per series = mean wall / CPU time of fit + predict in a "
         "worker (2 workers, machine shared with other jobs, so wall > CPU).",
         "",
@@ -209,9 +210,9 @@ def render(stored: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in rows.items():
-        owa = (
-            "" if n2 is None else f"{0.5 * (r['smape'] / n2['smape'] + r['mase'] / n2['mase']):.3f}"
-        )
+        owa = ""
+        if n2 is not None and n2["series"] == r["series"]:
+            owa = f"{0.5 * (r['smape'] / n2['smape'] + r['mase'] / n2['mase']):.3f}"
         lines.append(
             f"| {name} | {r['series']} | {r['smape']:.2f} | {r['mase']:.3f} | {owa} | "
             f"{PUBLISHED.get(name, '')} | {100 * r['coverage80']:.1f}% | "
@@ -219,9 +220,12 @@ def render(stored: dict[str, Any]) -> str:
         )
     peer = stored.get("peer")
     lines.append("")
+    lines += [f"- {note}" for note in stored.get("notes", [])]
+    if stored.get("notes"):
+        lines.append("")
     if peer:
         lines.append(
-            f"Peer statsforecast {peer.get('version', '')} AutoETS ({peer['run']}, "
+            f"Peer statsforecast {peer.get('version', '2.1.1')} AutoETS ({peer['run']}, "
             f"{peer['series']} series, its own venv because it needs pandas < 3): sMAPE "
             f"{peer['smape']:.2f}, MASE {peer['mase']:.3f}, {peer['wall']:.3f} s/series wall "
             "(one process, after numba warm-up)."
@@ -243,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
         help="python of an environment with statsforecast: time its AutoETS as the peer",
     )
     ap.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
+    ap.add_argument(
+        "--note", action="append", default=None, help="replace the notes under the table"
+    )
     ap.add_argument(
         "--record", action="store_true", help="record a --limit run too (table shows its size)"
     )
@@ -276,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
         stored["models"][name]["series"] = int(r["series"])
     if peer:
         stored["peer"] = {**peer, "run": stamp}
+    if args.note:
+        stored["notes"] = args.note
     stored["machine"] = machine()
     _atomic_json(RESULTS, stored)
     write_section("m3_monthly", render(stored))
