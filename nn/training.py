@@ -32,6 +32,7 @@ from nn._validate import as_rng, check_array, check_number, check_positive_int
 from nn.base import Layer
 from nn.callbacks import Callback, History, ProgressBar, TrainingContext
 from nn.errors import NNTypeError, NNValueError, TrainingDivergedError
+from nn.layers import Dropout
 from nn.losses import Loss, get_loss
 from nn.optimizers import Optimizer, get_optimizer
 from nn.regularization import add_penalty_grads, clip_grad_norm, clip_grad_value
@@ -155,7 +156,8 @@ def fit(
     callbacks : sequence of Callback
         E.g. :class:`nn.callbacks.EarlyStopping`.
     rng : Generator, int or None
-        Source of the shuffling order; the same seed gives the same run.
+        Source of the shuffling order and of the masks of any ``Dropout`` layer built
+        without its own ``rng``: the same seed gives the same run.
     progress : bool, default False
         Show a tqdm progress bar over epochs.
     l1, l2 : float, default 0.0
@@ -204,6 +206,9 @@ def fit(
     if progress:
         callbacks.append(ProgressBar())
     gen = as_rng(rng, func=func)
+    for layer in model.layers():
+        if isinstance(layer, Dropout) and layer.rng is None:
+            layer._gen = gen.spawn(1)[0]
 
     history = History()
     n_batches = -(-n // bs)

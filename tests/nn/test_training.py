@@ -268,3 +268,16 @@ def test_gradient_noise_run_is_seeded():
     assert runs[0].loss == runs[1].loss
     quiet = fit(Dense(3, 1, rng=0), "mse", SGD(lr=0.01), X, y, epochs=3, rng=1)
     assert quiet.loss != runs[0].loss
+
+
+def test_seeded_fit_is_reproducible_with_unseeded_dropout() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 3))
+    y = X @ np.array([[1.0], [-2.0], [0.5]])
+
+    def run() -> np.ndarray:
+        model = Sequential([Dense(3, 8, rng=1), Dropout(0.3), Dense(8, 1, rng=2)])
+        fit(model, "mse", "adam", X, y, epochs=5, batch_size=16, rng=7)
+        return np.concatenate([p.ravel() for p, _ in model.parameters()])
+
+    np.testing.assert_array_equal(run(), run())
