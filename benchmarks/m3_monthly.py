@@ -260,35 +260,47 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         make_model(name)  # fail fast on unknown names
     series, picks = load_series(args.limit)
-    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    rows: list[dict[str, Any]] = []
+    write = not args.no_write and (args.limit is None or args.record)
     with ProcessPoolExecutor(max_workers=args.workers, initializer=_init_worker) as pool:
-        for name in names:
+        for name in names:  # each model is recorded as soon as it is done
+            stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
             jobs = [(name, sn, x, xx) for sn, x, xx in series]
             t0 = time.perf_counter()
             it = pool.map(evaluate, jobs, chunksize=4)
-            rows += list(tqdm(it, total=len(jobs), desc=name, mininterval=5))
+            table = summarize(list(tqdm(it, total=len(jobs), desc=name, mininterval=5)))
             print(f"{name}: {time.perf_counter() - t0:.0f} s total", flush=True)
-    table = summarize(rows) if rows else pd.DataFrame()
-    if rows:
-        print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+            print(table.to_string(float_format=lambda v: f"{v:.4f}"), flush=True)
+            if write:
+                _record(table=table, stamp=stamp)
     peer = peer_autoets(series, picks, args.peer_python) if args.peer_python else None
     if peer:
         print(f"statsforecast AutoETS: {peer}")
-    if args.no_write or (args.limit is not None and not args.record):
-        return 0
+    if write:
+        stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        _record(peer=peer, notes=args.note, stamp=stamp)
+    return 0
+
+
+def _record(
+    *,
+    stamp: str,
+    table: pd.DataFrame | None = None,
+    peer: dict[str, Any] | None = None,
+    notes: list[str] | None = None,
+) -> None:
+    """Merge results into benchmarks/results/m3_monthly.json and rebuild the section."""
     stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"models": {}}
-    for name, r in table.iterrows():
-        stored["models"][name] = {**{k: float(v) for k, v in r.items()}, "run": stamp}
-        stored["models"][name]["series"] = int(r["series"])
+    if table is not None:
+        for name, r in table.iterrows():
+            stored["models"][name] = {**{k: float(v) for k, v in r.items()}, "run": stamp}
+            stored["models"][name]["series"] = int(r["series"])
     if peer:
         stored["peer"] = {**peer, "run": stamp}
-    if args.note:
-        stored["notes"] = args.note
+    if notes:
+        stored["notes"] = notes
     stored["machine"] = machine()
     _atomic_json(RESULTS, stored)
     write_section("m3_monthly", render(stored))
-    return 0
 
 
 if __name__ == "__main__":
