@@ -10,11 +10,14 @@ should not trust, and optional parametric-bootstrap p-values that refit every re
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from montecarlo.checks import as_rng, check_positive_int, check_sample
 from montecarlo.errors import FitError, MonteCarloError, MonteCarloValueError
@@ -22,10 +25,11 @@ from montecarlo.fit import (
     DISTRIBUTIONS,
     PARAM_NAMES,
     POSITIVE_FAMILIES,
+    Sample,
     cdf_for,
     check_fit_input,
+    fit_mle,
     frozen_for,
-    loglik,
     mle,
 )
 from montecarlo.johnson import fit_johnson, johnson_frozen, quantile_fit
@@ -37,6 +41,16 @@ _RANKABLE = ("aicc", "aic", "bic", "ks", "cvm", "ad", "loglik")
 NEGATIVE_MASS_LIMIT = 0.01
 
 
+@lru_cache(maxsize=16)
+def _plotting_positions(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``i/n``, ``(i-1)/n``, ``(2i-1)/(2n)`` and ``2i-1`` for ``i = 1..n`` (read-only)."""
+    i = np.arange(1, n + 1)
+    out = (i / n, (i - 1) / n, (2 * i - 1) / (2 * n), (2 * i - 1).astype(float))
+    for a in out:
+        a.flags.writeable = False
+    return out
+
+
 def gof_statistics(sorted_cdf: np.ndarray) -> tuple[Any, Any, Any]:
     """KS, CvM and AD from model CDF values at the sorted sample.
 
@@ -45,12 +59,14 @@ def gof_statistics(sorted_cdf: np.ndarray) -> tuple[Any, Any, Any]:
     """
     p = np.asarray(sorted_cdf, dtype=float)
     n = p.shape[-1]
-    i = np.arange(1, n + 1)
-    ks = np.max(np.maximum(np.abs(p - i / n), np.abs(p - (i - 1) / n)), axis=-1)
-    cvm = 1.0 / (12 * n) + np.sum((p - (2 * i - 1) / (2 * n)) ** 2, axis=-1)
+    up, down, mid, odd = _plotting_positions(n)
+    # max(|p - i/n|, |p - (i-1)/n|) = max(i/n - p, p - (i-1)/n), since i/n > (i-1)/n.
+    ks = np.maximum(np.max(up - p, axis=-1), np.max(p - down, axis=-1))
+    d = p - mid
+    cvm = 1.0 / (12 * n) + np.sum(d * d, axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        terms = (2 * i - 1) * (np.log(p) + np.log1p(-p[..., ::-1]))
-    ad = -n - np.mean(terms, axis=-1)
+        terms = odd * (np.log(p) + np.log1p(-p[..., ::-1]))
+    ad = -n - np.sum(terms, axis=-1) / n
     if p.ndim == 1:
         return float(ks), float(cvm), float(ad)
     return ks, cvm, ad
@@ -115,35 +131,48 @@ def _johnson_k(jtype: str) -> int:
     return {"SN": 2, "SL": 3}.get(jtype, 4)
 
 
-def _fit_one(v: np.ndarray, dist: str) -> tuple[dict[str, Any], Any, Any, int, float, list[str]]:
-    """(params, cdf, frozen-getter, k, loglik, flags) of one candidate."""
+def _cdf_sorted(dist: str, t: np.ndarray, s: Sample) -> np.ndarray:
+    """CDF of a fitted family at the sample (``cdf_for``'s formulas, sums reused)."""
+    if dist == "lognorm":
+        return special.ndtr((s.logx - t[0]) / t[1])
+    if dist in POSITIVE_FAMILIES:  # the sample is positive: no clipping at 0 needed
+        x = s.x
+        if dist == "weibull":
+            return -np.expm1(-((x / t[1]) ** t[0]))
+        if dist == "gamma":
+            return special.gammainc(t[0], t[1] * x)
+        return -np.expm1(-t[0] * x)
+    return cdf_for(dist, t, s.x)
+
+
+def _fit_one(
+    s: Sample, dist: str, positive_series: bool
+) -> tuple[dict[str, Any], Any, Any, int, float, list[str]]:
+    """(params, CDF-at-the-sorted-sample getter, frozen getter, k, loglik, flags) of one
+    candidate (the getters defer the work: all CDFs are evaluated under one errstate)."""
     if dist == "johnson":
-        jf = fit_johnson(v, guard="ignore")
+        jf = fit_johnson(s.x, guard="ignore")
         params = {"type": jf.type, **jf.params}
-        return (
-            params,
-            jf.frozen.cdf,
-            lambda: jf.frozen,
-            _johnson_k(jf.type),
-            jf.loglik,
-            list(jf.flags),
-        )
-    if dist in POSITIVE_FAMILIES and v.min() <= 0:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = np.asarray(jf.frozen.cdf(np.append(s.x, 0.0)), dtype=float)
+        flags = list(jf.flags)
+        if positive_series and p[-1] > NEGATIVE_MASS_LIMIT:
+            flags.append("mass-below-zero>1%")
+        return params, lambda: p[:-1], lambda: jf.frozen, _johnson_k(jf.type), jf.loglik, flags
+    if dist in POSITIVE_FAMILIES and not positive_series:
         raise FitError(f"The {dist} family needs strictly positive data.")
     # The table needs no standard errors: skip FitResult and go straight to the MLE.
-    theta = mle(dist, v)
-    ll = loglik(dist, theta, v)
-    if not (np.all(np.isfinite(theta)) and np.isfinite(ll)):
+    theta, ll = fit_mle(dist, s)
+    t = theta.tolist()
+    if not all(map(math.isfinite, (*t, ll))):
         raise FitError(f"The {dist} fit did not converge (got {theta}).")
-    params = {p: float(t) for p, t in zip(PARAM_NAMES[dist], theta, strict=True)}
-    return (
-        params,
-        lambda y: cdf_for(dist, theta, y),
-        lambda: frozen_for(dist, theta),
-        theta.size,
-        ll,
-        [],
-    )
+    params = dict(zip(PARAM_NAMES[dist], t, strict=True))
+    flags = []
+    if positive_series and dist not in POSITIVE_FAMILIES:
+        if float(cdf_for(dist, t, 0.0)) > NEGATIVE_MASS_LIMIT:
+            flags.append("mass-below-zero>1%")
+    cdf = lambda: _cdf_sorted(dist, theta, s)  # noqa: E731
+    return params, cdf, lambda: frozen_for(dist, theta), theta.size, ll, flags
 
 
 def _bootstrap_pvalues(
@@ -225,67 +254,119 @@ def compare_fits(
             f"Got {rank_by!r} instead."
         )
     b = check_positive_int(bootstrap, name="bootstrap", func=func, minimum=0)
-    gen = as_rng(rng)
+    gen = as_rng(rng) if b or rng is not None else None  # validated; built only if used
     v = check_sample(x, name="x", func=func, min_size=5)
     if np.ptp(v) == 0:
         raise FitError(
             f"The 'x' parameter of {func} has all values equal to {v[0]:g}; "
             f"a distribution needs spread."
         )
-    positive_series = bool(np.all(v > 0))
-    at = np.append(np.sort(v), 0.0)  # the sorted sample, then 0 for the negative-mass flag
-    rows: list[dict[str, Any]] = []
-    fitted: list[tuple[dict[str, Any], np.ndarray, Any, list[str]]] = []
-    for dist in dict.fromkeys(dists):
-        row: dict[str, Any] = {"dist": dist}
-        rows.append(row)
+    xs = np.sort(v)
+    sample = Sample(xs, is_sorted=True)
+    positive_series = bool(xs[0] > 0)
+    names = list(dict.fromkeys(dists))
+    m = len(names)
+    params: list[dict[str, Any]] = [{} for _ in range(m)]
+    flags: list[str] = [""] * m
+    k, ll, ks, cvm, ad = np.full((5, m), np.nan)
+    fitted: list[int] = []
+    cdfs: list[Any] = []
+    frozen_getters: list[Any] = []
+    for j, dist in enumerate(names):
         try:
-            params, cdf, get_frozen, k, ll, flags = _fit_one(v, dist)
+            params[j], cdf, get_frozen, k[j], ll[j], fl = _fit_one(sample, dist, positive_series)
         except MonteCarloError as exc:
             reason = "data has values <= 0" if dist in POSITIVE_FAMILIES else str(exc)
-            row.update(params={}, k=np.nan, flags=f"not fitted: {reason}")
+            flags[j] = f"not fitted: {reason}"
             continue
-        with np.errstate(divide="ignore", invalid="ignore"):
-            p = np.asarray(cdf(at), dtype=float)
-        if positive_series and dist not in POSITIVE_FAMILIES and p[-1] > NEGATIVE_MASS_LIMIT:
-            flags.append("mass-below-zero>1%")
-        row.update(params=params, k=k, loglik=float(ll), flags="; ".join(flags))
-        fitted.append((row, p[:-1], get_frozen, flags))
-    if fitted:  # all goodness-of-fit statistics in one vectorised pass
-        ks, cvm, ad = gof_statistics(np.vstack([f[1] for f in fitted]))
-        for j, (row, _, get_frozen, _) in enumerate(fitted):
-            g = _stats_from(
-                float(ks[j]), float(cvm[j]), float(ad[j]), row["loglik"], row["k"], v.size
-            )
-            row.update(g)
-            if b:
-                ks_p, cvm_p, ad_p = _bootstrap_pvalues(
-                    v, row["dist"], get_frozen(), (g["ks"], g["cvm"], g["ad"]), b, gen
-                )
-                row.update(ks_pvalue=ks_p, cvm_pvalue=cvm_p, ad_pvalue=ad_p)
-    return _table(rows, rank_by, with_pvalues=b > 0)
+        flags[j] = "; ".join(fl)
+        fitted.append(j)
+        cdfs.append(cdf)
+        frozen_getters.append(get_frozen)
+    n = v.size
+    aic = -2 * ll + 2 * k
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if fitted:  # all goodness-of-fit statistics in one vectorised pass
+            p = np.empty((len(fitted), n))
+            for r, cdf in enumerate(cdfs):
+                p[r] = cdf()
+            ks[fitted], cvm[fitted], ad[fitted] = gof_statistics(p)
+        aicc = np.where(n - k - 1 > 0, aic + 2 * k * (k + 1) / (n - k - 1), np.inf)
+    aicc[np.isnan(k)] = np.nan
+    bic = -2 * ll + k * math.log(n)
+    table = {"loglik": ll, "aic": aic, "aicc": aicc, "bic": bic, "ks": ks, "cvm": cvm, "ad": ad}
+    if b:
+        pv = np.full((3, m), np.nan)
+        for j, get_frozen in zip(fitted, frozen_getters, strict=True):
+            observed = (float(ks[j]), float(cvm[j]), float(ad[j]))
+            pv[:, j] = _bootstrap_pvalues(v, names[j], get_frozen(), observed, b, gen)
+        table.update(ks_pvalue=pv[0], cvm_pvalue=pv[1], ad_pvalue=pv[2])
+    return _table(names, params, k, flags, table, np.asarray(fitted, dtype=int), rank_by)
 
 
-def _table(rows: list[dict[str, Any]], rank_by: str, *, with_pvalues: bool) -> pd.DataFrame:
-    """Assemble the ranked table in one DataFrame construction (pandas is the slow part)."""
-    num = ["loglik", "aic", "aicc", "bic", "ks", "cvm", "ad"]
-    if with_pvalues:
-        num += ["ks_pvalue", "cvm_pvalue", "ad_pvalue"]
-    values = {c: np.array([r.get(c, np.nan) for r in rows], dtype=float) for c in num}
-    key = -values["loglik"] if rank_by == "loglik" else values[rank_by]
+_NUMERIC = ("loglik", "aic", "aicc", "bic", "ks", "cvm", "ad")
+_PVALUES = ("ks_pvalue", "cvm_pvalue", "ad_pvalue")
+
+
+@lru_cache(maxsize=2)
+def _columns(with_pvalues: bool) -> pd.Index:
+    return pd.Index(
+        ["rank", "params", "k", *_NUMERIC, "flags", *(_PVALUES if with_pvalues else ())]
+    )
+
+
+@lru_cache(maxsize=1)
+def _str_dtype() -> Any:
+    """pandas' default dtype for strings (``str`` in pandas 3, ``object`` before)."""
+    return pd.Series(["a"]).dtype
+
+
+# Converting a few strings to pandas' (Arrow) string dtype costs more than the fits of the
+# closed-form families, and the same names and flags come back call after call: keep the
+# converted arrays and hand out copies (cheap: the Arrow buffers are immutable and shared).
+@lru_cache(maxsize=64)
+def _dist_index(names: tuple[str, ...]) -> pd.Index:
+    return pd.Index(list(names), dtype=_str_dtype(), name="dist")
+
+
+@lru_cache(maxsize=64)
+def _str_array(values: tuple[str, ...]) -> Any:
+    return pd.array(list(values), dtype=_str_dtype())
+
+
+def _table(
+    names: list[str],
+    params: list[dict[str, Any]],
+    k: np.ndarray,
+    flags: list[str],
+    num: dict[str, np.ndarray],
+    fitted: np.ndarray,
+    rank_by: str,
+) -> pd.DataFrame:
+    """Assemble the ranked table from its columns (pandas is the slow part: one construction)."""
+    key = -num["loglik"] if rank_by == "loglik" else num[rank_by]
     key = np.where(np.isnan(key), np.inf, key)
     order = np.argsort(key, kind="stable")
-    fitted = np.array([np.isfinite(r.get("loglik", np.nan)) or "loglik" in r for r in rows])
-    rank = np.full(len(rows), np.nan)
-    ranked = order[fitted[order]]
+    m = len(names)
+    is_fitted = np.zeros(m, dtype=bool)
+    is_fitted[fitted] = True
+    rank = np.full(m, np.nan)
+    ranked = order[is_fitted[order]]
     rank[ranked] = np.arange(1, ranked.size + 1)
-    data: dict[str, Any] = {
-        "rank": rank[order],
-        "params": [rows[i]["params"] for i in order],
-        "k": np.array([rows[i]["k"] for i in order], dtype=float),
-    }
-    data.update({c: values[c][order] for c in num[:7]})
-    data["flags"] = np.array([rows[i]["flags"] for i in order], dtype=object)
-    data.update({c: values[c][order] for c in num[7:]})
-    index = pd.Index(np.array([rows[i]["dist"] for i in order], dtype=object), name="dist")
-    return pd.DataFrame(data, index=index)
+    ordered_params = np.empty(m, dtype=object)
+    ordered_params[:] = [params[i] for i in order]
+    with_pvalues = "ks_pvalue" in num
+    arrays = [
+        rank[order],
+        ordered_params,
+        k[order],
+        *(num[c][order] for c in _NUMERIC),
+        _str_array(tuple([flags[i] for i in order])).copy(),
+        *((num[c][order] for c in _PVALUES) if with_pvalues else ()),
+    ]
+    index = _dist_index(tuple([names[i] for i in order])).copy()
+    columns = _columns(with_pvalues).copy()  # a shared Index could be renamed in place
+    try:  # the lean constructor (no re-inference of the column arrays)
+        return pd.DataFrame._from_arrays(arrays, columns, index, verify_integrity=False)
+    except AttributeError:  # pragma: no cover  (private pandas API gone)
+        return pd.DataFrame(dict(zip(columns, arrays, strict=True)), index=index)

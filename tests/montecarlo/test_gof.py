@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from montecarlo import FitError, MonteCarloValueError, compare_fits, gofstat
+from montecarlo import FitError, MonteCarloValueError, compare_fits, fit_distribution, gofstat
 from montecarlo.fit import DISTRIBUTIONS, PARAM_NAMES, frozen_for
+from montecarlo.gof import gof_statistics
 
 FIXTURES = json.loads((Path(__file__).parent / "fixtures" / "r_fits.json").read_text())["datasets"]
 CASES = [(n, d) for n, ds in FIXTURES.items() for d, ref in ds["fits"].items() if ref is not None]
@@ -99,3 +100,48 @@ def test_bad_samples_are_named() -> None:
         compare_fits([1.0, 2.0, np.inf, 3.0, 4.0])
     with pytest.raises(MonteCarloValueError, match=r"'k' parameter of gofstat"):
         gofstat([1.0, 2.0], stats.norm(), k=-1)
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_compare_fits_rows_equal_fit_distribution_and_gofstat(name: str) -> None:
+    # The table's fast path (shared sums, direct CDFs, one vectorised pass) must give the
+    # same numbers as fitting each family alone and scoring it with its frozen scipy law.
+    x = _x(name)
+    df = compare_fits(x, dists=DISTRIBUTIONS)
+    for dist in DISTRIBUTIONS:
+        if df.loc[dist, "flags"].startswith("not fitted"):
+            assert dist in ("expon", "weibull", "lognorm", "gamma") and (x <= 0).any()
+            continue
+        r = fit_distribution(x, dist)
+        for p, v in r.params.items():
+            assert df.loc[dist, "params"][p] == pytest.approx(v, rel=1e-8, abs=1e-12), (dist, p)
+        g = gofstat(x, r.frozen, k=r.k)
+        for key in ("loglik", "aic", "aicc", "bic", "ks", "cvm", "ad"):
+            assert df.loc[dist, key] == pytest.approx(g[key], rel=1e-7, abs=1e-9), (dist, key)
+        assert df.loc[dist, "k"] == r.k
+
+
+def test_compare_fits_table_shape_and_independent_tables() -> None:
+    x = _x("classic")
+    a = compare_fits(x, dists=DISTRIBUTIONS)
+    assert a.index.name == "dist"
+    assert list(a.columns) == [
+        "rank", "params", "k", "loglik", "aic", "aicc", "bic", "ks", "cvm", "ad", "flags",
+    ]  # fmt: skip
+    assert a["flags"].map(type).eq(str).all()
+    a.columns.name = "renamed"
+    a.index.name = "renamed"
+    a.loc["norm", "flags"] = "edited"
+    assert compare_fits(x, dists=DISTRIBUTIONS).loc["norm", "flags"] == ""
+    b = compare_fits(x, dists=("norm", "cauchy"), bootstrap=3, rng=1)
+    assert b.columns.name is None and b.index.name == "dist"
+    assert list(b.columns[-3:]) == ["ks_pvalue", "cvm_pvalue", "ad_pvalue"]
+    with pytest.raises(TypeError):
+        compare_fits(x, dists=("norm",), rng="seed")
+
+
+def test_gof_statistics_rows_equal_single_model() -> None:
+    p = np.sort(np.random.default_rng(0).random((3, 50)), axis=1)
+    ks, cvm, ad = gof_statistics(p)
+    for j in range(3):
+        assert (ks[j], cvm[j], ad[j]) == gof_statistics(p[j])
