@@ -256,12 +256,12 @@ def compare_fits(
     b = check_positive_int(bootstrap, name="bootstrap", func=func, minimum=0)
     gen = as_rng(rng) if b or rng is not None else None  # validated; built only if used
     v = check_sample(x, name="x", func=func, min_size=5)
-    if np.ptp(v) == 0:
+    xs = np.sort(v)
+    if xs[0] == xs[-1]:
         raise FitError(
             f"The 'x' parameter of {func} has all values equal to {v[0]:g}; "
             f"a distribution needs spread."
         )
-    xs = np.sort(v)
     sample = Sample(xs, is_sorted=True)
     positive_series = bool(xs[0] > 0)
     names = list(dict.fromkeys(dists))
