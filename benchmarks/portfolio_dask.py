@@ -38,8 +38,8 @@ def make_tasks(n_series: int, *, paths: int, methods: tuple[str, ...]) -> list[S
         s = pd.Series(y, index=idx)
         target = float(s["2014"].sum() * rng.uniform(0.95, 1.10))
         tasks.append(
-            SeriesTask(
-                series_id=f"s{i:05d}", history=s, target=target, as_of="2015-09",
+            SeriesTask.from_series(
+                f"s{i:05d}", s, target=target, as_of="2015-09",
                 methods=methods, n_paths=paths, seed=1, sampler="plain",
             )
         )  # fmt: skip

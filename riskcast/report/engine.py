@@ -25,16 +25,37 @@ __all__ = ["SeriesTask", "assess_series", "run_tasks", "stream_seed"]
 
 @dataclass(frozen=True)
 class SeriesTask:
-    """Everything one worker needs for one series."""
+    """Everything one worker needs for one series.
+
+    The history travels to workers as a float array and its first month (a few hundred
+    bytes, where a pickled Series with a PeriodIndex is tens of kilobytes).
+    """
 
     series_id: str
-    history: pd.Series
+    values: np.ndarray
+    start: str
     target: float
     as_of: str
     methods: tuple[str, ...]
     n_paths: int
     seed: int
     sampler: str
+
+    @classmethod
+    def from_series(cls, series_id: str, history: pd.Series, **kwargs: Any) -> SeriesTask:
+        """Build a task from a monthly Series (PeriodIndex, no gaps)."""
+        return cls(
+            series_id=series_id,
+            values=np.asarray(history, dtype=np.float64),
+            start=str(history.index[0]),
+            **kwargs,
+        )
+
+    @property
+    def history(self) -> pd.Series:
+        """The monthly history as a Series with a PeriodIndex."""
+        idx = pd.period_range(self.start, periods=len(self.values), freq="M")
+        return pd.Series(self.values, index=idx)
 
 
 def stream_seed(seed: int, series_id: str, method: str) -> np.random.SeedSequence:

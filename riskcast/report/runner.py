@@ -74,9 +74,9 @@ def plan_report(cfg: ReportConfig) -> tuple[dict[str, pd.Series], list[SeriesTas
     _check_writable(cfg.output_dir)
     _check_history(cfg.history_url)
     tasks = [
-        SeriesTask(
-            series_id=sid,
-            history=portfolio[sid],
+        SeriesTask.from_series(
+            sid,
+            portfolio[sid],
             target=cfg.targets[sid],
             as_of=as_of,
             methods=methods,
