@@ -18,6 +18,7 @@ from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
 __all__ = [
     "as_monthly_series",
     "as_rng",
+    "check_choice",
     "check_finite_number",
     "check_positive_int",
     "check_sample",
@@ -62,6 +63,21 @@ def check_finite_number(value: Any, *, name: str, func: str) -> float:
             f"The '{name}' parameter of {func} must be a finite number. Got {v!r} instead."
         )
     return v
+
+
+def check_choice(value: Any, choices: Any, *, name: str, func: str) -> str:
+    """Return ``value`` if it is one of the strings ``choices``, else raise naming them.
+
+    Examples
+    --------
+    >>> check_choice("yoy", ("yoy", "share"), name="method", func="SeasonalSimulator")
+    'yoy'
+    """
+    if isinstance(value, str) and value in choices:
+        return value
+    raise MonteCarloValueError(
+        f"The '{name}' parameter of {func} must be one of {list(choices)}. Got {value!r} instead."
+    )
 
 
 def check_positive_int(value: Any, *, name: str, func: str, minimum: int = 1) -> int:

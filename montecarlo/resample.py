@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from montecarlo.checks import check_positive_int
-from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
+from montecarlo.checks import check_choice, check_positive_int
+from montecarlo.errors import MonteCarloValueError
 from montecarlo.samplers import Sampler
 from montecarlo.seasonal import past_blocks
 from montecarlo.simulate import Simulator
@@ -56,16 +56,7 @@ class BootstrapSimulator(Simulator):
 
     def _check_params(self) -> None:
         func = "BootstrapSimulator"
-        if not isinstance(self.scale, str):
-            raise MonteCarloTypeError(
-                f"The 'scale' parameter of {func} must be one of {list(_SCALES)}. "
-                f"Got {type(self.scale).__name__} instead."
-            )
-        if self.scale not in _SCALES:
-            raise MonteCarloValueError(
-                f"The 'scale' parameter of {func} must be one of {list(_SCALES)}. "
-                f"Got {self.scale!r} instead."
-            )
+        check_choice(self.scale, _SCALES, name="scale", func=func)
         check_positive_int(self.min_years, name="min_years", func=func, minimum=2)
         if self.window is not None:
             check_positive_int(self.window, name="window", func=func, minimum=2)

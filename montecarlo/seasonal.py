@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from montecarlo.checks import check_positive_int
+from montecarlo.checks import check_choice, check_positive_int
 from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
 from montecarlo.samplers import Sampler
 from montecarlo.simulate import Simulator
@@ -219,11 +219,7 @@ class SeasonalSimulator(Simulator):
 
     def _check_params(self) -> None:
         func = "SeasonalSimulator"
-        if not isinstance(self.method, str) or self.method not in _METHODS:
-            raise MonteCarloValueError(
-                f"The 'method' parameter of {func} must be one of {list(_METHODS)}. "
-                f"Got {self.method!r} instead."
-            )
+        check_choice(self.method, _METHODS, name="method", func=func)
         if not isinstance(self.trend, bool | np.bool_):
             raise MonteCarloTypeError(
                 f"The 'trend' parameter of {func} must be True or False. "
