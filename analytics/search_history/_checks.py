@@ -1,18 +1,18 @@
 """Parameter validation of :mod:`analytics.search_history` (messages name the parameter).
 
-``analytics`` stands alone (DESIGN.md), so these mirror ``montecarlo.checks`` instead of
-importing it, and raise the :mod:`analytics.errors` types.
+``analytics`` stands alone (DESIGN.md), so these build on ``analytics._regression_checks``
+(not ``montecarlo.checks``) and raise the :mod:`analytics.errors` types.
 """
 
 from __future__ import annotations
 
-import math
-import numbers
 import os
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from analytics._regression_checks import check_int
+from analytics._regression_checks import check_number as _check_number
 from analytics.errors import AnalyticsTypeError, AnalyticsValueError
 
 __all__ = ["check_number", "check_path", "check_positive_int", "check_tz"]
@@ -47,35 +47,12 @@ def check_tz(tz: Any, *, func: str) -> ZoneInfo:
 
 def check_positive_int(value: Any, *, name: str, func: str, minimum: int = 1) -> int:
     """Return ``value`` as an int, or raise if it is not an integer >= ``minimum``."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise AnalyticsTypeError(
-            f"The '{name}' parameter of {func} must be an integer >= {minimum}. "
-            f"Got {type(value).__name__} {value!r} instead."
-        )
-    if int(value) < minimum:
-        raise AnalyticsValueError(
-            f"The '{name}' parameter of {func} must be an integer >= {minimum}. "
-            f"Got {int(value)} instead."
-        )
-    return int(value)
+    return check_int(value, name=name, func=func, minimum=minimum)
 
 
 def check_number(value: Any, *, name: str, func: str, minimum: float = 0.0) -> float:
     """Return ``value`` as a finite float >= ``minimum``, or raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise AnalyticsTypeError(
-            f"The '{name}' parameter of {func} must be a finite number >= {minimum:g}. "
-            f"Got {type(value).__name__} {value!r} instead."
-        )
-    v = float(value)
-    if not math.isfinite(v) or v < minimum:
-        raise AnalyticsValueError(
-            f"The '{name}' parameter of {func} must be a finite number >= {minimum:g}. "
-            f"Got {v!r} instead."
-        )
-    return v
+    return _check_number(value, name=name, func=func, low=minimum)
 
 
 def check_path(path: Any, *, func: str) -> Path:
