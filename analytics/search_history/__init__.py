@@ -1,8 +1,10 @@
 """Google Takeout search-history analytics: load an export, summarize its patterns.
 
->>> from analytics.search_history import load_takeout, summarize   # doctest: +SKIP
->>> df = load_takeout("Takeout.zip", tz="Europe/Paris")              # doctest: +SKIP
->>> summarize(df, top=20).by_hour                                    # doctest: +SKIP
+Usage (with your own export)::
+
+    from analytics.search_history import load_takeout, summarize
+    df = load_takeout("Takeout.zip", tz="Europe/Paris")
+    summarize(df, top=20).by_hour
 """
 
 from __future__ import annotations

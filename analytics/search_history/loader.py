@@ -1,9 +1,10 @@
 """Load a Google Takeout search history into one tidy DataFrame.
 
->>> from analytics.search_history import load_takeout
->>> df = load_takeout("Takeout.zip", tz="Europe/Paris")        # doctest: +SKIP
->>> df.attrs["skipped"]                                           # doctest: +SKIP
-{'duplicate': 812, 'truncated JSON': 1}
+Usage (with your own export)::
+
+    from analytics.search_history import load_takeout
+    df = load_takeout("Takeout.zip", tz="Europe/Paris")
+    df.attrs["skipped"]          # e.g. {'duplicate': 812, 'truncated JSON': 1}
 """
 
 from __future__ import annotations
