@@ -13,6 +13,7 @@ Writes the ``portfolio_dask`` section of BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -60,6 +61,7 @@ def main() -> None:
     ap.add_argument("--compare-at", type=int, default=1000, help="size run both ways")
     args = ap.parse_args()
     methods = tuple(args.methods.split(","))
+    load_start = os.getloadavg()[0]
     from dask.distributed import Client, LocalCluster
 
     t0 = time.perf_counter()
@@ -93,7 +95,9 @@ def main() -> None:
         f"Methods per series: {', '.join(methods)}; {args.paths:,} paths each; one run each "
         "(single timings: the whole run is the unit).",
         "",
-        f"LocalCluster start-up ({startup:.1f} s) is excluded from the cluster times.",
+        f"LocalCluster start-up ({startup:.1f} s) is excluded from the cluster times. "
+        f"1-minute load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the "
+        "end (shared machine).",
         "",
         "| series | mode | wall time (s) | ms per series |",
         "|---:|---|---:|---:|",
