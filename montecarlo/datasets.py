@@ -5,12 +5,13 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from montecarlo.checks import as_monthly_series
 from montecarlo.errors import MonteCarloValueError
 
-__all__ = ["load_monthly_units", "read_frame", "read_monthly_series"]
+__all__ = ["load_monthly_units", "parse_month_values", "read_frame", "read_monthly_series"]
 
 
 def load_monthly_units() -> pd.Series:
@@ -71,18 +72,37 @@ def read_frame(
                 f"The '{label}' column {col!r} is not in {source}. "
                 f"Available columns: {list(df.columns)}."
             )
+    months, values = parse_month_values(df, date=date, value=value, source=source)
+    s = pd.Series(values, index=months, name=str(value))
+    return as_monthly_series(s, name=str(value), func=f"the data in {source}")
+
+
+def parse_month_values(
+    df: pd.DataFrame, *, date: str, value: str, source: str = "data"
+) -> tuple[pd.PeriodIndex, np.ndarray]:
+    """Parse a date column into months and a value column into floats, row by row.
+
+    Returns
+    -------
+    months : pandas.PeriodIndex of shape (n_rows,)
+    values : ndarray of shape (n_rows,)
+
+    Raises
+    ------
+    MonteCarloValueError
+        A date that does not parse, or a value that is not a number (with its row).
+    """
     try:
         when = pd.to_datetime(df[date].astype(str), format="mixed")
     except (TypeError, ValueError) as exc:
         raise MonteCarloValueError(
             f"The '{date}' column of {source} must hold dates. Could not parse it: {exc}"
         ) from None
-    values = pd.to_numeric(df[value], errors="coerce")
-    if values.isna().any():
-        i = int(values.isna().to_numpy().nonzero()[0][0])
+    numbers = pd.to_numeric(df[value], errors="coerce")
+    if numbers.isna().any():
+        i = int(numbers.isna().to_numpy().nonzero()[0][0])
         raise MonteCarloValueError(
             f"The '{value}' column of {source} must hold numbers. "
             f"Got {df[value].iloc[i]!r} in row {i + 1}."
         )
-    s = pd.Series(values.to_numpy(dtype=float), index=when.dt.to_period("M"), name=str(value))
-    return as_monthly_series(s, name=str(value), func=f"the data in {source}")
+    return pd.PeriodIndex(when.dt.to_period("M")), numbers.to_numpy(dtype=float)

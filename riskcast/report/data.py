@@ -4,11 +4,13 @@ Parquet file, or from a SQL query on a database URL."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
 
 from montecarlo.checks import as_monthly_series
+from montecarlo.datasets import parse_month_values
 from riskcast.errors import ConfigError
 from riskcast.report.config import ReportConfig
 
@@ -23,7 +25,7 @@ def read_sql(url: str, query: str) -> pd.DataFrame:
         if not Path(path).is_file():
             raise ConfigError(f"The data database {path!r} does not exist.")
         try:
-            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+            with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
                 return pd.read_sql_query(query, con)
         except (sqlite3.Error, pd.errors.DatabaseError) as exc:
             raise ConfigError(f"The data query failed on {url}: {exc}.") from None
@@ -75,20 +77,11 @@ def load_portfolio(cfg: ReportConfig) -> dict[str, pd.Series]:
             f"{list(frame.columns)} (set series_column/date_column/value_column in [data])."
         )
     try:
-        months = pd.to_datetime(frame[cfg.date_column].astype(str), format="mixed").dt.to_period(
-            "M"
+        months, values = parse_month_values(
+            frame, date=cfg.date_column, value=cfg.value_column, source=source
         )
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(
-            f"The '{cfg.date_column}' column of {source} must hold dates: {exc}."
-        ) from None
-    values = pd.to_numeric(frame[cfg.value_column], errors="coerce")
-    if values.isna().any():
-        row = int(values.isna().to_numpy().nonzero()[0][0])
-        raise ConfigError(
-            f"The '{cfg.value_column}' column of {source} must hold numbers. Got "
-            f"{frame[cfg.value_column].iloc[row]!r} in row {row + 1}."
-        )
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
     tidy = pd.DataFrame(
         {"series": frame[cfg.series_column].astype(str), "month": months, "value": values}
     ).sort_values(["series", "month"], kind="stable")
