@@ -1,4 +1,4 @@
-"""Exponential smoothing (ETS) with automatic model selection, on statsmodels' ETSModel.
+"""Exponential smoothing (ETS) with automatic model selection, R's ``ets`` on numba kernels.
 
 The model is written as R's ``forecast::ets`` does: three letters error / trend / season,
 ``A`` additive, ``M`` multiplicative, ``N`` none, ``d`` a damped trend, ``Z`` "select".
@@ -14,27 +14,28 @@ AICc. The candidate set follows R's defaults, which keeps selection cheap:
   with m = 52 is modelled without seasonality, as in R);
 * candidates with more parameters than ``n - 4`` are skipped.
 
-For monthly positive data that is 15 candidates (about 1 s per series). Forecast quantiles
-use the closed-form variance for the six linear forms (ANN, AAN, AAdN, ANA, AAA, AAdA) and
-2,000 simulated paths (fixed seed 0) otherwise; ``sample_paths`` simulates the selected
-state-space model with Gaussian errors.
+For monthly positive data that is 15 candidates. Each form is fitted as R's ``etsmodel``
+does (:mod:`forecast._ets_fit`: R's initial states and parameters, Nelder-Mead on
+``n log(sum e^2)`` [+ ``2 sum log|f|``] under the usual and admissible bounds, compiled by
+numba in :mod:`forecast._ets_core`); with R's parameters our likelihood equals R's. Forecast
+quantiles are Gaussian with R's closed-form variances (class 1: linear forms, class 2:
+multiplicative error with additive components, class 3: multiplicative error and season);
+multiplicative trends use 2,000 simulated paths (fixed seed 0). ``sample_paths`` simulates
+the selected state-space model with Gaussian errors.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-from forecast.base import Forecaster, single_threaded
+from forecast._ets_core import forecast_path, simulate
+from forecast._ets_fit import CODES, EtsFit, fit_form, forecast_variance
+from forecast.base import Forecaster
 from forecast.errors import ForecastValueError
 
 __all__ = ["ETS"]
-
-_LINEAR = {"ANN", "AAN", "AAdN", "ANA", "AAA", "AAdA"}
-_NAMES = {"A": "add", "M": "mul", "N": None}
 
 
 def _parse(model: object) -> tuple[str, str, str]:
@@ -68,8 +69,17 @@ class ETS(Forecaster):
     ----------
     model_ : str
         Selected form, e.g. ``"MAdM"``.
-    results_ : statsmodels ETSResults
-        The fitted statsmodels model.
+    params_ : dict of str to float
+        Smoothing parameters ``alpha``, ``beta``, ``gamma``, ``phi`` (0, 0 and 1 when the
+        component is absent).
+    initial_states_ : ndarray of shape (1 + has_trend + m_seasonal,)
+        Initial level, trend and seasonal states (newest season first, as in R).
+    sigma2_ : float
+        Residual variance ``sum(e^2) / (n - number of parameters)`` (R's).
+    loglik_, aic_, aicc_, bic_ : float
+        Log-likelihood (R's ``-0.5 * lik``) and information criteria of the selected form.
+    residuals_ : ndarray of shape (n,)
+        One-step errors (relative errors for multiplicative-error forms).
     candidates_ : dict of str to float
         Criterion value of every candidate that could be fitted.
 
@@ -154,54 +164,58 @@ class ETS(Forecaster):
         return out
 
     def _fit(self, values: np.ndarray, m: int) -> None:
-        with single_threaded():
-            self._select(values, m)
-
-    def _select(self, values: np.ndarray, m: int) -> None:
-        best = None
+        best: EtsFit | None = None
         self.candidates_: dict[str, float] = {}
         for e, t, s, d in self._candidates(values, m):
             name = e + t + ("d" if d else "") + s
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    res = ETSModel(
-                        values,
-                        error=_NAMES[e],
-                        trend=_NAMES[t],
-                        damped_trend=d,
-                        seasonal=_NAMES[s],
-                        seasonal_periods=m if s != "N" else None,
-                        initialization_method="estimated",
-                    ).fit(disp=False)
-                crit = float(getattr(res, self.criterion))
-            except (ValueError, np.linalg.LinAlgError, ZeroDivisionError, FloatingPointError):
+            fit = fit_form(values, m, name)
+            if fit is None:
                 continue
-            if not math.isfinite(crit) or not np.isfinite(res.fittedvalues).all():
+            crit = float(getattr(fit, self.criterion))
+            if not math.isfinite(crit):
                 continue
             self.candidates_[name] = crit
-            if best is None or crit < best[0]:
-                best = (crit, name, res)
+            if best is None or crit < getattr(best, self.criterion):
+                best = fit
         if best is None:
             raise ForecastValueError(
                 f"ETS could not fit any candidate of model={self.model!r} to 'y'."
             )
-        _, self.model_, self.results_ = best
+        self._best = best
+        self.model_ = best.form
+        self.params_ = dict(best.params)
+        self.initial_states_ = best.initial_states.copy()
+        self.sigma2_ = best.sigma2
+        self.loglik_ = best.loglik
+        self.aic_, self.aicc_, self.bic_ = best.aic, best.aicc, best.bic
+        self.residuals_ = best.residuals.copy()
+
+    def _codes(self) -> tuple[int, int, int, int]:
+        form = self.model_
+        return CODES[form[0]], CODES[form[1]], CODES[form[-1]], self._period()
+
+    def _period(self) -> int:
+        return self.season_length_ if self.model_[-1] != "N" else 1
 
     def _fitted_values(self) -> np.ndarray:
-        return np.asarray(self.results_.fittedvalues, dtype=np.float64)
+        return self._best.fitted.copy()
 
     def _predict_mean(self, h: int) -> np.ndarray:
-        return np.asarray(self.results_.forecast(h), dtype=np.float64)
+        _, trend, season, m = self._codes()
+        state = self._best.states[-1]
+        return forecast_path(state, m, trend, season, self.params_["phi"], h)
 
     def _predict_std(self, h: int) -> np.ndarray | None:
-        if self.model_ not in _LINEAR:
+        var = forecast_variance(self._best, self._period(), h)
+        if var is None:
             return None
-        # what get_prediction(method="exact") computes (it fails on ndarray input in 0.15)
-        res = self.results_
-        var = res.mse * res._relative_forecast_variance(np.arange(1, h + 1))
-        return np.sqrt(np.asarray(var, dtype=np.float64))
+        return np.sqrt(np.maximum(var, 0.0))
 
     def _sample_paths(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        sims = self.results_.simulate(h, anchor="end", repetitions=n, rng=rng)
-        return np.asarray(sims, dtype=np.float64).reshape(h, n).T
+        error, trend, season, m = self._codes()
+        eps = rng.normal(0.0, math.sqrt(self.sigma2_), size=(n, h))
+        p = self.params_
+        state = self._best.states[-1]
+        return simulate(
+            state, m, error, trend, season, p["alpha"], p["beta"], p["gamma"], p["phi"], eps
+        )

@@ -6,7 +6,7 @@ Recipe (Hyndman & Billah 2003, R ``forecast::thetaf``):
    passes (:func:`forecast.seasonality.seasonality_test`), divide the series by the
    classical multiplicative seasonal indices;
 2. fit simple exponential smoothing (the ETS(A,N,N) state-space model, smoothing
-   parameter and initial level by maximum likelihood, statsmodels ``ETSModel``) to the
+   parameter and initial level by maximum likelihood, :mod:`forecast._ets_fit` as R) to the
    adjusted series ``x`` of length ``n``;
 3. add the drift of the theta line: with ``b`` the least-squares slope of ``x`` on time,
    the forecast at step ``k`` is ``SES_k + (1 - 1/theta) b ((k - 1) + (1 - (1 - alpha)^n)
@@ -20,12 +20,13 @@ simulates the SES model, adds the drift and re-seasonalises, so both agree.
 
 from __future__ import annotations
 
-import warnings
+import math
 
 import numpy as np
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-from forecast.base import Forecaster, single_threaded
+from forecast._ets_core import simulate
+from forecast._ets_fit import fit_form
+from forecast.base import Forecaster
 from forecast.errors import ForecastValueError
 from forecast.seasonality import deseasonalize
 
@@ -79,16 +80,15 @@ class Theta(Forecaster):
         else:
             x, self.seasonal_ = values.copy(), np.ones(m)
         n = x.size
-        with warnings.catch_warnings(), single_threaded():
-            warnings.simplefilter("ignore")
-            self.results_ = ETSModel(x, error="add", initialization_method="estimated").fit(
-                disp=False
-            )
-        self.alpha_ = float(max(self.results_.params[0], 1e-10))
+        ses = fit_form(x, 1, "ANN")
+        if ses is None:
+            raise ForecastValueError("Theta could not fit simple exponential smoothing to 'y'.")
+        self._ses = ses
+        self.alpha_ = float(max(ses.params["alpha"], 1e-10))
         t = np.arange(n, dtype=np.float64)
         b = float(np.polyfit(t, x, 1)[0])
         self.drift_ = (1.0 - 1.0 / float(theta)) * b
-        self.sigma_ = float(np.sqrt(self.results_.scale))
+        self.sigma_ = math.sqrt(ses.sigma2)
         self.adjusted_ = x
         self._offset = (1.0 - (1.0 - self.alpha_) ** n) / self.alpha_
 
@@ -99,11 +99,11 @@ class Theta(Forecaster):
         return self.drift_ * (np.arange(h) + self._offset)
 
     def _fitted_values(self) -> np.ndarray:
-        fitted = np.asarray(self.results_.fittedvalues, dtype=np.float64)
+        fitted = self._ses.fitted.copy()
         return fitted * self._factors(0, self.y_.size)
 
     def _predict_mean(self, h: int) -> np.ndarray:
-        ses = np.asarray(self.results_.forecast(h), dtype=np.float64)
+        ses = np.full(h, self._ses.states[-1, 0])
         n = self.y_.size
         return (ses + self._drift(h)) * self._factors(n, n + h)
 
@@ -113,7 +113,7 @@ class Theta(Forecaster):
         return self.sigma_ * np.sqrt(1.0 + self.alpha_**2 * k) * self._factors(n, n + h)
 
     def _sample_paths(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        sims = self.results_.simulate(h, anchor="end", repetitions=n, rng=rng)
-        sims = np.asarray(sims, dtype=np.float64).reshape(h, n).T
+        eps = rng.normal(0.0, self.sigma_, size=(n, h))
+        sims = simulate(self._ses.states[-1], 1, 1, 0, 0, self.alpha_, 0.0, 0.0, 1.0, eps)
         size = self.y_.size
         return (sims + self._drift(h)) * self._factors(size, size + h)

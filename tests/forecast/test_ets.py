@@ -1,4 +1,4 @@
-"""ETS: agreement with statsmodels' ETSModel and R's ets, selection rules, paths."""
+"""ETS: agreement with R's forecast::ets (8.20), selection rules, paths, numba kernels."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
 from forecast import ForecastValueError
+from forecast._ets_core import admissible
+from forecast._ets_fit import evaluate, fit_form
 from forecast.ets import ETS
 
 
@@ -18,24 +19,36 @@ def auto(seasonal: pd.Series) -> ETS:
     return ETS().fit(seasonal)
 
 
-def test_selected_form_equals_statsmodels_fit(auto: ETS, seasonal: pd.Series) -> None:
-    model = auto
-    assert model.model_ in model.candidates_
-    assert model.candidates_[model.model_] == min(model.candidates_.values())
-    e, t, s = model.model_[0], model.model_[1:-1], model.model_[-1]
-    names = {"A": "add", "M": "mul", "N": None}
-    ref = ETSModel(
-        seasonal.to_numpy(),
-        error=names[e],
-        trend=names[t[0]],
-        damped_trend=t.endswith("d"),
-        seasonal=names[s],
-        seasonal_periods=12 if s != "N" else None,
-        initialization_method="estimated",
-    ).fit(disp=False)
-    assert model.candidates_[model.model_] == pytest.approx(ref.aicc, rel=1e-9)
-    np.testing.assert_allclose(model.predict(12, None)["mean"], ref.forecast(12), rtol=1e-9)
-    assert s in "AM"  # the strongly seasonal series gets a seasonal form
+def _form(method: str) -> str:
+    """R's method name, e.g. ``ETS(M,Ad,M)`` -> ``MAdM``."""
+    return method[4:-1].replace(",", "")
+
+
+def _r_params(par: dict) -> dict[str, float]:
+    out = {"alpha": 0.0, "beta": 0.0, "gamma": 0.0, "phi": 1.0}
+    out.update({k: float(par[k]) for k in out if k in par})
+    return out
+
+
+def _cases(r_ref: dict) -> list[tuple[str, np.ndarray, int, dict]]:
+    cases = [("air", np.asarray(r_ref["airpassengers"]), 12, r_ref["ets_ap"])]
+    for name, ref in r_ref["ets_fixed"].items():
+        cases.append((name, np.asarray(ref["x"], float), int(ref["m"]), ref))
+    return cases
+
+
+def test_selected_form_has_the_lowest_criterion(auto: ETS) -> None:
+    assert auto.model_ in auto.candidates_
+    assert auto.candidates_[auto.model_] == min(auto.candidates_.values())
+    assert auto.aicc_ == auto.candidates_[auto.model_]
+    assert auto.model_[-1] in "AM"  # the strongly seasonal series gets a seasonal form
+    k = (
+        len(auto.initial_states_)
+        - 1
+        + sum(1 for v in ("alpha", "beta", "gamma") if auto.params_[v])
+    )
+    assert auto.residuals_.shape == (48,)
+    assert k > 2
 
 
 def test_candidate_set_follows_r_restrictions(auto: ETS, seasonal: pd.Series) -> None:
@@ -43,27 +56,63 @@ def test_candidate_set_follows_r_restrictions(auto: ETS, seasonal: pd.Series) ->
         "ANN", "AAN", "AAdN", "ANA", "AAA", "AAdA",
         "MNN", "MAN", "MAdN", "MNA", "MAA", "MAdA", "MNM", "MAM", "MAdM",
     }  # fmt: skip
+    assert len(auto.candidates_) == 15
     negative = seasonal - 200.0
     assert all("M" not in name for name in ETS().fit(negative).candidates_)
     with pytest.raises(ForecastValueError, match="'model' parameter of ETS asks for a multip"):
         ETS(model="MNM").fit(negative)
 
 
+def test_likelihood_at_r_parameters_equals_r(r_ref: dict) -> None:
+    # R's fitted parameters and initial states run through our recursion: same numbers
+    for _, y, m, ref in _cases(r_ref):
+        form = _form(ref["method"])
+        fit = evaluate(y, m if form[-1] != "N" else 1, form, _r_params(ref["par"]), ref["init"])
+        assert fit.loglik == pytest.approx(ref["loglik"], rel=1e-8)
+        assert fit.aicc == pytest.approx(ref["aicc"], rel=1e-8)
+        assert fit.sigma2 == pytest.approx(ref["sigma2"], rel=1e-8)
+
+
+def test_fitted_forms_reach_r_optimum(r_ref: dict) -> None:
+    for name, y, m, ref in _cases(r_ref):
+        form = _form(ref["method"])
+        fit = fit_form(y, m, form)
+        assert fit is not None, name
+        # the same Nelder-Mead from the same start: R's optimum (or a better one)
+        assert fit.loglik >= ref["loglik"] - 1e-6 * abs(ref["loglik"]), name
+
+
+def test_airpassengers_selection_and_forecasts_match_r(air: pd.Series, r_ref: dict) -> None:
+    ref = r_ref["ets_ap"]
+    model = ETS().fit(air)
+    assert model.model_ == _form(ref["method"]) == "MAdM"
+    assert model.aicc_ <= ref["aicc"] + 1e-6 * abs(ref["aicc"])
+    fc = model.predict(18, quantiles=(0.1, 0.9))
+    # R reports the class-3 mean (slightly above the point forecast) for M*M forms
+    np.testing.assert_allclose(fc["mean"], ref["mean"], rtol=0.01)
+    np.testing.assert_allclose(fc["q0.1"], ref["lower80"], rtol=0.02)
+    np.testing.assert_allclose(fc["q0.9"], ref["upper80"], rtol=0.02)
+
+
+def test_linear_and_class2_intervals_match_r(r_ref: dict) -> None:
+    for name in ("UKDriverDeaths_AAA", "WWWusage_AAdN", "nonseasonal_MAN"):
+        ref = r_ref["ets_fixed"][name]
+        freq = "M" if ref["m"] == 12 else "Y"
+        y = pd.Series(ref["x"], index=pd.period_range("2000-01", periods=len(ref["x"]), freq=freq))
+        fc = ETS(model=_form(ref["method"]), season_length=ref["m"]).fit(y).predict(12, (0.1, 0.9))
+        np.testing.assert_allclose(fc["mean"], ref["mean"], rtol=1e-5, err_msg=name)
+        np.testing.assert_allclose(fc["q0.1"], ref["lower80"], rtol=1e-5, err_msg=name)
+        np.testing.assert_allclose(fc["q0.9"], ref["upper80"], rtol=1e-5, err_msg=name)
+
+
 def test_ann_matches_r(walk: pd.Series, r_ref: dict) -> None:
     model = ETS(model="ANN").fit(walk)
     fc = model.predict(6, quantiles=(0.1, 0.9))
     ref = r_ref["ets_ann"]
+    assert model.params_["alpha"] == pytest.approx(ref["alpha"], rel=1e-6)
     np.testing.assert_allclose(fc["mean"], ref["mean"], rtol=1e-6)
-    # R divides the residual sum of squares by n - (number of parameters); statsmodels by n
-    np.testing.assert_allclose(fc["q0.1"], ref["lower80"], rtol=2e-3)
-    np.testing.assert_allclose(fc["q0.9"], ref["upper80"], rtol=2e-3)
-
-
-def test_mam_family_close_to_r_on_airpassengers(air: pd.Series, r_ref: dict) -> None:
-    # R selects ETS(M,Ad,M); fitting that form here gives forecasts within 1%
-    assert r_ref["ets_ap"]["method"] == "ETS(M,Ad,M)"
-    fc = ETS(model="MAdM").fit(air).predict(18, quantiles=None)
-    np.testing.assert_allclose(fc["mean"], r_ref["ets_ap"]["mean"], rtol=0.01)
+    np.testing.assert_allclose(fc["q0.1"], ref["lower80"], rtol=1e-6)
+    np.testing.assert_allclose(fc["q0.9"], ref["upper80"], rtol=1e-6)
 
 
 def test_smoothing_recovers_level_behaviour() -> None:
@@ -71,17 +120,17 @@ def test_smoothing_recovers_level_behaviour() -> None:
     rng = np.random.default_rng(5)
     y = pd.Series(20 + rng.normal(0, 1, 80), index=pd.period_range("2000-01", periods=80, freq="M"))
     model = ETS(model="ANN").fit(y)
-    alpha = float(model.results_.params[0])
-    assert alpha < 0.2
+    assert model.params_["alpha"] < 0.2
     assert model.predict(1, None)["mean"].iloc[0] == pytest.approx(y.mean(), abs=0.4)
+    np.testing.assert_allclose(model.predict_in_sample() + model.residuals_, y)
     # a random walk: alpha near 1, forecast near the last value
     walk = pd.Series(np.cumsum(rng.normal(0, 1, 80)) + 50, index=y.index)
     walk_model = ETS(model="ANN").fit(walk)
-    assert float(walk_model.results_.params[0]) > 0.8
+    assert walk_model.params_["alpha"] > 0.8
     assert walk_model.predict(1, None)["mean"].iloc[0] == pytest.approx(walk.iloc[-1], abs=0.5)
 
 
-@pytest.mark.parametrize("form", ["AAdA", "MAM"])
+@pytest.mark.parametrize("form", ["AAdA", "MAM", "MAdN"])
 def test_paths_agree_with_predict(form: str, seasonal: pd.Series) -> None:
     model = ETS(model=form).fit(seasonal)
     fc = model.predict(6, quantiles=(0.1, 0.5, 0.9))
@@ -91,6 +140,34 @@ def test_paths_agree_with_predict(form: str, seasonal: pd.Series) -> None:
     for q in (0.1, 0.9):
         emp = np.quantile(paths, q, axis=0)
         assert np.all(np.abs(emp - fc[f"q{q:g}"]) < 0.1 * spread)
+
+
+def test_multiplicative_trend_uses_simulated_quantiles(air: pd.Series) -> None:
+    model = ETS(model="MMN").fit(air)
+    fc = model.predict(6, quantiles=(0.1, 0.9))
+    assert model._predict_std(6) is None
+    assert np.all(fc["q0.1"] < fc["mean"]) and np.all(fc["mean"] < fc["q0.9"])
+    assert fc.equals(ETS(model="MMN").fit(air).predict(6, quantiles=(0.1, 0.9)))
+
+
+def test_admissibility_test_agrees_with_polynomial_roots() -> None:
+    rng = np.random.default_rng(0)
+    m = 12
+    agree = 0
+    for _ in range(400):
+        a, g = rng.uniform(0, 1, 2)
+        b, phi = rng.uniform(-0.2, 0.5), rng.uniform(0.8, 1.0)
+        c = [phi * (1 - a - g), a + b - a * phi + g - 1] + [a + b - a * phi] * (m - 2)
+        c += [a + b - phi, 1.0]
+        inside = np.abs(np.roots(c[::-1])).max() <= 1 + 1e-10
+        easy = (
+            max(1 - 1 / phi - a, 0) <= g <= 1 + 1 / phi - a
+            and a >= 1 - 1 / phi - g * (1 - m + phi + phi * m) / (2 * phi * m)
+            and b >= -(1 - phi) * (g / m + a)
+        )
+        assert admissible(a, b, g, phi, m, 1, 1) == (easy and inside)
+        agree += easy and inside
+    assert agree > 20
 
 
 def test_bad_hyperparameters_named(seasonal: pd.Series) -> None:

@@ -27,7 +27,21 @@ e1 <- ets(z, model = "ANN")
 f1 <- forecast(e1, h = 6, level = lev)
 out$ets_ann <- list(mean = as.numeric(f1$mean), lower80 = as.numeric(f1$lower), upper80 = as.numeric(f1$upper), alpha = unname(e1$par["alpha"]))
 e2 <- ets(y)
-out$ets_ap <- list(method = e2$method, mean = as.numeric(forecast(e2, h = 18)$mean))
+f2 <- forecast(e2, h = 18, level = lev)
+out$ets_ap <- list(method = e2$method, mean = as.numeric(f2$mean), lower80 = as.numeric(f2$lower), upper80 = as.numeric(f2$upper), loglik = e2$loglik, aicc = e2$aicc, sigma2 = e2$sigma2, par = as.list(e2$par), init = as.numeric(e2$initstate))
+# fixed forms on classic monthly / yearly series: likelihood at R's optimum and its parameters
+fixed_fit <- function(x, model, damped) {
+  e <- ets(x, model = model, damped = damped)
+  f <- forecast(e, h = 12, level = lev)
+  list(x = as.numeric(x), m = frequency(x), method = e$method, loglik = e$loglik, aicc = e$aicc, sigma2 = e$sigma2, par = as.list(e$par), init = as.numeric(e$initstate), mean = as.numeric(f$mean), lower80 = as.numeric(f$lower), upper80 = as.numeric(f$upper))
+}
+out$ets_fixed <- list(
+  USAccDeaths_MAM = fixed_fit(USAccDeaths, "MAM", FALSE),
+  ldeaths_MNM = fixed_fit(ldeaths, "MNM", FALSE),
+  UKDriverDeaths_AAA = fixed_fit(UKDriverDeaths, "AAA", FALSE),
+  WWWusage_AAdN = fixed_fit(WWWusage, "AAN", TRUE),
+  nonseasonal_MAN = fixed_fit(z, "MAN", FALSE)
+)
 a1 <- Arima(log(y), order = c(0, 1, 1), seasonal = c(0, 1, 1))
 fa <- forecast(a1, h = 18, level = lev)
 out$arima_airline <- list(mean = as.numeric(fa$mean), lower80 = as.numeric(fa$lower), upper80 = as.numeric(fa$upper), coef = unname(coef(a1)))
