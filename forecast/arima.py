@@ -1,17 +1,27 @@
 """Seasonal ARIMA with an automatic order search (Hyndman-Khandakar stepwise), on SARIMAX.
 
-The search follows R's ``forecast::auto.arima`` (Hyndman & Khandakar 2008):
+The search follows R's ``forecast::auto.arima`` (forecast 8.x, Hyndman & Khandakar 2008)
+move for move:
 
-1. seasonal differencing ``D`` (0 or 1) when the STL seasonal strength
-   ``1 - Var(remainder) / Var(season + remainder)`` exceeds 0.64 (R's ``nsdiffs`` default);
-   seasonal terms are only considered for ``1 < m <= 24`` and ``n >= 2m + 1``;
+1. seasonal differencing ``D`` (0 or 1) when the seasonal strength
+   ``1 - Var(remainder) / Var(season + remainder)`` of R's STL settings (``mstl``,
+   ``s.window = 11``) exceeds 0.64 (R's ``nsdiffs`` default test "seas"); tested when
+   ``n > 2m``; seasonal terms are only considered for ``1 < m <= 24``;
 2. differencing ``d`` by repeated KPSS tests at the 5% level with R ``ndiffs``' lag window
    ``trunc(3 sqrt(n) / 13)``, at most ``max_d`` times;
 3. stepwise search over ``(p, q, P, Q)`` and the constant (allowed when ``d + D <= 1``; it
-   is a mean when ``d + D = 0`` and a drift otherwise), starting from (2,2)(1,1),
-   (0,0)(0,0), (1,0)(1,0), (0,1)(0,1); neighbours change one of p, q, P, Q by one, p and q
-   together, P and Q together, or toggle the constant; the search moves to the first
-   better neighbour and stops when none improves the AICc or ``max_models`` fits are spent.
+   is a mean when ``d + D = 0`` and a drift otherwise) within R's bounds (p, q, P, Q at
+   most a third of the series, p, q < m with seasonal terms), starting from (2,2)(1,1),
+   (0,0)(0,0), (1,0)(1,0), (0,1)(0,1) and (0,0)(0,0) without constant; neighbours in R's
+   order: P, Q, then p, q by one each, both together in the four mixed directions, then
+   the constant toggled; the search moves to the first better neighbour and stops when
+   none improves the AICc or ``max_models`` (R's 94) fits are spent.
+
+Like R's ``myarima``, a candidate whose AR or MA polynomial (seasonal factor multiplied
+in) has a root within 1.01 of the unit circle, or whose Hessian gives a negative
+coefficient variance (checked only for would-be winners), scores an infinite AICc: these
+near-unit-root fits are what give rare but huge forecast errors. The AICc counts the
+coefficients plus the variance on the differenced length, as R.
 
 Candidates are fitted by exact Gaussian maximum likelihood on the differenced series
 (statsmodels ``SARIMAX(simple_differencing=True)``, stationarity and invertibility
@@ -39,21 +49,76 @@ Spec = tuple[int, int, int, int, bool]  # p, q, P, Q, constant
 
 
 def _seasonal_strength(x: np.ndarray, m: int) -> float:
-    res = STL(x, period=m, robust=False).fit()
+    """R ``seas.heuristic``: seasonal strength of the STL fit ``mstl`` makes for one period.
+
+    ``mstl`` calls ``stl(x, s.window = 11)`` (not robust), whose other settings are R's
+    defaults: seasonal degree 0, 2 inner iterations, trend window
+    ``nextodd(1.5 m / (1 - 1.5 / 11))``, low-pass window ``nextodd(m)`` and jumps
+    ``ceiling(window / 10)`` (statsmodels' defaults differ in all of these).
+    """
+    trend = math.ceil(1.5 * m / (1.0 - 1.5 / 11))
+    trend += trend % 2 == 0
+    low_pass = m + (m % 2 == 0)
+    res = STL(
+        x,
+        period=m,
+        seasonal=11,
+        trend=trend,
+        low_pass=low_pass,
+        seasonal_deg=0,
+        seasonal_jump=2,
+        trend_jump=math.ceil(trend / 10),
+        low_pass_jump=math.ceil(low_pass / 10),
+        robust=False,
+    ).fit(inner_iter=2, outer_iter=0)
     remainder = res.resid
-    detrended = res.seasonal + remainder
-    vd = float(np.var(detrended))
-    return 0.0 if vd == 0.0 else max(0.0, 1.0 - float(np.var(remainder)) / vd)
+    vd = float(np.var(res.seasonal + remainder))
+    return 0.0 if vd == 0.0 else min(1.0, max(0.0, 1.0 - float(np.var(remainder)) / vd))
+
+
+def _is_constant(x: np.ndarray) -> bool:
+    return x.size == 0 or bool(np.all(x == x[0]))
 
 
 def _kpss_needs_diff(x: np.ndarray, alpha: float = 0.05) -> bool:
-    if x.size < 4 or np.ptp(x) == 0.0:
+    """R ``ndiffs`` step: KPSS (level) with ``trunc(3 sqrt(n) / 13)`` lags, p < alpha."""
+    if x.size < 4 or _is_constant(x):
         return False
     lags = min(max(1, int(3 * np.sqrt(x.size) / 13)), x.size - 2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         _, pvalue, *_ = kpss(x, regression="c", nlags=lags)
     return bool(pvalue < alpha)
+
+
+def _min_root(coefs: np.ndarray) -> float:
+    """Smallest modulus of the roots of ``1 + c_1 z + ... + c_k z^k`` (2 when none).
+
+    As R's ``myarima``: trailing coefficients below 1e-8 in size are dropped first.
+    """
+    nonzero = np.flatnonzero(np.abs(coefs) > 1e-8)
+    if nonzero.size == 0:
+        return 2.0
+    poly = np.concatenate(([1.0], coefs[: nonzero[-1] + 1]))
+    return float(min(2.0, np.abs(np.roots(poly[::-1])).min()))
+
+
+def _lag_polynomial(params: np.ndarray, seasonal: np.ndarray, m: int, sign: float) -> np.ndarray:
+    """Coefficients 1..k of ``(1 + sign a(B)) (1 + sign A(B^m))`` without the leading 1."""
+    a = np.concatenate(([1.0], sign * np.asarray(params, dtype=np.float64)))
+    s = np.zeros(m * len(seasonal) + 1)
+    s[0] = 1.0
+    if len(seasonal):
+        s[m::m] = sign * np.asarray(seasonal, dtype=np.float64)
+    return np.polymul(a[::-1], s[::-1])[::-1][1:]
+
+
+def _roots_ok(res: object, m: int) -> bool:
+    """R ``myarima``'s check: AR and MA roots (seasonal factors multiplied in) lie
+    outside the circle of radius 1.01."""
+    ar = _lag_polynomial(res.arparams, res.seasonalarparams, m, -1.0)  # type: ignore[attr-defined]
+    ma = _lag_polynomial(res.maparams, res.seasonalmaparams, m, 1.0)  # type: ignore[attr-defined]
+    return _min_root(ar) >= 1.01 and _min_root(ma) >= 1.01
 
 
 class ARIMA(Forecaster):
@@ -69,8 +134,10 @@ class ARIMA(Forecaster):
         Fixed seasonal order; None searches it (ignored when not seasonal).
     include_constant : bool or None
         Fixed constant choice for fixed orders; None lets the search choose.
-    max_p, max_q, max_P, max_Q, max_order : int
-        Bounds of the search (R defaults 5, 5, 2, 2 and p + q + P + Q <= 5).
+    max_p, max_q, max_P, max_Q : int
+        Bounds of the search (R defaults 5, 5, 2, 2).
+    max_order : int or None
+        Bound on p + q + P + Q; None (default) as R's stepwise search, which has none.
     max_d : int
         Largest number of first differences.
     max_models : int
@@ -101,9 +168,9 @@ class ARIMA(Forecaster):
         max_q: int = 5,
         max_P: int = 2,
         max_Q: int = 2,
-        max_order: int = 5,
+        max_order: int | None = None,
         max_d: int = 2,
-        max_models: int = 40,
+        max_models: int = 94,
     ) -> None:
         self.season_length = season_length
         self.order = order
@@ -141,8 +208,10 @@ class ARIMA(Forecaster):
         if seasonal:
             if fixed_s is not None:
                 D = fixed_s[1]
-            elif _seasonal_strength(x, m) > 0.64:
+            elif x.size > 2 * m and not _is_constant(x) and _seasonal_strength(x, m) > 0.64:
                 D = 1
+                if _is_constant(x[m:] - x[:-m]):
+                    D = 0
         z = x[m:] - x[:-m] if D else x
         fixed = self._check_order(self.order, "order")
         if fixed is not None:
@@ -151,9 +220,17 @@ class ARIMA(Forecaster):
         while d < self.max_d and _kpss_needs_diff(z):
             z = np.diff(z)
             d += 1
+            if _is_constant(z):
+                break
         return d, D
 
-    def _fit_one(self, spec: Spec, fast: bool = True):
+    def _fit_one(self, spec: Spec) -> tuple[float, object] | None:
+        """AICc and results of one candidate, or None when it fails or R would reject it.
+
+        As R's ``myarima``: a fit whose AR or MA polynomial (seasonal factor multiplied
+        in) has a root within 1.01 of the unit circle scores an infinite AICc, so it can
+        never win.
+        """
         p, q, P, Q, const = spec
         m = self._m if self._seasonal else 0
         with warnings.catch_warnings():
@@ -163,93 +240,158 @@ class ARIMA(Forecaster):
                 order=(p, self._d, q),
                 seasonal_order=(P, self._D, Q, m) if self._seasonal else (0, 0, 0, 0),
                 trend="c" if const else None,
-                simple_differencing=fast,
+                simple_differencing=True,
                 concentrate_scale=True,
             )
             try:
-                res = model.fit(disp=False)
+                if model.k_params == 0:  # white noise after differencing: nothing to fit
+                    res = model.filter(np.empty(0), cov_type="none")
+                else:
+                    res = model.fit(disp=False, cov_type="none")
             except (ValueError, np.linalg.LinAlgError):
                 return None
         crit = float(res.aicc)
         if not math.isfinite(crit) or not np.isfinite(res.params).all():
             return None
+        if not _roots_ok(res, m):
+            crit = math.inf
         return crit, res
 
-    def _allowed(self, spec: Spec) -> bool:
-        p, q, P, Q, const = spec
-        if min(spec[:4]) < 0 or p > self.max_p or q > self.max_q:
-            return False
-        if not self._seasonal and (P or Q):
-            return False
-        if P > self.max_P or Q > self.max_Q or p + q + P + Q > self.max_order:
-            return False
-        return not (const and self._d + self._D > 1)
+    @staticmethod
+    def _hessian_ok(res: object) -> bool:
+        """R's ``checkarima``: the coefficient variances from the Hessian are not negative."""
+        model = res.model  # type: ignore[attr-defined]
+        if model.k_params == 0:
+            return True
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                hess = model.hessian(np.asarray(res.params), transformed=True)  # type: ignore[attr-defined]
+                var = np.diag(np.linalg.inv(-hess))
+            except (ValueError, np.linalg.LinAlgError):
+                return False
+        return bool(np.all(np.isfinite(var)) and np.all(var >= 0.0))
+
+    def _bounds(self) -> tuple[int, int, int, int]:
+        """R's search bounds: at most a third of the series, p, q < m with seasonal terms."""
+        n, m = self._x.size, self._m
+        max_p, max_q = min(self.max_p, n // 3), min(self.max_q, n // 3)
+        max_P = min(self.max_P, n // (3 * m)) if self._seasonal else 0
+        max_Q = min(self.max_Q, n // (3 * m)) if self._seasonal else 0
+        if max_P > 0:
+            max_p = min(max_p, m - 1)
+        if max_Q > 0:
+            max_q = min(max_q, m - 1)
+        return max_p, max_q, max_P, max_Q
+
+    def _fixed(self) -> tuple[Spec, object]:
+        const_ok = self._d + self._D <= 1
+        p, _, q = self._check_order(self.order, "order") or (0, 0, 0)
+        P, _, Q = self._check_order(self.seasonal_order, "seasonal_order") or (0, 0, 0)
+        const = const_ok if self.include_constant is None else bool(self.include_constant)
+        spec = (p, q, P if self._seasonal else 0, Q if self._seasonal else 0, const)
+        fitted = self._fit_one(spec)
+        if fitted is None:
+            raise ForecastValueError(f"ARIMA could not fit the order {spec[:4]} to 'y'.")
+        self.n_models_ = 1
+        return spec, fitted[1]
 
     def _search(self) -> tuple[Spec, object]:
-        const_ok = self._d + self._D <= 1
+        """R ``auto.arima``'s stepwise search, move for move (forecast 8.x)."""
         if self.order is not None or self.seasonal_order is not None:
-            p, _, q = self._check_order(self.order, "order") or (0, 0, 0)
-            P, _, Q = self._check_order(self.seasonal_order, "seasonal_order") or (0, 0, 0)
-            const = const_ok if self.include_constant is None else bool(self.include_constant)
-            spec = (p, q, P if self._seasonal else 0, Q if self._seasonal else 0, const)
-            fitted = self._fit_one(spec)
-            if fitted is None:
-                raise ForecastValueError(f"ARIMA could not fit the order {spec[:4]} to 'y'.")
-            self.n_models_ = 1
-            return spec, fitted[1]
-        s = 1 if self._seasonal else 0
-        starts: list[Spec] = [
-            (min(2, self.max_p), min(2, self.max_q), s, s, const_ok),
-            (0, 0, 0, 0, const_ok),
-            (1, 0, s, 0, const_ok),
-            (0, 1, 0, s, const_ok),
-        ]
-        if const_ok:
-            starts.append((0, 0, 0, 0, False))
+            return self._fixed()
+        max_p, max_q, max_P, max_Q = self._bounds()
+        budget = self.max_models
+        bound = self.max_order
+        const = self._d + self._D <= 1
         seen: dict[Spec, float] = {}
-        best: tuple[float, Spec, object] | None = None
+        best: list = [math.inf, None, None]  # ic, spec, results
 
-        def try_spec(spec: Spec) -> bool:
-            nonlocal best
-            if spec in seen or not self._allowed(spec) or len(seen) >= self.max_models:
-                return False
-            out = self._fit_one(spec)
-            seen[spec] = math.inf if out is None else out[0]
-            if out is not None and (best is None or out[0] < best[0]):
-                best = (out[0], spec, out[1])
+        def allowed(s: Spec) -> bool:
+            return bound is None or sum(s[:4]) <= bound
+
+        def try_spec(s: Spec) -> bool:
+            out = self._fit_one(s) if allowed(s) else None
+            ic = math.inf if out is None else out[0]
+            if ic < best[0] and not self._hessian_ok(out[1]):  # type: ignore[index]
+                ic = math.inf
+            seen[s] = ic
+            if best[1] is None or ic < best[0]:
+                best[:] = [ic, s, None if out is None else out[1]]
                 return True
             return False
 
-        for spec in starts:
-            try_spec(spec)
-        improved = best is not None
-        while improved and len(seen) < self.max_models:
-            improved = False
-            p, q, P, Q, c = best[1]  # type: ignore[index]
-            neighbours = [
-                (p, q, P - 1, Q, c), (p, q, P + 1, Q, c), (p, q, P, Q - 1, c),
-                (p, q, P, Q + 1, c), (p, q, P - 1, Q - 1, c), (p, q, P + 1, Q + 1, c),
-                (p - 1, q, P, Q, c), (p + 1, q, P, Q, c), (p, q - 1, P, Q, c),
-                (p, q + 1, P, Q, c), (p - 1, q - 1, P, Q, c), (p + 1, q + 1, P, Q, c),
-                (p, q, P, Q, not c),
+        short = self._x.size < 10
+        p, q = min(1 if short else 2, max_p), min(1 if short else 2, max_q)
+        P, Q = min(0 if short else 1, max_P), min(0 if short else 1, max_Q)
+        starts = [(p, q, P, Q, const), (0, 0, 0, 0, const)]
+        if max_p > 0 or max_P > 0:
+            starts.append((int(max_p > 0), 0, int(max_P > 0), 0, const))
+        if max_q > 0 or max_Q > 0:
+            starts.append((0, int(max_q > 0), 0, int(max_Q > 0), const))
+        if const:
+            starts.append((0, 0, 0, 0, False))
+        for s in starts:
+            if len(seen) >= budget:
+                break
+            if s not in seen and try_spec(s):
+                p, q, P, Q = s[:4]  # R keeps its constant flag here
+        while len(seen) < budget:
+            moves = [
+                (P > 0, (p, q, P - 1, Q)), (Q > 0, (p, q, P, Q - 1)),
+                (P < max_P, (p, q, P + 1, Q)), (Q < max_Q, (p, q, P, Q + 1)),
+                (Q > 0 and P > 0, (p, q, P - 1, Q - 1)),
+                (Q < max_Q and P > 0, (p, q, P - 1, Q + 1)),
+                (Q > 0 and P < max_P, (p, q, P + 1, Q - 1)),
+                (Q < max_Q and P < max_P, (p, q, P + 1, Q + 1)),
+                (p > 0, (p - 1, q, P, Q)), (q > 0, (p, q - 1, P, Q)),
+                (p < max_p, (p + 1, q, P, Q)), (q < max_q, (p, q + 1, P, Q)),
+                (q > 0 and p > 0, (p - 1, q - 1, P, Q)),
+                (q < max_q and p > 0, (p - 1, q + 1, P, Q)),
+                (q > 0 and p < max_p, (p + 1, q - 1, P, Q)),
+                (q < max_q and p < max_p, (p + 1, q + 1, P, Q)),
             ]  # fmt: skip
-            for spec in neighbours:
-                if try_spec(spec):
-                    improved = True
+            tried = moved = False
+            for ok, order in moves:
+                s = (*order, const)
+                if not ok or s in seen:
+                    continue
+                if len(seen) >= budget:
                     break
+                tried = True
+                if try_spec(s):
+                    p, q, P, Q = order
+                    moved = True
+                    break
+            if not moved and self._d + self._D <= 1 and len(seen) < budget:
+                s = (p, q, P, Q, not const)
+                if s not in seen:
+                    tried = True
+                    if try_spec(s):
+                        const = not const
+            if not tried:
+                break
         self.n_models_ = len(seen)
-        if best is None:
-            raise ForecastValueError("ARIMA could not fit any candidate order to 'y'.")
+        if best[2] is None or not math.isfinite(best[0]):
+            # R stops with "No suitable ARIMA model found"; the white noise (or random
+            # walk) model on the differenced series has no roots to reject.
+            s = (0, 0, 0, 0, self._d + self._D <= 1)
+            out = self._fit_one(s)
+            if out is None:
+                raise ForecastValueError("ARIMA could not fit any candidate order to 'y'.")
+            best[1:] = [s, out[1]]
         return best[1], best[2]
 
     def _fit(self, values: np.ndarray, m: int) -> None:
         for name in ("max_p", "max_q", "max_P", "max_Q", "max_order", "max_d", "max_models"):
             v = getattr(self, name)
+            if name == "max_order" and v is None:
+                continue
             low = 1 if name == "max_models" else 0
             if isinstance(v, bool) or not isinstance(v, int) or v < low:
                 raise ForecastValueError(
                     f"The '{name}' parameter of ARIMA must be a non-negative integer "
-                    f"(max_models >= 1). Got {v!r} instead."
+                    f"(max_models >= 1, max_order may be None). Got {v!r} instead."
                 )
         with single_threaded():
             self._fit_orders(values, m)

@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 from forecast import ForecastValueError
-from forecast.arima import ARIMA
+from forecast.arima import ARIMA, _lag_polynomial, _min_root, _seasonal_strength
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +64,57 @@ def test_bad_orders_named(walk: pd.Series) -> None:
         ARIMA(max_models=0).fit(walk)
     with pytest.raises(ForecastValueError, match="needs at least 6 observations"):
         ARIMA().fit(walk.iloc[:5])
+
+
+def _monthly(values: list[float]) -> pd.Series:
+    return pd.Series(values, index=pd.period_range("2000-01", periods=len(values), freq="M"))
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "trend_season_ar",
+        "walk_season",
+        "seasonal_walk",
+        "noisy_level",
+        "drift_ma",
+        "short_season",
+    ],
+)
+def test_auto_orders_equal_r(case: str, r_ref: dict) -> None:
+    ref = r_ref["auto_arima_cases"][case]
+    y = _monthly(ref["x"])
+    # nsdiffs' seasonal strength: R's stl settings reproduced exactly
+    assert _seasonal_strength(y.to_numpy(), 12) == pytest.approx(ref["strength"], abs=1e-10)
+    model = ARIMA().fit(y)
+    p, q, P, Q, m, d, D = ref["arma"]
+    assert model.order_ == (p, d, q)
+    assert model.seasonal_order_ == (P, D, Q, m)
+    assert model.constant_ == ref["constant"]
+    np.testing.assert_allclose(model.predict(12, None)["mean"], ref["mean"], rtol=1e-4)
+
+
+def test_near_unit_root_fit_is_rejected(r_ref: dict) -> None:
+    ref = r_ref["auto_arima_overdiff"]
+    y = pd.Series(ref["x"], index=pd.period_range("1901", periods=80, freq="Y"))
+    over = ARIMA(order=(0, 1, 1), include_constant=True).fit(y)
+    # the over-differenced fit has an MA root at 1 and the best AICc of all ...
+    assert over.results_.params[1] == pytest.approx(ref["ma011"], abs=1e-3)
+    assert over.aicc_ == pytest.approx(ref["aicc011"], rel=1e-4)
+    model = ARIMA().fit(y)
+    assert over.aicc_ < model.aicc_ - 20
+    # ... but, as in R, roots within 1.01 of the unit circle rule it out
+    p, q, *_, d, _ = ref["arma"]
+    assert model.order_ == (p, d, q) and model.constant_
+    assert model.aicc_ == pytest.approx(ref["aicc"], rel=1e-4)
+    np.testing.assert_allclose(model.predict(6, None)["mean"], ref["mean"], rtol=1e-4)
+
+
+def test_min_root_matches_polynomial_roots() -> None:
+    # (1 - 0.5 B)(1 - 0.9 B^4): roots 2 and 0.9^(-1/4) in modulus
+    ar = _lag_polynomial(np.array([0.5]), np.array([0.9]), 4, -1.0)
+    np.testing.assert_allclose(ar, [-0.5, 0.0, 0.0, -0.9, 0.45])
+    assert _min_root(ar) == pytest.approx(0.9 ** (-1 / 4))
+    assert _min_root(np.array([-0.6, 1e-9])) == pytest.approx(1 / 0.6)  # tiny tail dropped
+    assert _min_root(np.array([0.3])) == 2.0  # capped at 2, as R's minroot
+    assert _min_root(np.zeros(3)) == 2.0

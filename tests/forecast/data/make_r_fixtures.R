@@ -49,4 +49,30 @@ a2 <- auto.arima(log(y))
 out$auto_arima_ap <- list(arma = a2$arma, mean = as.numeric(forecast(a2, h = 18)$mean))
 a3 <- auto.arima(z)
 out$auto_arima_nonseasonal <- list(arma = a3$arma, mean = as.numeric(forecast(a3, h = 6)$mean))
+# auto.arima on simulated monthly series (tests/forecast/test_arima.py): orders, forecasts,
+# and the seasonal strength nsdiffs uses.
+set.seed(2024)
+tt <- 1:96
+arima_cases <- list(
+  trend_season_ar = 100 + 0.4 * tt + 8 * sin(2 * pi * tt / 12) + arima.sim(list(ar = 0.6), 96),
+  walk_season = 50 + cumsum(rnorm(96)) + 5 * cos(2 * pi * tt / 12),
+  seasonal_walk = 20 + as.numeric(filter(rnorm(96), c(rep(0, 11), 1), method = "recursive", init = 3 * sin(2 * pi * (1:12) / 12))),
+  noisy_level = 10 + arima.sim(list(ma = 0.5), 96),
+  drift_ma = 30 + cumsum(0.3 + arima.sim(list(ma = -0.4), 96)),
+  short_season = 200 + 15 * sin(2 * pi * (1:60) / 12) + cumsum(rnorm(60, 0, 2))
+)
+out$auto_arima_cases <- lapply(arima_cases, function(v) {
+  v <- ts(as.numeric(v), frequency = 12)
+  fit <- auto.arima(v)
+  list(x = as.numeric(v), arma = fit$arma, constant = any(names(coef(fit)) %in% c("drift", "intercept")),
+       mean = as.numeric(forecast(fit, h = 12)$mean), strength = forecast:::seas.heuristic(v))
+})
+# Trend + white noise: KPSS asks for d = 1, where (0,1,1) with drift has the best AICc but an
+# MA root at 1 (over-differencing); auto.arima rejects it (roots within 1.01) and picks another.
+set.seed(1)
+overdiff <- ts(10 + 0.2 * (1:80) + rnorm(80), frequency = 1)
+od <- auto.arima(overdiff)
+od011 <- Arima(overdiff, order = c(0, 1, 1), include.drift = TRUE)
+out$auto_arima_overdiff <- list(x = as.numeric(overdiff), arma = od$arma, aicc = od$aicc,
+  mean = as.numeric(forecast(od, h = 6)$mean), ma011 = unname(coef(od011)[1]), aicc011 = od011$aicc)
 writeLines(jsonlite::toJSON(out, digits = NA, auto_unbox = TRUE), file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE))), "r_forecast.json"))
