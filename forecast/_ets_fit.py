@@ -146,7 +146,13 @@ def _split(form: str, par: np.ndarray, m: int) -> tuple[dict[str, float], np.nda
 
 
 def _steps(par: np.ndarray, n_smooth: int, scaled: bool) -> np.ndarray:
-    """Initial simplex steps: R's ``0.1 max|par|`` for all, or per coordinate when scaled."""
+    """Initial simplex steps: R's ``0.1 max|par|`` for all, or per coordinate when scaled.
+
+    R's single step (a tenth of the largest |parameter|, usually the level) is kept as the
+    default: per-coordinate steps (0.1 for the smoothing parameters, a tenth of each state
+    with a floor at 1% of the level) reach higher likelihoods on some forms but gave a
+    worse M3 monthly sMAPE (14.39 against 14.14 with R's steps).
+    """
     if not scaled:
         step = 0.1 * np.abs(par).max()
         return np.full(par.size, step if step > 0 else 0.1)
