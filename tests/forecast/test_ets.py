@@ -42,13 +42,13 @@ def test_selected_form_has_the_lowest_criterion(auto: ETS) -> None:
     assert auto.candidates_[auto.model_] == min(auto.candidates_.values())
     assert auto.aicc_ == auto.candidates_[auto.model_]
     assert auto.model_[-1] in "AM"  # the strongly seasonal series gets a seasonal form
-    k = (
-        len(auto.initial_states_)
-        - 1
-        + sum(1 for v in ("alpha", "beta", "gamma") if auto.params_[v])
-    )
-    assert auto.residuals_.shape == (48,)
-    assert k > 2
+    # R's count: smoothing parameters + initial states (m - 1 free seasons) + sigma
+    form = auto.model_
+    n_smooth = 1 + (form[1] != "N") + (form[-1] != "N") + ("d" in form)
+    k = n_smooth + auto.initial_states_.size - (form[-1] != "N") + 1
+    assert auto.aic_ == pytest.approx(-2 * auto.loglik_ + 2 * k)
+    assert auto.aicc_ == pytest.approx(auto.aic_ + 2 * k * (k + 1) / (48 - k - 1))
+    assert auto.sigma2_ == pytest.approx(np.sum(auto.residuals_**2) / (48 - k + 1))
 
 
 def test_candidate_set_follows_r_restrictions(auto: ETS, seasonal: pd.Series) -> None:
