@@ -71,7 +71,7 @@ def compare(r: pd.DataFrame, ours: pd.DataFrame, series: list) -> pd.DataFrame:
     test = {sn: xx for sn, _, xx in series}
     fcols = [f"f{i + 1}" for i in range(H)]
     keys = ["p", "d", "q", "P", "D", "Q", "constant"]
-    df = r.set_index("series").join(ours.set_index("series"), lsuffix="_r", rsuffix="_py")
+    df = r.merge(ours, on="series", suffixes=("_r", "_py")).set_index("series")
     df["smape_r"] = [smape(test[s], df.loc[s, [c + "_r" for c in fcols]].to_numpy(float))
                      for s in df.index]  # fmt: skip
     df["smape_py"] = [smape(test[s], df.loc[s, [c + "_py" for c in fcols]].to_numpy(float))
