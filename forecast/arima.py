@@ -34,12 +34,14 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 from statsmodels.tsa.seasonal import STL
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 from statsmodels.tsa.stattools import kpss
 
+from forecast._arma_numba import fit_arma
 from forecast.base import Forecaster, single_threaded
 from forecast.errors import ForecastValueError
 
@@ -113,12 +115,29 @@ def _lag_polynomial(params: np.ndarray, seasonal: np.ndarray, m: int, sign: floa
     return np.polymul(a[::-1], s[::-1])[::-1][1:]
 
 
-def _roots_ok(res: object, m: int) -> bool:
+def _roots_ok(params: np.ndarray, spec: Spec, m: int) -> bool:
     """R ``myarima``'s check: AR and MA roots (seasonal factors multiplied in) lie
     outside the circle of radius 1.01."""
-    ar = _lag_polynomial(res.arparams, res.seasonalarparams, m, -1.0)  # type: ignore[attr-defined]
-    ma = _lag_polynomial(res.maparams, res.seasonalmaparams, m, 1.0)  # type: ignore[attr-defined]
-    return _min_root(ar) >= 1.01 and _min_root(ma) >= 1.01
+    p, q, P, Q, const = spec
+    s = int(const)
+    ar, ma = params[s : s + p], params[s + p : s + p + q]
+    s += p + q
+    sar, sma = params[s : s + P], params[s + P : s + P + Q]
+    return (
+        _min_root(_lag_polynomial(ar, sar, m, -1.0)) >= 1.01
+        and _min_root(_lag_polynomial(ma, sma, m, 1.0)) >= 1.01
+    )
+
+
+@dataclass
+class _Fit:
+    """One fitted candidate: constrained parameters (statsmodels' order), log-likelihood,
+    AICc and the SARIMAX model on the differenced series (for the Hessian check)."""
+
+    params: np.ndarray
+    llf: float
+    aicc: float
+    model: SARIMAX
 
 
 class ARIMA(Forecaster):
@@ -244,29 +263,29 @@ class ARIMA(Forecaster):
                 concentrate_scale=True,
             )
             try:
-                if model.k_params == 0:  # white noise after differencing: nothing to fit
-                    res = model.filter(np.empty(0), cov_type="none")
-                else:
-                    res = model.fit(disp=False, cov_type="none")
+                x0 = model.untransform_params(model.start_params)
+                params, llf = fit_arma(x0, model.endog[:, 0], (p, q, P, Q, max(m, 1)), bool(const))
             except (ValueError, np.linalg.LinAlgError):
                 return None
-        crit = float(res.aicc)
-        if not math.isfinite(crit) or not np.isfinite(res.params).all():
+        n, k = model.nobs, params.size + 1  # R: coefficients + sigma^2, differenced length
+        if not math.isfinite(llf) or not np.isfinite(params).all():
             return None
-        if not _roots_ok(res, m):
+        crit = -2.0 * llf + 2.0 * k + (2.0 * k * (k + 1) / (n - k - 1) if n > k + 1 else math.inf)
+        fit = _Fit(params=params, llf=llf, aicc=crit, model=model)
+        if not _roots_ok(params, spec, m):
             crit = math.inf
-        return crit, res
+        return crit, fit
 
     @staticmethod
-    def _hessian_ok(res: object) -> bool:
+    def _hessian_ok(fit: _Fit) -> bool:
         """R's ``checkarima``: the coefficient variances from the Hessian are not negative."""
-        model = res.model  # type: ignore[attr-defined]
+        model = fit.model
         if model.k_params == 0:
             return True
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
-                hess = model.hessian(np.asarray(res.params), transformed=True)  # type: ignore[attr-defined]
+                hess = model.hessian(fit.params, transformed=True)
                 var = np.diag(np.linalg.inv(-hess))
             except (ValueError, np.linalg.LinAlgError):
                 return False
@@ -416,7 +435,7 @@ class ARIMA(Forecaster):
                 trend="c" if const else None,
                 concentrate_scale=True,
             )
-            self.results_ = full.filter(np.asarray(fast_res.params))
+            self.results_ = full.filter(fast_res.params)
         self.aicc_ = float(fast_res.aicc)
 
     def _fitted_values(self) -> np.ndarray:

@@ -8,6 +8,7 @@ import pytest
 from scipy import stats
 
 from forecast import ForecastValueError
+from forecast._arma_numba import arma_loglike, fit_arma
 from forecast.arima import ARIMA, _lag_polynomial, _min_root, _seasonal_strength
 
 
@@ -118,3 +119,29 @@ def test_min_root_matches_polynomial_roots() -> None:
     assert _min_root(np.array([-0.6, 1e-9])) == pytest.approx(1 / 0.6)  # tiny tail dropped
     assert _min_root(np.array([0.3])) == 2.0  # capped at 2, as R's minroot
     assert _min_root(np.zeros(3)) == 2.0
+
+
+@pytest.mark.parametrize(
+    ("order", "seasonal", "constant"),
+    [((1, 1, 1), (0, 0, 0), True), ((2, 1, 2), (1, 0, 1), True), ((0, 0, 3), (2, 1, 0), False)],
+)
+def test_numba_likelihood_equals_statsmodels(
+    air: pd.Series, order: tuple, seasonal: tuple, constant: bool
+) -> None:
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    model = SARIMAX(
+        np.log(air.to_numpy()),
+        order=order,
+        seasonal_order=(*seasonal, 12) if any(seasonal) else (0, 0, 0, 0),
+        trend="c" if constant else None,
+        simple_differencing=True,
+        concentrate_scale=True,
+    )
+    w = model.endog[:, 0]
+    spec = (order[0], order[2], seasonal[0], seasonal[2], 12)
+    params = model.transform_params(np.random.default_rng(5).normal(0, 0.5, model.k_params))
+    assert arma_loglike(params, w, spec, constant) == pytest.approx(model.loglike(params), rel=1e-8)
+    fitted, llf = fit_arma(model.untransform_params(model.start_params), w, spec, constant)
+    assert llf == pytest.approx(model.loglike(fitted), rel=1e-8)
+    assert llf > model.loglike(model.start_params)  # the optimiser did climb
