@@ -23,11 +23,12 @@ coefficient variance (checked only for would-be winners), scores an infinite AIC
 near-unit-root fits are what give rare but huge forecast errors. The AICc counts the
 coefficients plus the variance on the differenced length, as R.
 
-Candidates are fitted by exact Gaussian maximum likelihood on the differenced series
-(statsmodels ``SARIMAX(simple_differencing=True)``, stationarity and invertibility
-enforced), which is about twice as fast as the full state space; the winner's parameters are
-then put into the undifferenced model (same parameters, no new optimisation) for forecasts,
-Gaussian quantiles from its forecast variance, and simulated sample paths.
+Candidates are fitted by exact Gaussian maximum likelihood on the differenced series, from
+CSS start values as R's "CSS-ML" (``forecast._arma_numba``: statsmodels SARIMAX's model and
+parameterisation, stationarity and invertibility enforced, likelihood in numba, about 5x
+faster than SARIMAX's own fit); the winner's parameters are then put into the undifferenced
+SARIMAX (same parameters, no new optimisation) for forecasts, Gaussian quantiles from its
+forecast variance, and simulated sample paths.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from statsmodels.tsa.seasonal import STL
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 from statsmodels.tsa.stattools import kpss
 
-from forecast._arma_numba import fit_arma
+from forecast._arma_numba import css_start, fit_arma
 from forecast.base import Forecaster, single_threaded
 from forecast.errors import ForecastValueError
 
@@ -263,8 +264,14 @@ class ARIMA(Forecaster):
                 concentrate_scale=True,
             )
             try:
-                x0 = model.untransform_params(model.start_params)
-                params, llf = fit_arma(x0, model.endog[:, 0], (p, q, P, Q, max(m, 1)), bool(const))
+                w, order = model.endog[:, 0], (p, q, P, Q, max(m, 1))
+                start = css_start(w, order, bool(const))
+                if start is None:
+                    return None  # R: "non-stationary AR part from CSS"
+                x0 = model.untransform_params(start)
+                if not np.isfinite(x0).all():
+                    x0 = model.untransform_params(model.start_params)
+                params, llf = fit_arma(x0, w, order, bool(const))
             except (ValueError, np.linalg.LinAlgError):
                 return None
         n, k = model.nobs, params.size + 1  # R: coefficients + sigma^2, differenced length

@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 from forecast import ForecastValueError
-from forecast._arma_numba import arma_loglike, fit_arma
+from forecast._arma_numba import arma_loglike, css_start, fit_arma
 from forecast.arima import ARIMA, _lag_polynomial, _min_root, _seasonal_strength
 
 
@@ -145,3 +145,20 @@ def test_numba_likelihood_equals_statsmodels(
     fitted, llf = fit_arma(model.untransform_params(model.start_params), w, spec, constant)
     assert llf == pytest.approx(model.loglike(fitted), rel=1e-8)
     assert llf > model.loglike(model.start_params)  # the optimiser did climb
+
+
+def test_css_start_values_and_explosive_ar() -> None:
+    rng = np.random.default_rng(11)
+    e = rng.normal(size=300)
+    ar = np.zeros(300)
+    boom = np.zeros(300)
+    for t in range(1, 300):
+        ar[t] = 0.6 * ar[t - 1] + e[t]
+        boom[t] = 1.03 * boom[t - 1] + e[t]
+    start = css_start(ar + 5.0, (1, 0, 0, 0, 1), True)
+    # conditional least squares: the lag-1 regression slope; intercept = mean (1 - phi)
+    slope = np.polyfit(ar[:-1], ar[1:], 1)[0]
+    assert start[1] == pytest.approx(slope, abs=1e-3)
+    assert start[0] == pytest.approx((ar.mean() + 5.0) * (1 - start[1]), abs=0.05)
+    # R stops on "non-stationary AR part from CSS"; the candidate is dropped
+    assert css_start(boom, (1, 0, 0, 0, 1), False) is None
