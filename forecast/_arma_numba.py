@@ -6,7 +6,8 @@ sar_1..P, sma_1..Q]``, the intercept ``c`` in the AR equation (mean ``c / (phi(1
 Phi(1))``), AR and MA kept stationary and invertible by Jones' (1980) partial
 autocorrelation transform (statsmodels' ``constrain_stationary_univariate``), the scale
 concentrated out. Start values come from R's CSS step (``method = "CSS-ML"``: conditional
-sum of squares, a non-stationary CSS AR part fails the fit, MA roots inverted); the fit is
+sum of squares, MA roots inverted; ARIMA falls back to SARIMAX's start values when the CSS
+AR part is not stationary, where R gives up on the candidate); the fit is
 L-BFGS-B with finite-difference gradients (step 1e-5, at most 100 iterations, as R's
 ``optim`` maximum), and each likelihood costs a few microseconds instead of most of a
 millisecond of statsmodels' Python overhead.

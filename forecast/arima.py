@@ -265,11 +265,12 @@ class ARIMA(Forecaster):
             )
             try:
                 w, order = model.endog[:, 0], (p, q, P, Q, max(m, 1))
+                # R drops a candidate whose CSS AR part is not stationary; our CSS optimiser
+                # is not R's, so such candidates start from SARIMAX's values instead (order
+                # agreement with R on M3: 90.0% this way, 89.5% dropping them)
                 start = css_start(w, order, bool(const))
-                if start is None:
-                    return None  # R: "non-stationary AR part from CSS"
-                x0 = model.untransform_params(start)
-                if not np.isfinite(x0).all():
+                x0 = None if start is None else model.untransform_params(start)
+                if x0 is None or not np.isfinite(x0).all():
                     x0 = model.untransform_params(model.start_params)
                 params, llf = fit_arma(x0, w, order, bool(const))
             except (ValueError, np.linalg.LinAlgError):
