@@ -36,7 +36,7 @@ The same ``random_state`` gives the same forecasts on every call path (fit, fore
 paths); ``sample_paths`` draws only from its ``rng``.
 
 On the 1,428 M3 monthly series the default LSTM reaches sMAPE 14.49, OWA 0.867 against
-Naive2, in about 0.2 s per series (BENCHMARKS.md, section ``m3_neural``); its 80%
+Naive2 (BENCHMARKS.md, section ``m3_monthly``); its 80%
 intervals cover 74% of the actuals (the validation errors are a little optimistic).
 """
 
