@@ -8,8 +8,9 @@ import pytest
 from scipy import stats
 
 from forecast import ForecastValueError
+from forecast._arima_checks import lag_polynomial, min_root, seasonal_strength
 from forecast._arma_numba import arma_loglike, css_start, fit_arma
-from forecast.arima import ARIMA, _lag_polynomial, _min_root, _seasonal_strength
+from forecast.arima import ARIMA
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +87,7 @@ def test_auto_orders_equal_r(case: str, r_ref: dict) -> None:
     ref = r_ref["auto_arima_cases"][case]
     y = _monthly(ref["x"])
     # nsdiffs' seasonal strength: R's stl settings reproduced exactly
-    assert _seasonal_strength(y.to_numpy(), 12) == pytest.approx(ref["strength"], abs=1e-10)
+    assert seasonal_strength(y.to_numpy(), 12) == pytest.approx(ref["strength"], abs=1e-10)
     model = ARIMA().fit(y)
     p, q, P, Q, m, d, D = ref["arma"]
     assert model.order_ == (p, d, q)
@@ -113,12 +114,12 @@ def test_near_unit_root_fit_is_rejected(r_ref: dict) -> None:
 
 def test_min_root_matches_polynomial_roots() -> None:
     # (1 - 0.5 B)(1 - 0.9 B^4): roots 2 and 0.9^(-1/4) in modulus
-    ar = _lag_polynomial(np.array([0.5]), np.array([0.9]), 4, -1.0)
+    ar = lag_polynomial(np.array([0.5]), np.array([0.9]), 4, -1.0)
     np.testing.assert_allclose(ar, [-0.5, 0.0, 0.0, -0.9, 0.45])
-    assert _min_root(ar) == pytest.approx(0.9 ** (-1 / 4))
-    assert _min_root(np.array([-0.6, 1e-9])) == pytest.approx(1 / 0.6)  # tiny tail dropped
-    assert _min_root(np.array([0.3])) == 2.0  # capped at 2, as R's minroot
-    assert _min_root(np.zeros(3)) == 2.0
+    assert min_root(ar) == pytest.approx(0.9 ** (-1 / 4))
+    assert min_root(np.array([-0.6, 1e-9])) == pytest.approx(1 / 0.6)  # tiny tail dropped
+    assert min_root(np.array([0.3])) == 2.0  # capped at 2, as R's minroot
+    assert min_root(np.zeros(3)) == 2.0
 
 
 @pytest.mark.parametrize(
