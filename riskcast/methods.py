@@ -76,7 +76,7 @@ METHODS: dict[str, Method] = {
     ),
     "auto": Method(
         lambda: AutoForecaster(),
-        "forecast: ETS, Theta and LSTM weighted by a validation on the series, mixture paths",
+        "forecast: ETS, ARIMA, Theta and GRU weighted by a validation on the series, mixture paths",
     ),
 }
 
