@@ -38,6 +38,17 @@ _BIG = 1.0e35  # what nmmin uses for non-finite function values
 
 
 @njit(cache=True, nogil=True)
+def _remove(x, component, kind):
+    """``x`` without a component: ``x - c`` (kind 1, additive) or ``x / c`` (kind 2), with
+    R's guard (``1e10`` when a multiplicative component is within 1e-10 of zero)."""
+    if kind == 1:
+        return x - component
+    if abs(component) < _TOL:
+        return _HUGEN
+    return x / component
+
+
+@njit(cache=True, nogil=True)
 def _update(l, b, s, m, trend, season, alpha, beta, gamma, phi, y):
     """One step of R's ``update``: new (l, b); ``s`` (length m) is updated in place."""
     if trend == 0:
@@ -52,31 +63,14 @@ def _update(l, b, s, m, trend, season, alpha, beta, gamma, phi, y):
     else:
         phib = b**phi
         q = l * phib
-    if season == 0:
-        p = y
-    elif season == 1:
-        p = y - s[m - 1]
-    elif abs(s[m - 1]) < _TOL:
-        p = _HUGEN
-    else:
-        p = y / s[m - 1]
+    p = y if season == 0 else _remove(y, s[m - 1], season)
     new_l = q + alpha * (p - q)
     new_b = b
     if trend > 0:
-        if trend == 1:
-            r = new_l - l
-        elif abs(l) < _TOL:
-            r = _HUGEN
-        else:
-            r = new_l / l
+        r = _remove(new_l, l, trend)
         new_b = phib + (beta / alpha) * (r - phib)
     if season > 0:
-        if season == 1:
-            t = y - q
-        elif abs(q) < _TOL:
-            t = _HUGEN
-        else:
-            t = y / q
+        t = _remove(y, q, season)
         new_s = s[m - 1] + gamma * (t - s[m - 1])
         for j in range(m - 1, 0, -1):
             s[j] = s[j - 1]
