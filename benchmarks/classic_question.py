@@ -27,7 +27,17 @@ import montecarlo
 from benchmarks._report import machine, write_section
 from riskcast.methods import make_simulator
 
-METHODS = ("iid-normal", "iid-johnson", "seasonal", "bootstrap", "ets", "theta", "lstm", "auto")
+METHODS = (
+    "iid-normal",
+    "iid-johnson",
+    "seasonal",
+    "bootstrap",
+    "ets",
+    "theta",
+    "arima",
+    "lstm",
+    "auto",
+)
 AS_OF, TARGET, ACTUAL_2015 = "2015-09", 186.0, 185.24
 NOTE = (
     "Reading: every method that knows the season (seasonal, bootstrap, the forecasters) "
