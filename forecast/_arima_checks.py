@@ -32,7 +32,9 @@ def seasonal_strength(x: np.ndarray, m: int) -> float:
     """
     trend = math.ceil(1.5 * m / (1.0 - 1.5 / 11))
     trend += trend % 2 == 0
-    low_pass = m + (m % 2 == 0)
+    # R: nextodd(m); statsmodels insists on a window longer than the period, so odd
+    # periods (daily m = 7) take the next odd number
+    low_pass = m + 1 + (m % 2)
     res = STL(
         x,
         period=m,

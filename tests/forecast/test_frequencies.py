@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from forecast.arima import ARIMA
+from forecast.auto import AutoForecaster
 from forecast.baselines import SeasonalNaive
 from forecast.ets import ETS
 from forecast.theta import Theta
@@ -53,3 +54,14 @@ def test_daily_seasonal_ets() -> None:
     fc = model.predict(7, None)["mean"].to_numpy()
     # the weekly pattern is carried forward: same phase as the last week
     assert np.corrcoef(fc, y.to_numpy()[-7:])[0, 1] > 0.9
+
+
+def test_daily_arima_and_auto_handle_an_odd_period() -> None:
+    # m = 7 is odd: the seasonal-strength STL needs a low-pass window longer than 7
+    y = _series("D", 70, 7)
+    arima = ARIMA().fit(y)
+    assert arima.seasonal_order_[1] == 1  # the strong weekly pattern is differenced away
+    fc = arima.predict(7, None)["mean"].to_numpy()
+    assert np.corrcoef(fc, y.to_numpy()[-7:])[0, 1] > 0.9
+    auto = AutoForecaster().fit(y)
+    assert set(auto.members_) == {"ets", "arima", "theta", "gru"} and not auto.failed_
