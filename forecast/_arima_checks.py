@@ -10,6 +10,8 @@ import numpy as np
 from statsmodels.tsa.seasonal import STL
 from statsmodels.tsa.stattools import kpss
 
+from forecast._arma_numba import expand_lag_polynomial
+
 __all__ = [
     "is_constant",
     "kpss_needs_diff",
@@ -81,12 +83,9 @@ def min_root(coefs: np.ndarray) -> float:
 
 def lag_polynomial(params: np.ndarray, seasonal: np.ndarray, m: int, sign: float) -> np.ndarray:
     """Coefficients 1..k of ``(1 + sign a(B)) (1 + sign A(B^m))`` without the leading 1."""
-    a = np.concatenate(([1.0], sign * np.asarray(params, dtype=np.float64)))
-    s = np.zeros(m * len(seasonal) + 1)
-    s[0] = 1.0
-    if len(seasonal):
-        s[m::m] = sign * np.asarray(seasonal, dtype=np.float64)
-    return np.polymul(a[::-1], s[::-1])[::-1][1:]
+    a = np.asarray(params, dtype=np.float64)
+    s = np.asarray(seasonal, dtype=np.float64)
+    return sign * expand_lag_polynomial(a, s, m, sign)
 
 
 def roots_ok(params: np.ndarray, spec: Spec, m: int) -> bool:

@@ -26,7 +26,7 @@ import numpy as np
 from numba import njit
 from scipy.optimize import fmin_l_bfgs_b
 
-__all__ = ["arma_loglike", "css_start", "fit_arma"]
+__all__ = ["arma_loglike", "css_start", "expand_lag_polynomial", "fit_arma"]
 
 
 @njit(cache=True)
@@ -65,7 +65,9 @@ def _transform(
 
 
 @njit(cache=True)
-def _expand(a: np.ndarray, s: np.ndarray, m: int, sign: float) -> np.ndarray:  # pragma: no cover
+def expand_lag_polynomial(
+    a: np.ndarray, s: np.ndarray, m: int, sign: float
+) -> np.ndarray:  # pragma: no cover
     """Coefficients 1.. of (1 + sign a(B))(1 + sign s(B^m)), times sign."""
     na, ns = a.size, s.size
     n = na + m * ns
@@ -175,8 +177,8 @@ def _loglike_params(
     ar, ma = params[s : s + p], params[s + p : s + p + q]
     s += p + q
     sar, sma = params[s : s + P], params[s + P : s + P + Q]
-    phi = _expand(ar, sar, m, -1.0)
-    theta = _expand(ma, sma, m, 1.0)
+    phi = expand_lag_polynomial(ar, sar, m, -1.0)
+    theta = expand_lag_polynomial(ma, sma, m, 1.0)
     mu = 0.0
     if k:
         denom = 1.0 - phi.sum()
@@ -249,8 +251,10 @@ def _css_objective(
     """R's ``armaCSS``: half the log of the mean conditional sum of squares (no transforms;
     the mean, when present, is the first parameter)."""
     s = k
-    phi = _expand(x[s : s + p], x[s + p + q : s + p + q + P], m, -1.0)
-    theta = _expand(x[s + p : s + p + q], x[s + p + q + P : s + p + q + P + Q], m, 1.0)
+    phi = expand_lag_polynomial(x[s : s + p], x[s + p + q : s + p + q + P], m, -1.0)
+    theta = expand_lag_polynomial(
+        x[s + p : s + p + q], x[s + p + q + P : s + p + q + P + Q], m, 1.0
+    )
     mu = x[0] if k else 0.0
     n, pp, qq = w.size, phi.size, theta.size
     resid = np.zeros(n)
@@ -306,6 +310,6 @@ def css_start(
             x0[lo : lo + n] = coef[1:]
     out = x0.copy()
     if k:  # the mean becomes the intercept of the AR equation
-        phi = _expand(x0[s : s + p], x0[s + p + q : s + p + q + P], m, -1.0)
+        phi = expand_lag_polynomial(x0[s : s + p], x0[s + p + q : s + p + q + P], m, -1.0)
         out[0] = x0[0] * (1.0 - phi.sum())
     return out
