@@ -13,13 +13,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from forecast.auto import AutoForecaster, make_member
 from montecarlo.resample import BootstrapSimulator
 from montecarlo.seasonal import SeasonalSimulator
 from montecarlo.simulate import IIDSimulator
 from riskcast.errors import UsageError
 
 __all__ = ["DEFAULT_METHODS", "METHODS", "Method", "make_simulator", "parse_methods"]
+
+
+def _forecaster(name: str) -> Any:
+    """A default forecaster; :mod:`forecast` (statsmodels, numba) is imported on first use
+    only, so the iid and seasonal methods start quickly."""
+    from forecast.auto import AutoForecaster, make_member
+
+    return AutoForecaster() if name == "auto" else make_member(name)
 
 
 @dataclass(frozen=True)
@@ -59,23 +66,23 @@ METHODS: dict[str, Method] = {
         "past years' rest-of-year blocks, rescaled to this year's level",
     ),
     "ets": Method(
-        lambda: make_member("ets"),
+        lambda: _forecaster("ets"),
         "forecast: ETS state-space model (form chosen by AICc), simulated paths",
     ),
     "theta": Method(
-        lambda: make_member("theta"),
+        lambda: _forecaster("theta"),
         "forecast: Theta method on the seasonally adjusted series, simulated paths",
     ),
     "arima": Method(
-        lambda: make_member("arima"),
+        lambda: _forecaster("arima"),
         "forecast: seasonal ARIMA (stepwise order search), simulated paths",
     ),
     "lstm": Method(
-        lambda: make_member("lstm"),
+        lambda: _forecaster("lstm"),
         "forecast: LSTM ensemble on the deseasonalised series, bootstrapped validation errors",
     ),
     "auto": Method(
-        lambda: AutoForecaster(),
+        lambda: _forecaster("auto"),
         "forecast: ETS, ARIMA, Theta and GRU weighted by a validation on the series, mixture paths",
     ),
 }
