@@ -18,6 +18,7 @@ from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
 __all__ = [
     "as_monthly_series",
     "as_rng",
+    "check_bool",
     "check_choice",
     "check_finite_number",
     "check_positive_int",
@@ -63,6 +64,22 @@ def check_finite_number(value: Any, *, name: str, func: str) -> float:
             f"The '{name}' parameter of {func} must be a finite number. Got {v!r} instead."
         )
     return v
+
+
+def check_bool(value: Any, *, name: str, func: str) -> bool:
+    """Return ``value`` as a bool, or raise if it is not True or False (or a NumPy bool).
+
+    Examples
+    --------
+    >>> check_bool(True, name="keep_paths", func="simulate_target")
+    True
+    """
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise MonteCarloTypeError(
+        f"The '{name}' parameter of {func} must be True or False. "
+        f"Got {type(value).__name__} {value!r} instead."
+    )
 
 
 def check_choice(value: Any, choices: Any, *, name: str, func: str) -> str:

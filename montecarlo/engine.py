@@ -11,12 +11,19 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from montecarlo.checks import as_monthly_series, as_rng, check_finite_number, check_positive_int
+from montecarlo.checks import (
+    as_monthly_series,
+    as_rng,
+    check_bool,
+    check_finite_number,
+    check_positive_int,
+)
 from montecarlo.errors import MonteCarloValueError
 from montecarlo.samplers import PlainSampler, Sampler, SobolSampler, as_sampler
 from montecarlo.simulate import as_period
@@ -69,10 +76,12 @@ def _draw_totals(
     chunk_size: int,
     progress: Callable[[int], Any] | None,
     n_jobs: int = 1,
-) -> tuple[np.ndarray, np.ndarray | None]:
+    keep: bool = False,
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Sum of the future months for ``n`` paths, drawn in chunks; plus the SE groups.
 
-    Returns ``totals`` of shape (n,) and group ids of shape (n,) (or None for plain).
+    Returns ``totals`` of shape (n,), group ids of shape (n,) (or None for plain) and,
+    with ``keep``, the paths themselves of shape (n, horizon) in row order (else None).
     """
     takes_sampler = _accepts_sampler(simulator)
     if isinstance(smp, SobolSampler):
@@ -88,6 +97,7 @@ def _draw_totals(
         if takes_sampler and not isinstance(smp, PlainSampler):  # antithetic pairs per chunk
             groups = np.concatenate([smp.groups(c) + i // 2 for i, (c, _) in _offsets(calls)])
     totals = np.empty(n)
+    blocks: list[np.ndarray | None] = [None] * len(calls)
     sobol = isinstance(smp, SobolSampler)
     # plain/antithetic: one child generator per chunk, so results do not depend on n_jobs
     gens = [rng] * len(calls) if sobol else rng.spawn(len(calls))
@@ -108,6 +118,8 @@ def _draw_totals(
                 f"values of shape ({c}, {horizon})."
             )
         totals[i : i + c] = _row_sums(block)
+        if keep:
+            blocks[k] = block
         return c
 
     offsets = _offsets(calls)
@@ -121,7 +133,10 @@ def _draw_totals(
             c = work(k)
             if progress is not None:
                 progress(c)
-    return totals, groups
+    if not keep:
+        return totals, groups, None
+    kept = blocks[0] if len(blocks) == 1 else np.concatenate(blocks, axis=0)
+    return totals, groups, kept
 
 
 def _offsets(calls: list[tuple[int, Any]]) -> list[tuple[int, tuple[int, Any]]]:
@@ -150,6 +165,7 @@ def simulate_target(
     quantiles: Sequence[float] = DEFAULT_QUANTILES,
     progress: Callable[[int], Any] | None = None,
     n_jobs: int = 1,
+    keep_paths: bool = False,
 ) -> TargetResult:
     """Answer the target question end to end with one simulator.
 
@@ -191,11 +207,29 @@ def simulate_target(
         GIL while filling arrays). Every chunk has its own child generator spawned from
         ``rng``, so the result is the same for any ``n_jobs``. The simulator's ``paths``
         must be thread-safe for ``n_jobs > 1`` (the montecarlo simulators are).
+    keep_paths : bool, default False
+        Return the simulated paths in ``TargetResult.paths``: the very draws the
+        probability, standard error and quantiles came from (with ``until_se``, every
+        chunk of the final round, in row order), in the simulator's dtype. They take
+        ``n_paths x horizon`` values of memory, so by default only the totals are kept
+        while drawing.
 
     Returns
     -------
     TargetResult
-        ``extra["converged"]`` tells whether ``until_se`` was met.
+        ``extra["converged"]`` tells whether ``until_se`` was met; ``paths`` is an
+        ndarray of shape (n_paths, horizon) with ``keep_paths=True``, else None.
+
+    Examples
+    --------
+    >>> from montecarlo import IIDSimulator, load_monthly_units, target_probability
+    >>> units = load_monthly_units()
+    >>> r = simulate_target(IIDSimulator(), units, as_of="2015-09", target=186,
+    ...                     n_paths=5000, rng=0, keep_paths=True)
+    >>> r.paths.shape
+    (5000, 3)
+    >>> target_probability(r.paths, r.actual_to_date, 186).probability == r.probability
+    True
     """
     func = "simulate_target"
     hist = as_monthly_series(history, name="history", func=func)
@@ -210,6 +244,7 @@ def simulate_target(
     cap = check_positive_int(max_paths, name="max_paths", func=func)
     chunk = check_positive_int(chunk_size, name="chunk_size", func=func, minimum=2)
     jobs = check_positive_int(n_jobs, name="n_jobs", func=func)
+    keep = check_bool(keep_paths, name="keep_paths", func=func)
     qs = _check_quantiles(quantiles, func)
     smp = as_sampler(sampler, func=func)
     if isinstance(smp, SobolSampler) and smp.n_scrambles < 2:
@@ -233,8 +268,8 @@ def simulate_target(
     label = method or type(simulator).__name__
     n = smp.valid_n(n)
     while True:
-        totals, groups = _draw_totals(
-            simulator, period, horizon, n, gen, smp, chunk, progress, jobs
+        totals, groups, kept = _draw_totals(
+            simulator, period, horizon, n, gen, smp, chunk, progress, jobs, keep
         )
         totals += actual
         result = _result_from_totals(
@@ -243,9 +278,12 @@ def simulate_target(
         )  # fmt: skip
         if tol is None or result.std_error <= tol or n >= cap:
             break
+        kept = None  # free this round's paths before the bigger round draws
         # SE ~ n^-1/2 (plain/antithetic) or faster (Sobol): aim with a 10% margin
         want = int(n * (result.std_error / tol) ** 2 * 1.1) + 1
         n = min(smp.valid_n(max(2 * n, want)), max(smp.valid_n(cap), n))
     converged = tol is None or result.std_error <= tol
     result.extra.update({"converged": bool(converged), "until_se": tol})
+    if keep:
+        result = replace(result, paths=kept)
     return result

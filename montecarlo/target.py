@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -57,6 +57,10 @@ class TargetResult:
         ``E[target - total | total < target]``; 0.0 when no path misses.
     gap : float
         ``target - actual_to_date``: what the remaining months must bring.
+    paths : ndarray of shape (n_paths, horizon) or None
+        The simulated remaining months the result was scored from, when
+        :func:`montecarlo.engine.simulate_target` was asked to keep them
+        (``keep_paths=True``); else None. Left out of ``to_dict``, ``repr`` and ``==``.
     """
 
     probability: float
@@ -74,6 +78,7 @@ class TargetResult:
     sampler: str = "plain"
     as_of: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    paths: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def interval(self, level: float = 0.95) -> tuple[float, float]:
         """Central interval of the year-end total from the stored quantiles."""
@@ -87,7 +92,8 @@ class TargetResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dictionary (quantile keys as strings)."""
-        d = asdict(self)
+        d = asdict(replace(self, paths=None))
+        del d["paths"]
         d["ci"] = list(self.ci)
         d["quantiles"] = {f"{q:g}": v for q, v in self.quantiles.items()}
         return d
