@@ -11,7 +11,7 @@ import importlib
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -20,9 +20,10 @@ import streamlit as st
 
 from analytics import load_takeout, summarize
 from montecarlo.backtest import BacktestResult, calibration_backtest
+from montecarlo.engine import simulate_target, year_to_date
 from montecarlo.gof import compare_fits
-from montecarlo.target import TargetResult, target_probability, year_to_date
-from riskcast.methods import make_simulator
+from montecarlo.target import TargetResult
+from riskcast.methods import make_simulator, method_rng
 
 __all__ = [
     "FORECASTERS",
@@ -67,22 +68,26 @@ class TargetRun:
 def target_method(
     history: pd.Series, as_of: str, target: float, name: str, index: int, n_paths: int, seed: int
 ) -> tuple[TargetResult | None, np.ndarray | None, str | None, list[str]]:
-    """One method: fit, draw ``n_paths`` paths with ``default_rng([seed, index])``, score.
+    """One method through the engine, exactly as ``riskcast target`` runs it.
 
-    Returns the result, the paths of shape (n_paths, horizon), the refusal message (if the
-    method cannot run on this data) and the simulator's notes.
+    :func:`montecarlo.engine.simulate_target` with ``rng=method_rng(seed, index)`` (the
+    CLI's generator for its ``index``-th method) and ``keep_paths=True``. Returns the
+    result, the paths it was scored from (float64, shape (n_paths, horizon)), the refusal
+    message (if the method cannot run on this data) and the simulator's notes.
     """
-    period = pd.Period(as_of, freq="M")
-    actual, horizon = year_to_date(history, period, func="the dashboard")
     sim = make_simulator(name)
     try:
-        sim.fit(history)
-        rng = np.random.default_rng([seed, index])
-        paths = np.asarray(sim.paths(period, horizon, n_paths, rng), dtype=float)
+        res = simulate_target(
+            sim, history, as_of=pd.Period(as_of, freq="M"), target=target, n_paths=n_paths,
+            rng=method_rng(seed, index), method=name, keep_paths=True,
+        )  # fmt: skip
     except (ValueError, TypeError) as exc:
         return None, None, str(exc), []
+    paths = np.asarray(res.paths, dtype=np.float64)
+    if paths is not res.paths:  # a float32 simulator: hold one float64 copy only
+        res = replace(res, paths=paths)
     notes = [f"{name}: {n}" for n in dict.fromkeys(getattr(sim, "notes_", []))]
-    return target_probability(paths, actual, target, method=name), paths, None, notes
+    return res, paths, None, notes
 
 
 def target_run(
@@ -96,12 +101,13 @@ def target_run(
 ) -> TargetRun:
     """Every method of ``methods`` through :func:`target_method` (each cached on its inputs).
 
-    Method ``i`` draws its paths in one ``paths`` call with
-    ``numpy.random.default_rng([seed, i])``; the table, the histogram, the fan chart, the
-    tornado and the P(total >= t) curve all come from these same paths. (The engine's
-    ``simulate_target`` draws in chunks with its own generator split, so its numbers agree
-    with these within Monte Carlo error, not digit for digit.) ``progress(fraction, text)``
-    is told before each method.
+    Method ``i`` runs :func:`montecarlo.engine.simulate_target` with
+    ``riskcast.methods.method_rng(seed, i)``, the generator ``riskcast target`` gives its
+    ``i``-th method, so for the same data, ``as_of``, target, paths, seed and method order
+    P(hit), its standard error and interval equal the CLI's digit for digit. The engine
+    keeps the paths it scored; the histogram, the fan chart, the tornado and the
+    P(total >= t) curve all come from these same paths. ``progress(fraction, text)`` is
+    told before each method.
     """
     actual, horizon = year_to_date(history, pd.Period(as_of, freq="M"), func="the dashboard")
     results, paths, errors, notes = {}, {}, {}, []

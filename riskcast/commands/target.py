@@ -27,7 +27,7 @@ from montecarlo.sensitivity import tornado
 from montecarlo.simulate import as_period
 from montecarlo.target import TargetResult
 from riskcast.errors import UsageError
-from riskcast.methods import METHODS, make_simulator, parse_methods
+from riskcast.methods import METHODS, make_simulator, method_rng, parse_methods
 
 __all__ = ["register", "run"]
 
@@ -122,11 +122,11 @@ def run(args: argparse.Namespace) -> int:
     tornados: dict[str, pd.DataFrame] = {}
     notes: list[str] = []
     try:
-        for name in methods:
+        for i, name in enumerate(methods):
             sim = make_simulator(name)
             results[name] = simulate_target(
                 sim, history, as_of=as_of, target=args.target, n_paths=args.paths,
-                sampler=args.sampler, rng=np.random.default_rng([args.seed, len(results)]),
+                sampler=args.sampler, rng=method_rng(args.seed, i),
                 until_se=args.until_se, method=name,
                 progress=None if bar is None else bar.update,
             )  # fmt: skip

@@ -1,7 +1,8 @@
 """Every dashboard page driven with streamlit's AppTest: set inputs, run, check the numbers.
 
 References are independent of the page code: the target engine run directly
-(``simulate_target``, a different code path from the page's paths + scoring), the
+(``simulate_target`` with the CLI's per-method generator, which the page must match digit
+for digit, and with another seed as an independent Monte Carlo estimate), the
 Takeout fixture's JSON read with the standard library, the ex1 normal-equation answer and
 batch least squares refitted at every row.
 """
@@ -20,8 +21,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import load_ex1data1
-from montecarlo import load_monthly_units, simulate_target, target_probability
-from riskcast.methods import make_simulator
+from montecarlo import load_monthly_units, simulate_target
+from riskcast.methods import make_simulator, method_rng
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "dashboard" / "pages"
@@ -84,11 +85,10 @@ def test_target_page_sample_matches_the_engine_and_the_classic_question(sample_r
     actual = float(y.loc["2015-01":"2015-09"].sum())
     assert actual == pytest.approx(141.7054, abs=5e-5)  # DESIGN.md
     for i, name in enumerate(shown):
-        # the same draws through the public API: fit, paths with default_rng([seed, i]), score
-        sim = make_simulator(name).fit(y)
-        own = target_probability(sim.paths(as_of, 3, 2000, np.random.default_rng([0, i])),
-                                 actual, 186.0)  # fmt: skip
-        assert shown[name] == pytest.approx(round(100 * own.probability, 1), abs=0.051)
+        # the CLI's run of method i (seed 0, 2000 paths): the page shows exactly its P(hit)
+        own = simulate_target(make_simulator(name), y, as_of=as_of, target=186.0,
+                              n_paths=2000, rng=method_rng(0, i))  # fmt: skip
+        assert f"{shown[name]:.1f}" == f"{100 * own.probability:.1f}"
         # and the chunked engine, an independent Monte Carlo estimate, within 4 SE
         ref = simulate_target(make_simulator(name), y, as_of=as_of, target=186.0,
                               n_paths=20_000, rng=np.random.default_rng([1, i]))  # fmt: skip
