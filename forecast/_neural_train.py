@@ -1,9 +1,10 @@
 """Training of the small recurrent networks behind :mod:`forecast.neural`.
 
-Full-batch Adam on a masked mean squared error, early stopping on held-out final
-observations, a short continuation on all windows, and an ensemble of seeds. The loop is
-written here rather than through :func:`nn.fit` because the multi-step targets near the
-end of a series are partly unknown and must be masked out of the loss.
+Full-batch Adam through :func:`nn.fit` on a masked mean squared error (the multi-step
+targets near the end of a series are partly unknown; their 0/1 mask is the loss's
+``sample_weight``), early stopping on held-out final observations
+(:class:`nn.callbacks.EarlyStopping`, best weights restored), a short continuation on all
+windows with the same optimizer (its Adam state continues), and an ensemble of seeds.
 """
 
 from __future__ import annotations
@@ -13,12 +14,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from nn import Dense, Sequential
+from nn.callbacks import EarlyStopping
+from nn.losses import MSE
 from nn.optimizers import Adam
+from nn.training import fit, predict
 
 __all__ = ["EnsembleFit", "make_windows", "train_ensemble"]
 
 #: Epochs on all windows after early stopping, as a fraction of the best epoch count.
 CONTINUE_FRACTION = 0.25
+
+#: A validation loss must beat the best one by more than this to count as an improvement.
+MIN_IMPROVEMENT = 1e-9
 
 
 @dataclass
@@ -76,10 +83,6 @@ def make_windows(
     return X[:, :, None], Y, M
 
 
-def _masked_mse(P: np.ndarray, Y: np.ndarray, M: np.ndarray) -> float:
-    return float(((P - Y) ** 2 * M).sum() / max(M.sum(), 1.0))
-
-
 def _train_one(
     cell: type,
     data: tuple,
@@ -92,6 +95,11 @@ def _train_one(
     dtype: np.dtype,
     seeds: np.ndarray,
 ) -> tuple[Sequential, int, np.ndarray]:
+    """Train one network; return it, its best epoch count and its validation predictions.
+
+    ``patience`` is the number of epochs without improvement that are tolerated: training
+    stops at the ``patience + 1``-th (hence ``EarlyStopping(patience=patience + 1)``).
+    """
     (Xt, Yt, Mt), (Xv, Yv, Mv), (Xa, Ya, Ma) = data
     net = Sequential(
         [
@@ -100,33 +108,26 @@ def _train_one(
         ]
     )
     net[1].params["weight"] *= 0.1  # start close to the naive (flat) forecast
-    params = [p for p, _ in net.parameters()]
-    opt = Adam(lr=lr)
-
-    def step(X: np.ndarray, Y: np.ndarray, M: np.ndarray, norm: float) -> None:
-        P = net.forward(X, training=True)
-        net.backward(((P - Y) * M * (2.0 / norm)).astype(dtype))
-        opt.step(params, [g for _, g in net.parameters()])
-
-    nt = max(Mt.sum(), 1.0)
-    best, best_epoch, wait = np.inf, 0, 0
-    snapshot = [p.copy() for p in params]
-    for epoch in range(max_epochs):
-        step(Xt, Yt, Mt, nt)
-        loss = _masked_mse(net.forward(Xv), Yv, Mv)
-        if loss < best - 1e-9:
-            best, best_epoch, wait = loss, epoch + 1, 0
-            snapshot = [p.copy() for p in params]
-        else:
-            wait += 1
-            if wait > patience:
-                break
-    for p, s in zip(params, snapshot, strict=True):
-        p[...] = s
-    val_pred = np.asarray(net.forward(Xv), dtype=np.float64)
-    na = max(Ma.sum(), 1.0)
-    for _ in range(int(np.ceil(CONTINUE_FRACTION * best_epoch))):
-        step(Xa, Ya, Ma, na)
+    opt, loss = Adam(lr=lr), MSE()
+    stop = EarlyStopping(patience=patience + 1, min_delta=MIN_IMPROVEMENT)
+    full_batch = {"batch_size": None, "shuffle": False, "rng": 0}
+    fit(
+        net,
+        loss,
+        opt,
+        Xt,
+        Yt,
+        sample_weight=Mt,
+        validation=(Xv, Yv, Mv),
+        epochs=max_epochs,
+        callbacks=[stop],
+        **full_batch,
+    )
+    best_epoch = stop.best_epoch_ + 1
+    val_pred = np.asarray(predict(net, Xv), dtype=np.float64)
+    more = int(np.ceil(CONTINUE_FRACTION * best_epoch))
+    if more > 0:
+        fit(net, loss, opt, Xa, Ya, sample_weight=Ma, epochs=more, **full_batch)
     return net, best_epoch, val_pred
 
 

@@ -14,7 +14,13 @@ import numpy as np
 
 from nn.errors import NNTypeError, NNValueError
 
-__all__ = ["as_rng", "check_array", "check_number", "check_positive_int"]
+__all__ = [
+    "as_rng",
+    "check_array",
+    "check_number",
+    "check_positive_int",
+    "check_sample_weight",
+]
 
 
 def as_rng(rng: Any, *, name: str = "rng", func: str = "") -> np.random.Generator:
@@ -163,5 +169,39 @@ def check_array(
         raise NNValueError(
             f"The '{name}' parameter of {func} must contain only finite numbers. "
             f"Got {float(arr[idx])!r} at index {idx} ({int((~finite).sum())} non-finite values)."
+        )
+    return arr
+
+
+def check_sample_weight(
+    w: Any, *, name: str = "sample_weight", func: str, n_rows: int | None = None
+) -> np.ndarray:
+    """Validate sample weights: a finite, non-negative float array of at least one axis.
+
+    Parameters
+    ----------
+    w : array-like
+        The weights, e.g. of shape ``(n_samples,)`` or of the target's shape (a 0/1 mask).
+    name, func : str
+        Parameter and function names used in error messages.
+    n_rows : int, optional
+        Required length of the first axis (the number of samples).
+
+    Returns
+    -------
+    ndarray
+        ``w`` as a float array (float32 stays float32; no copy when already float).
+    """
+    arr = check_array(w, name=name, func=func, min_ndim=1)
+    if n_rows is not None and arr.shape[0] != n_rows:
+        raise NNValueError(
+            f"The '{name}' parameter of {func} must have one row per sample ({n_rows}). "
+            f"Got shape {arr.shape} instead."
+        )
+    if arr.size and arr.min() < 0:
+        idx = tuple(int(i) for i in np.argwhere(arr < 0)[0])
+        raise NNValueError(
+            f"The '{name}' parameter of {func} must hold weights >= 0. "
+            f"Got {float(arr[idx])!r} at index {idx}."
         )
     return arr

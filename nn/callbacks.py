@@ -100,8 +100,11 @@ class EarlyStopping(Callback):
         Which history entry to watch (``"val_loss"`` needs validation data).
     patience : int, default 5
         Training stops after this many consecutive epochs without improvement (as Keras).
+        A rule "stop once more than ``p`` epochs in a row did not improve" is
+        ``patience=p + 1``.
     min_delta : float, default 0.0
-        An improvement must lower the best loss by more than this.
+        An improvement must lower the best loss by more than this: an epoch improves when
+        ``loss < best_ - min_delta``.
     restore_best_weights : bool, default True
         At the end of training, copy the parameters of the best epoch back into the model
         (in place).

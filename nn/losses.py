@@ -11,6 +11,14 @@ Reductions: the *elementwise* losses (MSE, MAE, Huber, MAPE, binary cross-entrop
 pinball) average over every element; the *distribution* losses (categorical
 cross-entropy, KL divergence) sum over the last axis (classes) and average over the rest.
 
+Sample weights: ``forward(pred, target, sample_weight=w)`` replaces the mean by the
+weighted mean ``sum(w * loss) / sum(w)`` over the loss's *elements* (every element for the
+elementwise losses, every row for the distribution losses); ``backward`` returns the
+matching gradient ``w * dloss / sum(w)``. ``w`` has the elements' shape or a leading part
+of it (``(n_samples,)`` weighs whole samples) and is repeated over the remaining axes. A
+0/1 mask leaves the zero-weight targets out exactly (their values do not matter); weights
+summing to 0 give a loss of 0 and a zero gradient.
+
 Examples
 --------
 >>> import numpy as np
@@ -28,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from nn._validate import check_number
+from nn._validate import check_number, check_sample_weight
 from nn.errors import NNTypeError, NNValueError
 
 __all__ = [
@@ -63,17 +71,36 @@ def _as_float_array(x: Any, *, name: str, func: str) -> np.ndarray:
 class Loss:
     """Base class of all losses."""
 
-    def __call__(self, pred: np.ndarray, target: np.ndarray) -> float:
-        return self.forward(pred, target)
+    #: Trailing axes of ``pred`` summed inside one loss element (1 for the distribution
+    #: losses, whose elements are rows of class scores).
+    _summed_axes = 0
 
-    def forward(self, pred: np.ndarray, target: np.ndarray) -> float:
-        """Return the mean loss of ``pred`` against ``target`` and cache for ``backward``."""
+    def __call__(self, pred: np.ndarray, target: np.ndarray, sample_weight: Any = None) -> float:
+        return self.forward(pred, target, sample_weight)
+
+    def forward(self, pred: np.ndarray, target: np.ndarray, sample_weight: Any = None) -> float:
+        """Return the (weighted) mean loss of ``pred`` against ``target``; cache for ``backward``.
+
+        Parameters
+        ----------
+        pred, target : ndarray
+            Predictions and targets (shapes as the class documents).
+        sample_weight : array-like or None
+            Non-negative weights of the loss elements (see the module docstring): the
+            elements' shape, or a leading part of it such as ``(n_samples,)``.
+        """
         func = f"{type(self).__name__}.forward"
         p = _as_float_array(pred, name="pred", func=func)
         t = _as_float_array(target, name="target", func=func)
         t = self._check_shapes(p, t, func)
-        value = self._forward(p, t)
-        self._cache = (p, t)
+        if sample_weight is None:
+            value = self._forward(p, t)
+            self._cache = (p, t, None)
+            return float(value)
+        w = self._check_weight(sample_weight, p, func)
+        sw = w.sum()
+        value = (self._elements(p, t) * w).sum() / sw if sw > 0 else 0.0
+        self._cache = (p, t, (w, sw))
         return float(value)
 
     def backward(self) -> np.ndarray:
@@ -81,12 +108,20 @@ class Loss:
         cache = getattr(self, "_cache", None)
         if cache is None:
             raise NNValueError(f"{type(self).__name__}.backward was called before forward.")
-        p, t = cache
-        return self._backward(p, t).astype(p.dtype, copy=False)
+        p, t, weights = cache
+        if weights is None:
+            return self._backward(p, t).astype(p.dtype, copy=False)
+        w, sw = weights
+        if not sw > 0:
+            return np.zeros_like(p)
+        w = w.reshape(w.shape + (1,) * self._summed_axes)
+        return self._weighted_backward(p, t, w, sw).astype(p.dtype, copy=False)
 
-    def value_and_grad(self, pred: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
-        """Return ``(forward(pred, target), backward())``."""
-        return self.forward(pred, target), self.backward()
+    def value_and_grad(
+        self, pred: np.ndarray, target: np.ndarray, sample_weight: Any = None
+    ) -> tuple[float, np.ndarray]:
+        """Return ``(forward(pred, target, sample_weight), backward())``."""
+        return self.forward(pred, target, sample_weight), self.backward()
 
     def get_config(self) -> dict[str, Any]:
         """Return the constructor arguments that rebuild this loss."""
@@ -105,11 +140,37 @@ class Loss:
             )
         return t
 
+    def _check_weight(self, w: Any, p: np.ndarray, func: str) -> np.ndarray:
+        """Return the weights broadcast to the elements' shape (a view, no copy)."""
+        w = check_sample_weight(w, func=func)
+        shape = p.shape[: p.ndim - self._summed_axes]
+        if w.ndim > len(shape) or w.shape != shape[: w.ndim]:
+            what = "rows of class scores" if self._summed_axes else "elements"
+            raise NNValueError(
+                f"The 'sample_weight' parameter of {func} must have the shape of the loss "
+                f"{what} {shape} or a leading part of it (e.g. {shape[:1]} per sample). "
+                f"Got shape {w.shape} instead."
+            )
+        return np.broadcast_to(w.reshape(w.shape + (1,) * (len(shape) - w.ndim)), shape)
+
     def _forward(self, p: np.ndarray, t: np.ndarray) -> float:
         raise NotImplementedError
 
     def _backward(self, p: np.ndarray, t: np.ndarray) -> np.ndarray:
         raise NotImplementedError
+
+    def _elements(self, p: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """Loss of every element (shape ``p.shape`` less the summed axes)."""
+        raise NotImplementedError
+
+    def _element_grads(self, p: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """Derivative of every element's loss with respect to ``p`` (shape ``p.shape``)."""
+        raise NotImplementedError
+
+    def _weighted_backward(
+        self, p: np.ndarray, t: np.ndarray, w: np.ndarray, sw: float
+    ) -> np.ndarray:
+        return self._element_grads(p, t) * w / sw
 
 
 class MSE(Loss):
@@ -121,6 +182,12 @@ class MSE(Loss):
     def _backward(self, p, t):
         return 2.0 * (p - t) / p.size
 
+    def _elements(self, p, t):
+        return (p - t) ** 2
+
+    def _weighted_backward(self, p, t, w, sw):
+        return (p - t) * w * (2.0 / sw)
+
 
 class MAE(Loss):
     """Mean absolute error ``mean(|pred - target|)`` (subgradient 0 where equal)."""
@@ -130,6 +197,12 @@ class MAE(Loss):
 
     def _backward(self, p, t):
         return np.sign(p - t) / p.size
+
+    def _elements(self, p, t):
+        return np.abs(p - t)
+
+    def _element_grads(self, p, t):
+        return np.sign(p - t)
 
 
 class HuberLoss(Loss):
@@ -149,12 +222,18 @@ class HuberLoss(Loss):
         return {"delta": self.delta}
 
     def _forward(self, p, t):
-        d = check_number(self.delta, name="delta", func="HuberLoss", low=0.0, low_open=True)
-        e = np.abs(p - t)
-        return np.mean(np.where(e <= d, 0.5 * e**2, d * (e - 0.5 * d)))
+        return np.mean(self._elements(p, t))
 
     def _backward(self, p, t):
         return np.clip(p - t, -self.delta, self.delta) / p.size
+
+    def _elements(self, p, t):
+        d = check_number(self.delta, name="delta", func="HuberLoss", low=0.0, low_open=True)
+        e = np.abs(p - t)
+        return np.where(e <= d, 0.5 * e**2, d * (e - 0.5 * d))
+
+    def _element_grads(self, p, t):
+        return np.clip(p - t, -self.delta, self.delta)
 
 
 class MAPE(Loss):
@@ -175,6 +254,13 @@ class MAPE(Loss):
 
     def _backward(self, p, t):
         return 100.0 * np.sign(p - t) / np.maximum(np.abs(t), self.eps) / p.size
+
+    def _elements(self, p, t):
+        check_number(self.eps, name="eps", func="MAPE", low=0.0, low_open=True)
+        return 100.0 * np.abs(p - t) / np.maximum(np.abs(t), self.eps)
+
+    def _element_grads(self, p, t):
+        return 100.0 * np.sign(p - t) / np.maximum(np.abs(t), self.eps)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -202,27 +288,33 @@ class BinaryCrossEntropy(Loss):
         return {"from_logits": self.from_logits, "eps": self.eps}
 
     def _forward(self, p, t):
+        return np.mean(self._elements(p, t))
+
+    def _backward(self, p, t):
+        return self._element_grads(p, t) / p.size
+
+    def _elements(self, p, t):
         if t.size and (t.min() < 0 or t.max() > 1):
             raise NNValueError(
                 "The 'target' parameter of BinaryCrossEntropy.forward must lie in [0, 1]. "
                 f"Got values in [{t.min():g}, {t.max():g}] instead."
             )
         if self.from_logits:
-            return np.mean(np.maximum(p, 0) - p * t + np.log1p(np.exp(-np.abs(p))))
+            return np.maximum(p, 0) - p * t + np.log1p(np.exp(-np.abs(p)))
         if p.size and (p.min() < 0 or p.max() > 1):
             raise NNValueError(
                 "The 'pred' parameter of BinaryCrossEntropy.forward must hold probabilities "
                 f"in [0, 1] (from_logits=False). Got values in [{p.min():g}, {p.max():g}]."
             )
         q = np.clip(p, self.eps, 1.0 - self.eps)
-        return -np.mean(t * np.log(q) + (1.0 - t) * np.log1p(-q))
+        return -(t * np.log(q) + (1.0 - t) * np.log1p(-q))
 
-    def _backward(self, p, t):
+    def _element_grads(self, p, t):
         if self.from_logits:
-            return (_sigmoid(p) - t) / p.size
+            return _sigmoid(p) - t
         q = np.clip(p, self.eps, 1.0 - self.eps)
         inside = (p > self.eps) & (p < 1.0 - self.eps)
-        return np.where(inside, (q - t) / (q * (1.0 - q)), 0.0) / p.size
+        return np.where(inside, (q - t) / (q * (1.0 - q)), 0.0)
 
 
 def _log_softmax(z: np.ndarray) -> np.ndarray:
@@ -273,6 +365,8 @@ class CategoricalCrossEntropy(Loss):
             )
         return t
 
+    _summed_axes = 1
+
     def _forward(self, p, t):
         n_rows = max(p.size // max(p.shape[-1], 1), 1)
         if self.from_logits:
@@ -281,10 +375,18 @@ class CategoricalCrossEntropy(Loss):
 
     def _backward(self, p, t):
         n_rows = max(p.size // max(p.shape[-1], 1), 1)
+        return self._element_grads(p, t) / n_rows
+
+    def _elements(self, p, t):
+        if self.from_logits:
+            return -np.sum(t * _log_softmax(p), axis=-1)
+        return -np.sum(t * np.log(np.clip(p, self.eps, 1.0)), axis=-1)
+
+    def _element_grads(self, p, t):
         if self.from_logits:
             soft = np.exp(_log_softmax(p))
-            return (soft * t.sum(axis=-1, keepdims=True) - t) / n_rows
-        return np.where(p > self.eps, -t / np.clip(p, self.eps, 1.0), 0.0) / n_rows
+            return soft * t.sum(axis=-1, keepdims=True) - t
+        return np.where(p > self.eps, -t / np.clip(p, self.eps, 1.0), 0.0)
 
 
 class KLDivergence(Loss):
@@ -308,8 +410,9 @@ class KLDivergence(Loss):
     def get_config(self) -> dict[str, Any]:
         return {"from_logits": self.from_logits, "eps": self.eps}
 
-    def _forward(self, p, t):
-        n_rows = max(p.size // max(p.shape[-1], 1), 1)
+    _summed_axes = 1
+
+    def _terms(self, p, t):
         if t.size and t.min() < 0:
             raise NNValueError(
                 "The 'target' parameter of KLDivergence.forward must hold probabilities "
@@ -317,14 +420,24 @@ class KLDivergence(Loss):
             )
         logp = _log_softmax(p) if self.from_logits else np.log(np.clip(p, self.eps, 1.0))
         logt = np.log(np.where(t > 0, t, 1.0))
-        return np.sum(t * (logt - logp)) / n_rows
+        return t * (logt - logp)
+
+    def _forward(self, p, t):
+        n_rows = max(p.size // max(p.shape[-1], 1), 1)
+        return np.sum(self._terms(p, t)) / n_rows
 
     def _backward(self, p, t):
         n_rows = max(p.size // max(p.shape[-1], 1), 1)
+        return self._element_grads(p, t) / n_rows
+
+    def _elements(self, p, t):
+        return np.sum(self._terms(p, t), axis=-1)
+
+    def _element_grads(self, p, t):
         if self.from_logits:
             soft = np.exp(_log_softmax(p))
-            return (soft * t.sum(axis=-1, keepdims=True) - t) / n_rows
-        return np.where(p > self.eps, -t / np.clip(p, self.eps, 1.0), 0.0) / n_rows
+            return soft * t.sum(axis=-1, keepdims=True) - t
+        return np.where(p > self.eps, -t / np.clip(p, self.eps, 1.0), 0.0)
 
 
 class HingeLoss(Loss):
@@ -350,6 +463,12 @@ class HingeLoss(Loss):
 
     def _backward(self, p, t):
         return np.where(1.0 - t * p > 0, -t, 0.0) / p.size
+
+    def _elements(self, p, t):
+        return np.maximum(0.0, 1.0 - t * p)
+
+    def _element_grads(self, p, t):
+        return np.where(1.0 - t * p > 0, -t, 0.0)
 
 
 class PinballLoss(Loss):
@@ -409,6 +528,15 @@ class PinballLoss(Loss):
     def _backward(self, p, t):
         q = self._q()
         return np.where(t - p > 0, -q, 1.0 - q) / p.size
+
+    def _elements(self, p, t):
+        q = self._q()
+        e = t - p
+        return np.maximum(q * e, (q - 1.0) * e)
+
+    def _element_grads(self, p, t):
+        q = self._q()
+        return np.where(t - p > 0, -q, 1.0 - q)
 
 
 _LOSSES: dict[str, type[Loss]] = {

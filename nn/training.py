@@ -8,6 +8,8 @@ One step of :func:`fit` is the whole of backpropagation in four lines::
     optimizer.step(params, grads)               # updates params in place
 
 with optional L1/L2 penalty gradients and gradient clipping between the last two.
+``sample_weight`` weighs the loss of every sample or target element (a 0/1 mask leaves
+unknown targets out; see :mod:`nn.losses`).
 
 Examples
 --------
@@ -28,7 +30,13 @@ from typing import Any
 
 import numpy as np
 
-from nn._validate import as_rng, check_array, check_number, check_positive_int
+from nn._validate import (
+    as_rng,
+    check_array,
+    check_number,
+    check_positive_int,
+    check_sample_weight,
+)
 from nn.base import Layer
 from nn.callbacks import Callback, History, ProgressBar, TrainingContext
 from nn.errors import NNTypeError, NNValueError, TrainingDivergedError
@@ -67,11 +75,14 @@ def _check_xy(X: Any, y: Any, *, xname: str, yname: str, func: str) -> tuple[np.
     return X, y
 
 
+_Arrays = tuple[np.ndarray, np.ndarray, np.ndarray | None]
+
+
 def _split_validation(
-    X: np.ndarray, y: np.ndarray, validation: Any
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    X: np.ndarray, y: np.ndarray, w: np.ndarray | None, validation: Any
+) -> tuple[_Arrays, _Arrays | None]:
     if validation is None:
-        return X, y, None, None
+        return (X, y, w), None
     if isinstance(validation, numbers.Real) and not isinstance(validation, bool):
         frac = check_number(
             validation,
@@ -89,19 +100,29 @@ def _split_validation(
                 f"out of {X.shape[0]}; both parts need at least one row."
             )
         cut = X.shape[0] - n_val
-        return X[:cut], y[:cut], X[cut:], y[cut:]
-    if isinstance(validation, tuple | list) and len(validation) == 2:
-        Xv, yv = _check_xy(*validation, xname="validation[0]", yname="validation[1]", func="fit")
+        if w is None:
+            return (X[:cut], y[:cut], None), (X[cut:], y[cut:], None)
+        return (X[:cut], y[:cut], w[:cut]), (X[cut:], y[cut:], w[cut:])
+    if isinstance(validation, tuple | list) and len(validation) in (2, 3):
+        Xv, yv = _check_xy(
+            *validation[:2], xname="validation[0]", yname="validation[1]", func="fit"
+        )
         if Xv.shape[1:] != X.shape[1:] or yv.shape[1:] != y.shape[1:]:
             raise NNValueError(
                 "The 'validation' parameter of fit must match the training data shapes "
                 f"(rows, *{X.shape[1:]}) and (rows, *{y.shape[1:]}). "
                 f"Got {Xv.shape} and {yv.shape} instead."
             )
-        return X, y, Xv, yv
+        wv = None
+        if len(validation) == 3 and validation[2] is not None:
+            wv = check_sample_weight(
+                validation[2], name="validation[2]", func="fit", n_rows=Xv.shape[0]
+            )
+        return (X, y, w), (Xv, yv, wv)
     raise NNTypeError(
         "The 'validation' parameter of fit must be None, a fraction in (0, 1) or a tuple "
-        f"(X_val, y_val). Got {type(validation).__name__} instead."
+        "(X_val, y_val) or (X_val, y_val, sample_weight_val). "
+        f"Got {type(validation).__name__} instead."
     )
 
 
@@ -120,6 +141,7 @@ def fit(
     X: Any,
     y: Any,
     *,
+    sample_weight: Any = None,
     epochs: int = 10,
     batch_size: int | None = 32,
     validation: Any = None,
@@ -146,13 +168,19 @@ def fit(
         Inputs, e.g. ``(n, features)`` or ``(n, time, features)`` for recurrent models.
     y : array-like of shape (n_samples, ...)
         Targets, shaped as the model's output (as the loss requires).
+    sample_weight : array-like or None
+        Non-negative weights of the loss: ``(n_samples,)`` per sample, or the target's
+        shape (e.g. a 0/1 mask of the known targets), or any leading part of the loss
+        elements' shape (see :mod:`nn.losses`). The loss of a batch is the weighted mean
+        ``sum(w * loss) / sum(w)``.
     epochs : int, default 10
         Passes over the training data.
     batch_size : int or None, default 32
         Rows per gradient step; None for full-batch training.
-    validation : None, float in (0, 1) or tuple (X_val, y_val)
-        Validation data, or the fraction of rows held out for validation, taken from the
-        *end* of ``X`` (before any shuffling, so time order is respected).
+    validation : None, float in (0, 1) or tuple (X_val, y_val[, sample_weight_val])
+        Validation data (with optional weights for the validation loss), or the fraction
+        of rows held out for validation, taken from the *end* of ``X`` (and of
+        ``sample_weight``), before any shuffling, so time order is respected.
     callbacks : sequence of Callback
         E.g. :class:`nn.callbacks.EarlyStopping`.
     rng : Generator, int or None
@@ -167,7 +195,8 @@ def fit(
     clip_value : float or None
         Clip every gradient element to ``[-clip_value, clip_value]`` before each step.
     shuffle : bool, default True
-        Shuffle the training rows at every epoch.
+        Shuffle the training rows at every epoch (if False, batches are consecutive
+        slices of the rows, in order).
 
     Returns
     -------
@@ -185,7 +214,11 @@ def fit(
     loss = get_loss(loss)
     optimizer = get_optimizer(optimizer)
     X, y = _check_xy(X, y, xname="X", yname="y", func=func)
-    X, y, Xv, yv = _split_validation(X, y, validation)
+    w = None
+    if sample_weight is not None:
+        w = check_sample_weight(sample_weight, func=func, n_rows=X.shape[0])
+    (X, y, w), val_part = _split_validation(X, y, w, validation)
+    Xv, yv, wv = val_part if val_part is not None else (None, None, None)
     epochs = check_positive_int(epochs, name="epochs", func=func)
     n = X.shape[0]
     bs = n if batch_size is None else check_positive_int(batch_size, name="batch_size", func=func)
@@ -217,19 +250,23 @@ def fit(
         cb.on_train_begin(ctx)
     try:
         for epoch in range(epochs):
-            order = gen.permutation(n) if shuffle else np.arange(n)
-            total = 0.0
+            order = gen.permutation(n) if shuffle else None
+            total, total_weight = 0.0, 0.0
             for b in range(n_batches):
-                idx = order[b * bs : (b + 1) * bs]
+                rows = slice(b * bs, (b + 1) * bs)
+                idx = rows if order is None else order[rows]
                 xb, yb = X[idx], y[idx]
+                wb = None if w is None else w[idx]
                 out = _output(model.forward(xb, training=True))
                 with np.errstate(over="ignore", invalid="ignore"):  # reported just below
-                    value = loss.forward(out, yb)
+                    value = loss.forward(out, yb, wb)
                 if not np.isfinite(value):
                     _diverged(
                         "training loss", value, epoch, f" (batch {b} of {n_batches})", optimizer
                     )
-                total += value * len(idx)
+                batch_weight = float(xb.shape[0] if wb is None else wb.sum())
+                total += value * batch_weight
+                total_weight += batch_weight
                 model.backward(loss.backward())
                 pairs = model.parameters()
                 if l1 or l2:
@@ -240,11 +277,11 @@ def fit(
                 if clip_norm is not None:
                     clip_grad_norm(grads, clip_norm)
                 optimizer.step([p for p, _ in pairs], grads)
-            history.loss.append(total / n)
+            history.loss.append(total / total_weight if total_weight > 0 else 0.0)
             if Xv is not None:
                 pred_v = predict(model, Xv, batch_size=max(bs, 256))
                 with np.errstate(over="ignore", invalid="ignore"):
-                    val = loss.forward(pred_v, yv)
+                    val = loss.forward(pred_v, yv, wv)
                 if not np.isfinite(val):
                     _diverged("validation loss", val, epoch, " (after its last batch)", optimizer)
                 history.val_loss.append(val)

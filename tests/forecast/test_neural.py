@@ -6,8 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from forecast._neural_train import CONTINUE_FRACTION, _train_one, make_windows
 from forecast.errors import ForecastTypeError, ForecastValueError
 from forecast.neural import GRUForecaster, LSTMForecaster, RNNForecaster
+from nn import LSTM, Dense, Sequential
+from nn.optimizers import Adam
 
 FAST = {"hidden_size": 8, "n_models": 2, "max_epochs": 80, "patience": 10, "learning_rate": 0.05}
 
@@ -166,3 +169,64 @@ def test_bad_horizon_and_quantiles(fitted: LSTMForecaster) -> None:
         fitted.predict(0)
     with pytest.raises(ForecastValueError, match="'quantiles' parameter"):
         fitted.predict(3, quantiles=(0.5, 1.0))
+
+
+def _reference_train_one(data, *, hidden, H, max_epochs, patience, lr, dtype, seeds):
+    """The hand-written masked-MSE loop _train_one had before it used nn.fit (the oracle)."""
+    (Xt, Yt, Mt), (Xv, Yv, Mv), (Xa, Ya, Ma) = data
+    net = Sequential(
+        [
+            LSTM(1, hidden, return_sequences=False, rng=int(seeds[0]), dtype=dtype),
+            Dense(hidden, H, rng=int(seeds[1]), dtype=dtype),
+        ]
+    )
+    net[1].params["weight"] *= 0.1
+    params = [p for p, _ in net.parameters()]
+    opt = Adam(lr=lr)
+
+    def step(X, Y, M, norm):
+        P = net.forward(X, training=True)
+        net.backward(((P - Y) * M * (2.0 / norm)).astype(dtype))
+        opt.step(params, [g for _, g in net.parameters()])
+
+    best, best_epoch, wait = np.inf, 0, 0
+    snapshot = [p.copy() for p in params]
+    for epoch in range(max_epochs):
+        step(Xt, Yt, Mt, max(Mt.sum(), 1.0))
+        P = net.forward(Xv)
+        loss = float(((P - Yv) ** 2 * Mv).sum() / max(Mv.sum(), 1.0))
+        if loss < best - 1e-9:
+            best, best_epoch, wait = loss, epoch + 1, 0
+            snapshot = [p.copy() for p in params]
+        else:
+            wait += 1
+            if wait > patience:
+                break
+    for p, s in zip(params, snapshot, strict=True):
+        p[...] = s
+    val_pred = np.asarray(net.forward(Xv), dtype=np.float64)
+    for _ in range(int(np.ceil(CONTINUE_FRACTION * best_epoch))):
+        step(Xa, Ya, Ma, max(Ma.sum(), 1.0))
+    return net, best_epoch, val_pred
+
+
+@pytest.mark.parametrize(("dtype", "patience"), [("float32", 3), ("float64", 0)])
+def test_training_through_nn_fit_equals_the_masked_loop_bit_for_bit(dtype, patience) -> None:
+    z = np.log(seasonal_series(60, seed=5).to_numpy())
+    z = z / np.std(np.diff(z))
+    L, H, v = 12, 8, 8
+    n, s = z.size, z.size - v
+    parts = (
+        make_windows(z, L, H, np.arange(L, s), 0, s),
+        make_windows(z, L, H, np.arange(s - H + 1, n), s, n),
+        make_windows(z, L, H, np.arange(L, n), 0, n),
+    )
+    data = tuple(tuple(a.astype(dtype) for a in part) for part in parts)
+    kw = {"hidden": 6, "H": H, "max_epochs": 60, "patience": patience, "lr": 0.05}
+    kw |= {"dtype": np.dtype(dtype), "seeds": np.array([11, 12])}
+    net, epochs, val_pred = _train_one(LSTM, data, **kw)
+    ref_net, ref_epochs, ref_pred = _reference_train_one(data, **kw)
+    assert epochs == ref_epochs and 1 <= epochs < 60  # early stopping did stop
+    np.testing.assert_array_equal(val_pred, ref_pred)
+    for (a, _), (b, _) in zip(net.parameters(), ref_net.parameters(), strict=True):
+        np.testing.assert_array_equal(a, b)
