@@ -9,26 +9,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import special
 
-from montecarlo import IIDSimulator, Simulator, load_monthly_units, simulate_target
+from montecarlo import IIDSimulator, load_monthly_units, simulate_target
 from montecarlo import target_probability as score
 from montecarlo.errors import MonteCarloTypeError
+from tests.montecarlo.test_target import NormalMonths
 
 UNITS = load_monthly_units()
 CLASSIC = dict(as_of="2015-09", target=186.0)  # DESIGN.md: 141.7054 so far, target 186
-
-
-class NormalMonths(Simulator):
-    """Every future month N(0, 1) through the inverse CDF of the sampler's uniforms."""
-
-    min_months = 1
-
-    def _prepare(self, history):
-        return None
-
-    def _draw(self, state, as_of, horizon, n, rng, sampler):
-        return special.ndtri(sampler.uniforms(n, horizon, rng))
 
 
 def _flat(start: str = "2014-01", end: str = "2015-12") -> pd.Series:

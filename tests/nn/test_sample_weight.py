@@ -11,7 +11,7 @@ from nn.layers import Dense
 from nn.losses import MSE, CategoricalCrossEntropy, HuberLoss, KLDivergence, get_loss
 from nn.optimizers import SGD, Adam
 from nn.training import fit, predict
-from tests.nn.test_losses import _cases
+from tests.nn.test_losses import _cases, central_differences
 
 CASES = [pytest.param(*c, id=c[0]) for c in _cases()]
 
@@ -33,13 +33,7 @@ def test_weighted_gradient_matches_central_differences(name, loss, pred, target,
     assert np.isfinite(value)
     grad = loss.backward()
     assert grad.shape == pred.shape
-    h = 1e-6
-    num = np.zeros_like(pred)
-    for i in np.ndindex(pred.shape):
-        pp, pm = pred.copy(), pred.copy()
-        pp[i] += h
-        pm[i] -= h
-        num[i] = (loss.forward(pp, target, w) - loss.forward(pm, target, w)) / (2 * h)
+    num = central_differences(loss, pred, target, w)
     np.testing.assert_allclose(grad, num, rtol=1e-5, atol=1e-8, err_msg=name)
     assert np.abs(grad).max() > 0
 
