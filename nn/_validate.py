@@ -205,3 +205,34 @@ def check_sample_weight(
             f"Got {float(arr[idx])!r} at index {idx}."
         )
     return arr
+
+
+def resolve_named(
+    name: Any, kwargs: dict[str, Any], *, base: type, what: str, registry: dict, func: str
+) -> Any:
+    """``name`` if it is already a ``base`` instance (then ``kwargs`` must be empty), else
+    ``registry[name.lower()](**kwargs)``; ``what`` names the base with its article
+    (``"a Loss"``). Shared by :func:`nn.losses.get_loss` and
+    :func:`nn.optimizers.get_optimizer`."""
+    if isinstance(name, base):
+        if kwargs:
+            raise NNValueError(
+                f"The 'kwargs' of {func} must be empty when {what} instance is given. "
+                f"Got {sorted(kwargs)}."
+            )
+        return name
+    if not isinstance(name, str):
+        raise NNTypeError(
+            f"The 'name' parameter of {func} must be a string or {what}. "
+            f"Got {type(name).__name__} instead."
+        )
+    cls = registry.get(name.lower())
+    if cls is None:
+        raise NNValueError(
+            f"The 'name' parameter of {func} must be one of {sorted(registry)}. "
+            f"Got {name!r} instead."
+        )
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise NNTypeError(f"{func}({name!r}): {exc}") from None

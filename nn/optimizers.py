@@ -34,9 +34,9 @@ from typing import Any
 import numpy as np
 
 from nn._optim_base import Optimizer
-from nn._validate import check_number
+from nn._validate import check_number, resolve_named
 from nn.adaptive import Adadelta, Adagrad, Adam, Nadam, RMSprop
-from nn.errors import NNTypeError, NNValueError
+from nn.errors import NNValueError
 
 __all__ = [
     "SGD",
@@ -227,25 +227,11 @@ def get_optimizer(name: str | Optimizer, **kwargs: Any) -> Optimizer:
     >>> get_optimizer("adam", lr=0.01).lr
     0.01
     """
-    if isinstance(name, Optimizer):
-        if kwargs:
-            raise NNValueError(
-                "The 'kwargs' of get_optimizer must be empty when an Optimizer instance is "
-                f"given. Got {sorted(kwargs)}."
-            )
-        return name
-    if not isinstance(name, str):
-        raise NNTypeError(
-            "The 'name' parameter of get_optimizer must be a string or an Optimizer. "
-            f"Got {type(name).__name__} instead."
-        )
-    cls = _OPTIMIZERS.get(name.lower())
-    if cls is None:
-        raise NNValueError(
-            f"The 'name' parameter of get_optimizer must be one of {sorted(_OPTIMIZERS)}. "
-            f"Got {name!r} instead."
-        )
-    try:
-        return cls(**kwargs)
-    except TypeError as exc:
-        raise NNTypeError(f"get_optimizer({name!r}): {exc}") from None
+    return resolve_named(
+        name,
+        kwargs,
+        base=Optimizer,
+        what="an Optimizer",
+        registry=_OPTIMIZERS,
+        func="get_optimizer",
+    )

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nn.errors import NNTypeError, NNValueError
+from nn._validate import resolve_named
 from nn.losses._base import Loss
 from nn.losses.classification import (
     BinaryCrossEntropy,
@@ -83,25 +83,4 @@ def get_loss(name: str | Loss, **kwargs: Any) -> Loss:
     >>> get_loss("pinball", quantiles=[0.5, 0.9])
     PinballLoss(quantiles=[0.5, 0.9])
     """
-    if isinstance(name, Loss):
-        if kwargs:
-            raise NNValueError(
-                "The 'kwargs' of get_loss must be empty when a Loss instance is given. "
-                f"Got {sorted(kwargs)}."
-            )
-        return name
-    if not isinstance(name, str):
-        raise NNTypeError(
-            "The 'name' parameter of get_loss must be a string or a Loss. "
-            f"Got {type(name).__name__} instead."
-        )
-    cls = _LOSSES.get(name.lower())
-    if cls is None:
-        raise NNValueError(
-            f"The 'name' parameter of get_loss must be one of {sorted(_LOSSES)}. "
-            f"Got {name!r} instead."
-        )
-    try:
-        return cls(**kwargs)
-    except TypeError as exc:
-        raise NNTypeError(f"get_loss({name!r}): {exc}") from None
+    return resolve_named(name, kwargs, base=Loss, what="a Loss", registry=_LOSSES, func="get_loss")
