@@ -13,6 +13,7 @@ The SQL is written once with ``:name`` placeholders, which both sqlite3 and SQLA
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,6 +74,28 @@ _SCHEMA = (
 )
 
 
+def _enable_wal(con: sqlite3.Connection, *, timeout: float) -> None:
+    """Put the database in WAL mode, waiting up to ``timeout`` seconds for other writers.
+
+    SQLite does not call its busy handler for ``PRAGMA journal_mode``: when two runs
+    create the same new file at once, the second gets "database is locked" at once
+    instead of waiting. The switch is retried here (the mode is stored in the file, so
+    once any run has switched it the pragma is a no-op).
+    """
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        try:
+            con.execute("PRAGMA journal_mode=WAL").fetchall()
+            return
+        except sqlite3.OperationalError as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+
 class HistoryDB:
     """Append-only store of report runs.
 
@@ -104,7 +127,7 @@ class HistoryDB:
                     f"The history database {str(path)!r} cannot be opened: {exc}."
                 ) from None
             try:
-                con.execute("PRAGMA journal_mode=WAL")
+                _enable_wal(con, timeout=self.timeout)
                 con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
                 def run(sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
