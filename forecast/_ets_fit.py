@@ -195,6 +195,18 @@ def evaluate(y: np.ndarray, m: int, form: str, params: dict[str, float], x0: np.
     )
 
 
+def constant_fit(y: np.ndarray) -> EtsFit:
+    """R's answer for a constant series: simple exponential smoothing with alpha 0.99999.
+
+    Every one-step error is zero, so the likelihood is degenerate (``loglik`` = +inf,
+    criteria -inf) and ``sigma2`` is 0: the forecast is the constant with zero-width
+    intervals, as R's ``ets`` and ``thetaf`` give.
+    """
+    params = {"alpha": 0.99999, "beta": 0.0, "gamma": 0.0, "phi": 1.0}
+    with np.errstate(divide="ignore"):
+        return evaluate(y, 1, "ANN", params, np.asarray(y[:1], dtype=np.float64))
+
+
 def fit_form(y: np.ndarray, m: int, form: str, *, scaled: bool = False) -> EtsFit | None:
     """Fit one form (e.g. ``"MAdM"``) by maximum likelihood; None if it cannot be fitted."""
     error, trend, season, damped = _codes(form)

@@ -343,6 +343,10 @@ class ARIMA(Forecaster):
 
     def _fit_orders(self, values: np.ndarray, m: int) -> None:
         self._x, self._m = values, m
+        zero = (None, (0, 0, 0))
+        if is_constant(values) and self.order in zero and self.seasonal_order in zero:
+            self._fit_constant(values, m)
+            return
         self._seasonal = 1 < m <= 24 and values.size >= 2 * m + 1
         self._d, self._D = self._differencing(values, m, self._seasonal)
         if not self._seasonal:
@@ -363,6 +367,16 @@ class ARIMA(Forecaster):
             )
             self.results_ = full.filter(fast_res.params)
         self.aicc_ = float(fast_res.aicc)
+
+    def _fit_constant(self, values: np.ndarray, m: int) -> None:
+        """R's auto.arima on a constant series: ARIMA(0,0,0) with its mean, sigma2 0."""
+        self._d = self._D = 0
+        self.order_, self.seasonal_order_, self.constant_ = (0, 0, 0), (0, 0, 0, 0), True
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = SARIMAX(values, order=(0, 0, 0), trend="c", concentrate_scale=True)
+            self.results_ = model.filter([float(values[0])])
+        self.aicc_ = -math.inf
 
     def _fitted_values(self) -> np.ndarray:
         fitted = np.asarray(self.results_.fittedvalues, dtype=np.float64).copy()

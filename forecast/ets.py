@@ -12,7 +12,9 @@ AICc. The candidate set follows R's defaults, which keeps selection cheap:
   left out of the search, an explicit ``M`` on non-positive data is refused;
 * seasonal forms only for ``1 < m <= 24`` and at least ``m + 4`` observations (weekly data
   with m = 52 is modelled without seasonality, as in R);
-* candidates with more parameters than ``n - 4`` are skipped.
+* candidates with more parameters than ``n - 4`` are skipped;
+* a constant series (with a ``Z`` in ``model``, or ``ANN``) gets R's answer: simple exponential
+  smoothing with alpha 0.99999, a constant forecast with zero-width intervals.
 
 For monthly positive data that is 15 candidates. Each form is fitted as R's ``etsmodel``
 does (:mod:`forecast._ets_fit`: R's initial states and parameters, Nelder-Mead on
@@ -31,7 +33,7 @@ import math
 import numpy as np
 
 from forecast._ets_core import forecast_path, simulate
-from forecast._ets_fit import CODES, EtsFit, fit_form, forecast_variance
+from forecast._ets_fit import CODES, EtsFit, constant_fit, fit_form, forecast_variance
 from forecast.base import Forecaster
 from forecast.errors import ForecastValueError
 
@@ -166,7 +168,13 @@ class ETS(Forecaster):
     def _fit(self, values: np.ndarray, m: int) -> None:
         best: EtsFit | None = None
         self.candidates_: dict[str, float] = {}
-        for e, t, s, d in self._candidates(values, m):
+        candidates = self._candidates(values, m)
+        constant = bool(np.all(values == values[0]))
+        if constant and ("Z" in self.model or self.model == "ANN"):
+            # R's ets does the same: nothing to select, the forecast is the constant.
+            candidates = []
+            best = constant_fit(values)
+        for e, t, s, d in candidates:
             name = e + t + ("d" if d else "") + s
             fit = fit_form(values, m, name)
             if fit is None:
@@ -178,8 +186,9 @@ class ETS(Forecaster):
             if best is None or crit < getattr(best, self.criterion):
                 best = fit
         if best is None:
+            why = " ('y' is constant: use model='ZZZ' for a constant forecast)" if constant else ""
             raise ForecastValueError(
-                f"ETS could not fit any candidate of model={self.model!r} to 'y'."
+                f"ETS could not fit any candidate of model={self.model!r} to 'y'{why}."
             )
         self._best = best
         self.model_ = best.form

@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from forecast._ets_core import simulate
-from forecast._ets_fit import fit_form
+from forecast._ets_fit import constant_fit, fit_form
 from forecast.base import Forecaster
 from forecast.errors import ForecastValueError
 from forecast.seasonality import deseasonalize
@@ -80,7 +80,7 @@ class Theta(Forecaster):
         else:
             x, self.seasonal_ = values.copy(), np.ones(m)
         n = x.size
-        ses = fit_form(x, 1, "ANN")
+        ses = constant_fit(x) if np.all(x == x[0]) else fit_form(x, 1, "ANN")
         if ses is None:
             raise ForecastValueError("Theta could not fit simple exponential smoothing to 'y'.")
         self._ses = ses

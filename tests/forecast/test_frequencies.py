@@ -65,3 +65,24 @@ def test_daily_arima_and_auto_handle_an_odd_period() -> None:
     assert np.corrcoef(fc, y.to_numpy()[-7:])[0, 1] > 0.9
     auto = AutoForecaster().fit(y)
     assert set(auto.members_) == {"ets", "arima", "theta", "gru"} and not auto.failed_
+
+
+@pytest.mark.parametrize("model", [ETS, Theta, ARIMA, AutoForecaster])
+def test_a_constant_series_forecasts_the_constant_with_zero_width(model: type) -> None:
+    # R's ets and thetaf answer a constant series with SES at alpha 0.99999: the constant,
+    # sigma 0. Our likelihood search has nothing to fit there and used to fail.
+    y = pd.Series(7.5, index=pd.date_range("2020-01-01", periods=36, freq="MS"))
+    fitted = model().fit(y)
+    fc = fitted.predict(4, quantiles=(0.1, 0.9))
+    # Auto's GRU member keeps a weight of ~5e-7 (its validation sMAPE is 0.7, the others 0)
+    np.testing.assert_allclose(fc.to_numpy(), 7.5, rtol=1e-8)
+    np.testing.assert_array_equal(fc["q0.1"], fc["q0.9"])
+    paths = fitted.sample_paths(4, 50, np.random.default_rng(0))
+    np.testing.assert_allclose(paths, 7.5, rtol=1e-8)
+
+
+def test_an_explicit_ets_form_on_a_constant_series_says_why_it_fails() -> None:
+    y = pd.Series(7.5, index=pd.date_range("2020-01-01", periods=36, freq="MS"))
+    with pytest.raises(ValueError, match="'y' is constant: use model='ZZZ'"):
+        ETS(model="AAN").fit(y)
+    assert ETS().fit(y).model_ == ETS(model="ANN").fit(y).model_ == "ANN"
