@@ -72,6 +72,11 @@ def _to_periods(index: pd.Index, *, name: str, func: str) -> pd.PeriodIndex:
             f"The '{name}' parameter of {func} must be a pandas Series indexed by a "
             f"PeriodIndex or DatetimeIndex. Got an index of type {type(index).__name__} instead."
         )
+    if index.has_duplicates:
+        raise ForecastValueError(
+            f"The '{name}' parameter of {func} must have unique dates. Got "
+            f"{index[index.duplicated()][0].strftime('%Y-%m-%d')} more than once."
+        )
     if len(index) < 3:
         return index.to_period("M")
     freq = index.freq or pd.infer_freq(index)
@@ -209,6 +214,11 @@ def check_quantiles(quantiles: Iterable[float] | None, *, func: str) -> tuple[fl
         return ()
     if isinstance(quantiles, numbers.Real):
         quantiles = (quantiles,)
+    if isinstance(quantiles, str | bytes):
+        raise ForecastTypeError(
+            f"The 'quantiles' parameter of {func} must be a sequence of levels in (0, 1) or "
+            f"None. Got the string {quantiles!r} instead."
+        )
     out = []
     for q in quantiles:
         if isinstance(q, bool) or not isinstance(q, numbers.Real) or not 0.0 < float(q) < 1.0:

@@ -42,6 +42,11 @@ def test_irregular_dates_refused() -> None:
     idx = pd.DatetimeIndex(["2020-01-15", "2020-01-23", "2020-03-28", "2020-04-01"])
     with pytest.raises(ForecastValueError, match="'y' parameter of f has irregular dates"):
         check_series(pd.Series([1.0, 2, 3, 4], index=idx), func="f")
+    twice = pd.date_range("2020-01-01", periods=12, freq="MS").append(
+        pd.DatetimeIndex(["2020-12-01"])
+    )
+    with pytest.raises(ForecastValueError, match="must have unique dates. Got 2020-12-01 more"):
+        check_series(pd.Series(np.arange(13.0), index=twice), func="f")
 
 
 def test_gaps_and_missing_values_refused_with_location() -> None:
@@ -86,5 +91,7 @@ def test_horizon_and_quantiles() -> None:
     for bad in (0.0, 1.0, -0.2, 1.5):
         with pytest.raises(ForecastValueError, match="'quantiles' parameter of f"):
             check_quantiles([0.5, bad], func="f")
+    with pytest.raises(ForecastTypeError, match="Got the string '0.5' instead"):
+        check_quantiles("0.5", func="f")
     assert quantile_column(0.1) == "q0.1"
     assert quantile_column(0.975) == "q0.975"
