@@ -9,12 +9,14 @@ windows with the same optimizer (its Adam state continues), and an ensemble of s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from nn import Dense, Sequential
-from nn.callbacks import EarlyStopping
+from nn.callbacks import Callback, EarlyStopping
 from nn.losses import MSE
 from nn.optimizers import Adam
 from nn.training import fit, predict
@@ -41,12 +43,17 @@ class EnsembleFit:
         Actual minus ensemble-mean prediction on the validation windows (scaled space).
     val_mask : ndarray of shape (n_val_windows, H)
         1 where the error is defined (target in the held-out observations), else 0.
+    histories : list of dict
+        Per network: ``loss`` and ``val_loss`` per epoch of the early-stopped run,
+        ``best_epoch`` (0-based), ``stopped_epoch``, and ``continued_loss``, the training
+        losses of the continuation on all windows.
     """
 
     models: list[Sequential]
     epochs: list[int]
     val_errors: np.ndarray
     val_mask: np.ndarray
+    histories: list[dict[str, Any]]
 
 
 def make_windows(
@@ -94,8 +101,10 @@ def _train_one(
     lr: float,
     dtype: np.dtype,
     seeds: np.ndarray,
-) -> tuple[Sequential, int, np.ndarray]:
-    """Train one network; return it, its best epoch count and its validation predictions.
+    callbacks: Sequence[Callback] = (),
+) -> tuple[Sequential, int, np.ndarray, dict[str, Any]]:
+    """Train one network; return it, its best epoch count, its validation predictions and
+    its loss history. ``callbacks`` see the early-stopped run (after ``EarlyStopping``).
 
     ``patience`` is the number of epochs without improvement that are tolerated: training
     stops at the ``patience + 1``-th (hence ``EarlyStopping(patience=patience + 1)``).
@@ -111,7 +120,7 @@ def _train_one(
     opt, loss = Adam(lr=lr), MSE()
     stop = EarlyStopping(patience=patience + 1, min_delta=MIN_IMPROVEMENT)
     full_batch = {"batch_size": None, "shuffle": False, "rng": 0}
-    fit(
+    history = fit(
         net,
         loss,
         opt,
@@ -120,15 +129,17 @@ def _train_one(
         sample_weight=Mt,
         validation=(Xv, Yv, Mv),
         epochs=max_epochs,
-        callbacks=[stop],
+        callbacks=[stop, *callbacks],
         **full_batch,
-    )
+    ).as_dict()
     best_epoch = stop.best_epoch_ + 1
     val_pred = np.asarray(predict(net, Xv), dtype=np.float64)
     more = int(np.ceil(CONTINUE_FRACTION * best_epoch))
+    history["continued_loss"] = []
     if more > 0:
-        fit(net, loss, opt, Xa, Ya, sample_weight=Ma, epochs=more, **full_batch)
-    return net, best_epoch, val_pred
+        cont = fit(net, loss, opt, Xa, Ya, sample_weight=Ma, epochs=more, **full_batch)
+        history["continued_loss"] = list(cont.loss)
+    return net, best_epoch, val_pred, history
 
 
 def train_ensemble(
@@ -145,11 +156,14 @@ def train_ensemble(
     lr: float,
     dtype: np.dtype,
     seed: int | None,
+    callbacks: Sequence[Callback] = (),
 ) -> EnsembleFit:
     """Train ``n_models`` networks on the scaled series ``zn`` of shape (n,).
 
     The last ``v`` observations are held out for early stopping (training windows mask
     targets at or after ``n - v``; validation windows score only those targets).
+    ``callbacks`` (:class:`nn.callbacks.Callback`) are called during every network's
+    early-stopped run, one network after the other.
     """
     n = zn.size
     s = n - v
@@ -158,10 +172,10 @@ def train_ensemble(
     full = make_windows(zn, L, H, np.arange(L, n), 0, n)
     data = tuple(tuple(a.astype(dtype) for a in part) for part in (train, val, full))
     children = np.random.SeedSequence(seed).spawn(n_models)
-    models, epochs, preds = [], [], []
+    models, epochs, preds, histories = [], [], [], []
     for child in children:
         seeds = child.generate_state(2)
-        net, ep, pred = _train_one(
+        net, ep, pred, history = _train_one(
             cell,
             data,
             hidden=hidden,
@@ -171,10 +185,14 @@ def train_ensemble(
             lr=lr,
             dtype=dtype,
             seeds=seeds,
+            callbacks=callbacks,
         )
         models.append(net)
         epochs.append(ep)
         preds.append(pred)
+        histories.append(history)
     Yv, Mv = val[1], val[2]
     errors = (Yv - np.mean(preds, axis=0)) * Mv
-    return EnsembleFit(models=models, epochs=epochs, val_errors=errors, val_mask=Mv)
+    return EnsembleFit(
+        models=models, epochs=epochs, val_errors=errors, val_mask=Mv, histories=histories
+    )

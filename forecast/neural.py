@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import numbers
 import threading
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -53,6 +54,7 @@ from forecast.base import Forecaster
 from forecast.errors import ForecastTypeError, ForecastValueError
 from forecast.seasonality import deseasonalize as _deseasonalize
 from nn import GRU, LSTM, RNN
+from nn.callbacks import Callback
 
 __all__ = ["GRUForecaster", "LSTMForecaster", "NeuralForecaster", "RNNForecaster"]
 
@@ -114,6 +116,11 @@ class NeuralForecaster(Forecaster):
         Standardised validation errors (the bootstrap pool).
     epochs_ : list of int
         Early-stopped epoch count of every network.
+    history_ : list of dict
+        Loss history of every network: ``loss`` and ``val_loss`` per epoch of the
+        early-stopped run (scaled-space masked MSE), ``best_epoch`` (0-based, the weights
+        kept), ``stopped_epoch`` and ``continued_loss`` (the epochs on all windows after
+        the stop).
     """
 
     #: Recurrent layer class of the concrete forecaster.
@@ -189,6 +196,32 @@ class NeuralForecaster(Forecaster):
         return L + 4
 
     # ------------------------------------------------------------------ fitting
+    def fit(self, y: Any, *, callbacks: Sequence[Callback] | None = None) -> NeuralForecaster:
+        """Fit the ensemble to ``y``; returns self.
+
+        Parameters
+        ----------
+        y : pandas.Series
+            Series with a PeriodIndex or DatetimeIndex.
+        callbacks : sequence of nn.callbacks.Callback, optional
+            Called during every network's early-stopped training run, one network after
+            the other (e.g. a progress display); they observe, the forecasts do not
+            depend on them.
+        """
+        callbacks = () if callbacks is None else tuple(callbacks)
+        for cb in callbacks:
+            if not isinstance(cb, Callback):
+                raise ForecastTypeError(
+                    f"The 'callbacks' parameter of {type(self).__name__}.fit must hold "
+                    f"nn.callbacks.Callback instances. Got {type(cb).__name__} instead."
+                )
+        self._callbacks = callbacks
+        try:
+            super().fit(y)
+        finally:
+            del self._callbacks
+        return self
+
     def _fit(self, values: np.ndarray, m: int) -> None:
         L, H = self._sizes(m)
         n = values.size
@@ -227,8 +260,9 @@ class NeuralForecaster(Forecaster):
             lr=float(self.learning_rate),
             dtype=np.dtype(self.dtype),
             seed=self.random_state,
+            callbacks=getattr(self, "_callbacks", ()),
         )
-        self.models_, self.epochs_ = fit.models, fit.epochs
+        self.models_, self.epochs_, self.history_ = fit.models, fit.epochs, fit.histories
         err, mask = fit.val_errors * self.step_, fit.val_mask
         counts = mask.sum(axis=0)
         ss = (err**2 * mask).sum(axis=0)

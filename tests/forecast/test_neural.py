@@ -10,6 +10,7 @@ from forecast._neural_train import CONTINUE_FRACTION, _train_one, make_windows
 from forecast.errors import ForecastTypeError, ForecastValueError
 from forecast.neural import GRUForecaster, LSTMForecaster, RNNForecaster
 from nn import LSTM, Dense, Sequential
+from nn.callbacks import Callback, TrainingContext
 from nn.optimizers import Adam
 
 FAST = {"hidden_size": 8, "n_models": 2, "max_epochs": 80, "patience": 10, "learning_rate": 0.05}
@@ -112,6 +113,33 @@ def test_other_cells_fit_and_predict(cls: type, series: pd.Series) -> None:
     fc = cls(**FAST).fit(series).predict(12)
     assert np.isfinite(fc.to_numpy()).all()
     assert (fc["q0.1"] < fc["q0.9"]).all()
+
+
+class _EpochLog(Callback):
+    def __init__(self) -> None:
+        self.runs: list[list[float]] = []
+
+    def on_train_begin(self, context: TrainingContext) -> None:
+        self.runs.append([])
+
+    def on_epoch_end(self, context: TrainingContext, epoch: int) -> None:
+        self.runs[-1].append(context.history.val_loss[-1])
+
+
+def test_fit_callbacks_watch_every_network_without_changing_the_forecast(
+    series: pd.Series, fitted: LSTMForecaster
+) -> None:
+    log = _EpochLog()
+    watched = LSTMForecaster(**FAST).fit(series, callbacks=[log])
+    pd.testing.assert_frame_equal(watched.predict(12), fitted.predict(12))
+    assert len(log.runs) == FAST["n_models"] == len(watched.history_)
+    for run, hist, best in zip(log.runs, watched.history_, watched.epochs_, strict=True):
+        assert run == hist["val_loss"] and len(hist["loss"]) == len(run)
+        # the kept weights are those of the best validation epoch, then a quarter more on all
+        assert hist["best_epoch"] + 1 == best and min(run) == run[best - 1]
+        assert len(hist["continued_loss"]) == int(np.ceil(CONTINUE_FRACTION * best))
+    with pytest.raises(ForecastTypeError, match="'callbacks' parameter of LSTMForecaster.fit"):
+        LSTMForecaster(**FAST).fit(series, callbacks=[print])
 
 
 def test_series_with_negative_values_uses_the_additive_scale() -> None:
@@ -224,7 +252,7 @@ def test_training_through_nn_fit_equals_the_masked_loop_bit_for_bit(dtype, patie
     data = tuple(tuple(a.astype(dtype) for a in part) for part in parts)
     kw = {"hidden": 6, "H": H, "max_epochs": 60, "patience": patience, "lr": 0.05}
     kw |= {"dtype": np.dtype(dtype), "seeds": np.array([11, 12])}
-    net, epochs, val_pred = _train_one(LSTM, data, **kw)
+    net, epochs, val_pred, _ = _train_one(LSTM, data, **kw)
     ref_net, ref_epochs, ref_pred = _reference_train_one(data, **kw)
     assert epochs == ref_epochs and 1 <= epochs < 60  # early stopping did stop
     np.testing.assert_array_equal(val_pred, ref_pred)
