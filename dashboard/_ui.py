@@ -131,18 +131,28 @@ class StreamlitProgress(Callback):
     chart : streamlit placeholder for the loss chart (``st.empty()``)
     every : int
         Redraw the chart every ``every`` epochs (the bar moves every epoch).
+    runs : int
+        Number of training runs it will watch one after the other (e.g. the networks of
+        an ensemble); the bar covers all of them and the chart shows the current one.
     """
 
-    def __init__(self, bar: Any, chart: Any, *, every: int = 5) -> None:
+    def __init__(self, bar: Any, chart: Any, *, every: int = 5, runs: int = 1) -> None:
         self.bar = bar
         self.chart = chart
         self.every = every
+        self.runs = runs
+        self._run = -1
+
+    def on_train_begin(self, context: Any) -> None:
+        self._run += 1
 
     def on_epoch_end(self, context: Any, epoch: int) -> None:
         h = context.history
+        run = min(max(self._run, 0), self.runs - 1)
+        tag = f"network {run + 1}/{self.runs}, " if self.runs > 1 else ""
         self.bar.progress(
-            (epoch + 1) / context.epochs,
-            text=f"epoch {epoch + 1}/{context.epochs}, loss {h.loss[-1]:.4g}",
+            min((run + (epoch + 1) / context.epochs) / self.runs, 1.0),
+            text=f"{tag}epoch {epoch + 1}/{context.epochs}, loss {h.loss[-1]:.4g}",
         )
         if (epoch + 1) % self.every == 0 or epoch + 1 == context.epochs:
             data = {"training loss": h.loss}
@@ -151,7 +161,8 @@ class StreamlitProgress(Callback):
             self.chart.line_chart(pd.DataFrame(data, index=np.arange(1, len(h.loss) + 1)))
 
     def on_train_end(self, context: Any) -> None:
-        self.bar.progress(1.0, text=f"done: {context.history.epochs} epochs")
+        if self._run + 1 >= self.runs:
+            self.bar.progress(1.0, text=f"done: {self._run + 1} training run(s)")
 
 
 def guarded(what: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -94,18 +95,29 @@ def backtest_chart(result: pd.DataFrame) -> go.Figure:
     return finish(fig, "Backtest: forecasts from each origin", yaxis_title="value")
 
 
-def loss_curve(loss: Sequence[float], val_loss: Sequence[float] = ()) -> go.Figure:
-    """Training (and validation) loss per epoch, log scale."""
+def loss_curve(histories: Sequence[Mapping[str, Any]]) -> go.Figure:
+    """Training and validation loss per epoch of every network of an ensemble, log scale.
+
+    ``histories`` are dicts with ``loss`` and ``val_loss`` lists and ``best_epoch``
+    (0-based, may be None), e.g. a neural forecaster's ``history_``; the best epoch of
+    each network (the weights it kept) is marked.
+    """
     fig = go.Figure()
-    epochs = np.arange(1, len(loss) + 1)
-    fig.add_trace(go.Scatter(x=epochs, y=list(loss), mode="lines", name="training loss"))
-    if len(val_loss):
-        fig.add_trace(
-            go.Scatter(
-                x=np.arange(1, len(val_loss) + 1),
-                y=list(val_loss),
-                mode="lines",
-                name="validation loss",
-            )
-        )
+    palette = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+    many = len(histories) > 1
+    for k, h in enumerate(histories):
+        color = palette[k % len(palette)]
+        tag = f"network {k + 1}: " if many else ""
+        loss, val = list(h["loss"]), list(h.get("val_loss") or [])
+        fig.add_trace(go.Scatter(x=np.arange(1, len(loss) + 1), y=loss, mode="lines",
+                                 name=f"{tag}training loss", line={"color": color}))  # fmt: skip
+        if val:
+            fig.add_trace(go.Scatter(x=np.arange(1, len(val) + 1), y=val, mode="lines",
+                                     name=f"{tag}validation loss",
+                                     line={"color": color, "dash": "dash"}))  # fmt: skip
+            best = h.get("best_epoch")
+            if best is not None:
+                fig.add_trace(go.Scatter(x=[best + 1], y=[val[best]], mode="markers",
+                                         name=f"{tag}weights kept", showlegend=not many or k == 0,
+                                         marker={"color": color, "size": 9}))  # fmt: skip
     return finish(fig, "Loss per epoch", xaxis_title="epoch", yaxis_title="loss", yaxis_type="log")

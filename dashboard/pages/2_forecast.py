@@ -1,14 +1,12 @@
-"""Forecast: a model (or Auto) with intervals, its backtest, and a live LSTM training run."""
+"""Forecast: a model (or Auto) with intervals, its backtest, the LSTM forecaster trained live."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import streamlit as st
-from numpy.lib.stride_tricks import sliding_window_view
 
 from dashboard import _state, _ui, figures
-from nn import LSTM, Adam, Dense, EarlyStopping, Sequential, fit
+from forecast.neural import LSTMForecaster
 
 st.title("Forecast")
 st.caption("Point forecasts and quantiles, a rolling-origin backtest, and an LSTM trained live.")
@@ -52,45 +50,50 @@ if bt is not None:
     _ui.csv_download(metrics.rename_axis("window"), "backtest_metrics", "Download metrics (CSV)")
     _ui.show_figure(figures.backtest_chart(result), "forecast_backtest")
 
-st.subheader("Train an LSTM")
+st.subheader("Train the LSTM forecaster")
 st.caption(
-    "One-step-ahead LSTM on windows of the standardised (log) series, trained with nn.fit "
-    "(Adam, MSE, early stopping on the last 20% of windows)."
+    "forecast.LSTMForecaster trained live on this series: an ensemble of networks, each "
+    "early-stopped on the last months (the weights of its best validation epoch are kept, "
+    "then it trains a little on all months). The forecast comes from the networks trained "
+    "here and equals LSTMForecaster(...).fit(y).predict(...) in Python."
 )
 c1, c2, c3, c4 = st.columns(4)
-window = int(c1.number_input("Input window (months)", 3, 36, 12, key="lstm-window"))
-hidden = int(c2.number_input("Hidden units", 1, 128, 16, key="lstm-hidden"))
-epochs = int(c3.number_input("Epochs", 1, 2000, 100, key="lstm-epochs"))
-lr = float(c4.number_input("Learning rate", 1e-4, 1.0, 0.01, format="%.4f", key="lstm-lr"))
+hidden = int(c1.number_input("Hidden units", 1, 128, 16, key="lstm-hidden"))
+n_models = int(c2.number_input("Networks", 1, 10, 3, key="lstm-networks"))
+epochs = int(c3.number_input("Max epochs", 1, 2000, 120, key="lstm-epochs"))
+lr = float(c4.number_input("Learning rate", 1e-4, 1.0, 0.05, format="%.4f", key="lstm-lr"))
 if st.button("Train", key="lstm-train", type="primary"):
-    y = history.to_numpy(dtype=float)
-    z = np.log(y) if (y > 0).all() else y
-    z = (z - z.mean()) / (z.std() or 1.0)
-    if z.size < window + 10:
-        st.error(f"The series has {z.size} months: too short for windows of {window} months.")
-    else:
-        win = sliding_window_view(z, window + 1)
-        X, Y = win[:, :window, None], win[:, window:]
-        net = Sequential([LSTM(1, hidden, return_sequences=False, rng=0), Dense(hidden, 1, rng=1)])
-        bar = st.progress(0.0, text="starting")
-        chart = st.empty()
-        hist = fit(
-            net, "mse", Adam(lr=lr), X, Y, epochs=epochs, batch_size=32, validation=0.2,
-            callbacks=[EarlyStopping(patience=20), _ui.StreamlitProgress(bar, chart)], rng=0,
-        )  # fmt: skip
-        st.session_state["lstm-history"] = hist.as_dict()
-done = st.session_state.get("lstm-history")
-if done:
-    best = done["best_epoch"]
+    bar = st.progress(0.0, text="starting")
+    chart = st.empty()
+    lstm = LSTMForecaster(hidden_size=hidden, n_models=n_models, max_epochs=epochs,
+                          learning_rate=lr, random_state=0)  # fmt: skip
+    watch = _ui.StreamlitProgress(bar, chart, runs=n_models)
+    trained = _ui.guarded(f"The LSTM could not be trained on {label}", lstm.fit, history,
+                          callbacks=[watch])  # fmt: skip
+    if trained is not None:
+        st.session_state["lstm-run"] = {
+            "label": label,
+            "history": trained.history_,
+            "forecast": trained.predict(horizon, quantiles=quantiles or None),
+        }
+done = st.session_state.get("lstm-run")
+if done and done["label"] == label:
+    runs = done["history"]
+    kept = [h["best_epoch"] + 1 for h in runs]
+    best = min(min(h["val_loss"]) for h in runs)
     st.markdown(
-        f"Trained {len(done['loss'])} epochs; final training loss {done['loss'][-1]:.4g}"
-        + (f", best validation loss {min(done['val_loss']):.4g}" if done["val_loss"] else "")
-        + (f" at epoch {best + 1}" if best is not None else "")
-        + "."
+        f"Trained {len(runs)} network(s) for {', '.join(str(len(h['loss'])) for h in runs)} "
+        f"epochs; weights of epochs {', '.join(map(str, kept))} kept (best validation loss "
+        f"{best:.4g})."
     )
-    _ui.show_figure(figures.loss_curve(done["loss"], done["val_loss"]), "loss_curve")
-    _ui.csv_download(
-        pd.DataFrame({"epoch": np.arange(1, len(done["loss"]) + 1), "loss": done["loss"]}
-                     | ({"val_loss": done["val_loss"]} if done["val_loss"] else {})),
-        "loss_history", "Download loss history (CSV)",
+    _ui.show_figure(figures.loss_curve(runs), "loss_curve")
+    _ui.show_figure(figures.forecast_chart(history, done["forecast"], model="LSTM (trained here)"),
+                    "lstm_forecast")  # fmt: skip
+    lstm_table = done["forecast"].copy()
+    lstm_table.index = lstm_table.index.astype(str)
+    st.dataframe(lstm_table, key="lstm-forecast-table")
+    losses = pd.DataFrame(
+        [{"network": k + 1, "epoch": e + 1, "loss": h["loss"][e], "val_loss": h["val_loss"][e]}
+         for k, h in enumerate(runs) for e in range(len(h["loss"]))]
     )  # fmt: skip
+    _ui.csv_download(losses, "loss_history", "Download loss history (CSV)")

@@ -149,7 +149,7 @@ def test_target_risk_page_shows_the_probability(server, browser):
 
 def test_every_other_page_renders_and_is_captured(server, browser):
     browser.get(f"{server}/forecast")
-    _settled(browser, "Forecast with intervals", "Backtest", "Train an LSTM")
+    _settled(browser, "Forecast with intervals", "Backtest", "Train the LSTM forecaster")
     _shot(browser, "2_forecast")
 
     browser.get(f"{server}/search")

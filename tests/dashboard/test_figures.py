@@ -158,9 +158,15 @@ def test_backtest_and_loss_figures():
     fig = figures.backtest_chart(result)
     assert [t.name for t in fig.data] == ["actual", "window 0", "window 1"]
     assert list(fig.data[2].y) == [2.5, 3.5]
-    loss = figures.loss_curve([1.0, 0.5, 0.25], [1.2, 0.6])
+    first = {"loss": [1.0, 0.5, 0.25], "val_loss": [1.2, 0.6, 0.7], "best_epoch": 1}
+    loss = figures.loss_curve([first, {"loss": [2.0, 1.0], "val_loss": []}])
     assert loss.layout.yaxis.type == "log"
-    assert list(loss.data[0].x) == [1, 2, 3] and list(loss.data[1].y) == [1.2, 0.6]
+    assert [t.name for t in loss.data] == [
+        "network 1: training loss", "network 1: validation loss", "network 1: weights kept",
+        "network 2: training loss",
+    ]  # fmt: skip
+    assert list(loss.data[0].x) == [1, 2, 3] and list(loss.data[1].y) == [1.2, 0.6, 0.7]
+    assert list(loss.data[2].x) == [2] and list(loss.data[2].y) == [0.6]
 
 
 def test_search_figures():

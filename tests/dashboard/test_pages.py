@@ -21,6 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import load_ex1data1
+from forecast.neural import LSTMForecaster
 from montecarlo import load_monthly_units, simulate_target
 from riskcast.methods import make_simulator, method_rng
 
@@ -162,7 +163,7 @@ def test_target_page_bad_upload_shows_a_clear_message(content, message):
 
 
 # ---------------------------------------------------------------------- forecast
-def test_forecast_page_seasonal_naive_backtest_and_live_lstm_training():
+def test_forecast_page_seasonal_naive_backtest_and_the_lstm_forecaster_trained_live():
     at = _page("2_forecast.py")
     at.run()
     _by_label(at.sidebar.selectbox, "Model").set_value("Seasonal naive")
@@ -176,15 +177,25 @@ def test_forecast_page_seasonal_naive_backtest_and_live_lstm_training():
     assert (forecast["q0.1"] < forecast["q0.9"]).all()
     metrics = at.dataframe[1].value
     assert "mean" in metrics.index.astype(str) and "mae" in metrics.columns
-    at.number_input(key="lstm-epochs").set_value(12)
+    at.number_input(key="lstm-epochs").set_value(15)
+    at.number_input(key="lstm-networks").set_value(2)
     at.button(key="lstm-train").click()
     at.run()
     _no_exception(at)
-    done = [m.value for m in at.markdown if m.value.startswith("Trained")]
-    assert done and done[0].startswith("Trained 12 epochs")
     assert at.get("progress"), "the training run shows a progress bar"
-    loss = at.session_state["lstm-history"]["loss"]
-    assert len(loss) == 12 and np.isfinite(loss).all() and loss[-1] < loss[0]
+    runs = at.session_state["lstm-run"]["history"]
+    assert len(runs) == 2
+    for h in runs:
+        assert 1 <= len(h["loss"]) <= 15 and np.isfinite(h["val_loss"]).all()
+        assert h["loss"][-1] < h["loss"][0]
+    done = [m.value for m in at.markdown if m.value.startswith("Trained")]
+    assert done and done[0].startswith(f"Trained 2 network(s) for {len(runs[0]['loss'])}, ")
+    # the page trains the real forecaster: its table equals the Python API's forecast
+    api = LSTMForecaster(hidden_size=16, n_models=2, max_epochs=15, learning_rate=0.05,
+                         random_state=0).fit(y).predict(12)  # fmt: skip
+    shown = at.dataframe[-1].value  # forecast table, backtest metrics, the LSTM table
+    np.testing.assert_array_equal(shown.to_numpy(), api.to_numpy())
+    assert list(shown.index) == [str(p) for p in api.index]
 
 
 # ---------------------------------------------------------------------- search history
