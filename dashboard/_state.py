@@ -19,11 +19,12 @@ import pandas as pd
 import streamlit as st
 
 from analytics import load_takeout, summarize
-from montecarlo.backtest import BacktestResult, calibration_backtest
+from montecarlo.backtest import BacktestResult
 from montecarlo.engine import simulate_target, year_to_date
 from montecarlo.gof import compare_fits
 from montecarlo.target import TargetResult
-from riskcast.methods import make_simulator, method_rng
+from riskcast.methods import backtest_method as methods_backtest_method
+from riskcast.methods import make_simulator, method_rng, stack_backtests
 
 __all__ = [
     "FORECASTERS",
@@ -131,22 +132,15 @@ def fit_table(values: np.ndarray) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def backtest_method(
-    history: pd.Series, as_of: str, name: str, index: int, n_paths: int, seed: int
+    history: pd.Series, as_of: str, name: str, n_paths: int, seed: int
 ) -> BacktestResult:
-    """Calibration backtest of one method on the complete years before ``as_of``'s year.
+    """:func:`riskcast.methods.backtest_method`, cached per method.
 
-    Every past year is cut at ``as_of``'s month; the generator is
-    ``default_rng([seed, 999, index])``.
+    The complete years before ``as_of``'s year, each cut at ``as_of``'s month, with
+    ``riskcast.methods.backtest_rng(seed, name)``: the numbers ``riskcast target
+    --backtest`` prints for this method, digit for digit, whatever other methods run.
     """
-    period = pd.Period(as_of, freq="M")
-    past = history.loc[: pd.Period(year=period.year - 1, month=12, freq="M")]
-    return calibration_backtest(
-        past,
-        {name: make_simulator(name)},
-        cutoff_month=period.month,
-        n_paths=n_paths,
-        rng=np.random.default_rng([seed, 999, index]),
-    )
+    return methods_backtest_method(history, as_of, name, n_paths, seed)
 
 
 def backtest_run(
@@ -157,16 +151,15 @@ def backtest_run(
     seed: int,
     progress: Callable[[float, str], Any] | None = None,
 ) -> BacktestResult:
-    """:func:`backtest_method` for every method, the tables stacked in method order."""
+    """:func:`backtest_method` for every method, stacked in method order as the CLI does
+    (:func:`riskcast.methods.stack_backtests`). ``progress(fraction, text)`` is told
+    before each method."""
     parts = []
     for i, name in enumerate(methods):
         if progress is not None:
             progress(i / len(methods), f"backtest of {name}")
-        parts.append(backtest_method(history, as_of, name, i, n_paths, seed))
-    return BacktestResult(
-        *(pd.concat([getattr(p, f) for p in parts], ignore_index=True)
-          for f in ("scores", "brier", "summary", "skipped"))
-    )  # fmt: skip
+        parts.append(backtest_method(history, as_of, name, n_paths, seed))
+    return stack_backtests(parts)
 
 
 #: Forecasting models offered by the Forecast page: label -> "module:Class".

@@ -9,24 +9,32 @@ description, e.g.::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
+from montecarlo.backtest import BacktestResult, calibration_backtest
 from montecarlo.resample import BootstrapSimulator
 from montecarlo.seasonal import SeasonalSimulator
-from montecarlo.simulate import IIDSimulator
+from montecarlo.simulate import IIDSimulator, as_period
 from riskcast.errors import UsageError
 
 __all__ = [
+    "BACKTEST_MIN_PAST_YEARS",
     "DEFAULT_METHODS",
     "METHODS",
     "Method",
+    "backtest_method",
+    "backtest_methods",
+    "backtest_rng",
+    "backtest_years",
     "make_simulator",
     "method_rng",
     "parse_methods",
+    "stack_backtests",
 ]
 
 
@@ -120,6 +128,152 @@ def method_rng(seed: int, index: int) -> np.random.Generator:
     True
     """
     return np.random.default_rng([int(seed), int(index)])
+
+
+#: Complete years a backtest year needs before it (``calibration_backtest``'s default).
+BACKTEST_MIN_PAST_YEARS = 3
+
+_TABLES = ("scores", "brier", "summary", "skipped")
+
+
+def backtest_rng(seed: int, name: str) -> np.random.Generator:
+    """The generator of method ``name``'s calibration backtest.
+
+    ``numpy.random.default_rng([seed, 999, len(b), *b])`` with ``b`` the UTF-8 bytes of
+    ``name``. It depends on the seed and the method's name only, not on its position or
+    on the other methods of the run, so a method's backtest numbers are the same whichever
+    methods run with it (``riskcast target --backtest`` and the dashboard's Target page
+    both use it). The 999 keeps it apart from :func:`method_rng`'s streams.
+
+    Examples
+    --------
+    >>> a, b = backtest_rng(0, "seasonal"), backtest_rng(0, "seasonal")
+    >>> float(a.random()) == float(b.random())
+    True
+    >>> float(backtest_rng(0, "seasonal").random()) == float(backtest_rng(0, "bootstrap").random())
+    False
+    """
+    raw = str(name).encode("utf-8")
+    return np.random.default_rng([int(seed), 999, len(raw), *raw])
+
+
+def _past_years(history: pd.Series, as_of: pd.Period | str) -> tuple[pd.Series, int]:
+    period = as_period(as_of, name="as_of", func="backtest_method")
+    return history.loc[: pd.Period(year=period.year - 1, month=12, freq="M")], period.month
+
+
+def backtest_years(history: pd.Series, as_of: pd.Period | str) -> list[int]:
+    """The years :func:`backtest_method` scores: every complete year before ``as_of``'s
+    year that has :data:`BACKTEST_MIN_PAST_YEARS` complete years before it.
+
+    (The number of steps of a backtest is ``len(methods) * len(backtest_years(...))``.)
+
+    Examples
+    --------
+    >>> from montecarlo import load_monthly_units
+    >>> years = backtest_years(load_monthly_units(), "2015-09")
+    >>> years[0], years[-1]
+    (2003, 2014)
+    """
+    past, _ = _past_years(history, as_of)
+    if past.empty:
+        return []
+    start, end = past.index[0], past.index[-1]
+    first_full = start.year if start.month == 1 else start.year + 1
+    return [
+        y
+        for y in range(first_full + BACKTEST_MIN_PAST_YEARS, end.year + 1)
+        if pd.Period(year=y, month=12, freq="M") <= end
+    ]
+
+
+def backtest_method(
+    history: pd.Series,
+    as_of: pd.Period | str,
+    name: str,
+    n_paths: int,
+    seed: int,
+    progress: Callable[[int], Any] | None = None,
+) -> BacktestResult:
+    """Calibration backtest of method ``name`` on the complete years before ``as_of``'s year.
+
+    :func:`montecarlo.backtest.calibration_backtest` of a fresh :func:`make_simulator`
+    ``(name)`` on ``history`` up to December of the year before ``as_of``, every year cut
+    at ``as_of``'s month, with ``rng=backtest_rng(seed, name)``. ``riskcast target
+    --backtest`` and the dashboard both run this, so their numbers agree digit for digit,
+    and a method's numbers do not depend on the other methods of the run.
+
+    Parameters
+    ----------
+    history : pandas.Series
+        Monthly history (PeriodIndex); months from ``as_of``'s year on are not used.
+    as_of : pandas.Period or str
+        The question's last observed month (``"2015-09"``).
+    name : str
+        A method of :data:`METHODS`.
+    n_paths : int
+        Paths per year.
+    seed : int
+    progress : callable, optional
+        Called with 1 after every year (``len(backtest_years(history, as_of))`` calls).
+
+    Returns
+    -------
+    montecarlo.backtest.BacktestResult
+    """
+    past, month = _past_years(history, as_of)
+    return calibration_backtest(
+        past,
+        {name: make_simulator(name)},
+        cutoff_month=month,
+        min_past_years=BACKTEST_MIN_PAST_YEARS,
+        n_paths=n_paths,
+        rng=backtest_rng(seed, name),
+        progress=progress,
+    )
+
+
+def stack_backtests(parts: Sequence[BacktestResult]) -> BacktestResult:
+    """One :class:`~montecarlo.backtest.BacktestResult` from per-method ones, in order.
+
+    Each table is the row-wise concatenation of the parts' tables (fresh 0..n-1 index);
+    tables without rows (e.g. the summary of a method every year refused) add nothing, so
+    the result has the same columns, dtypes and rows as one ``calibration_backtest`` over
+    all methods whose generators gave the same paths.
+    """
+    if not parts:
+        raise UsageError("stack_backtests needs at least one backtest result. Got none.")
+    tables = []
+    for field in _TABLES:
+        frames = [getattr(p, field) for p in parts]
+        full = [f for f in frames if len(f)]
+        tables.append(pd.concat(full, ignore_index=True) if full else frames[0])
+    return BacktestResult(*tables)
+
+
+def backtest_methods(
+    history: pd.Series,
+    as_of: pd.Period | str,
+    names: Iterable[str],
+    n_paths: int,
+    seed: int,
+    progress: Callable[[int], Any] | None = None,
+) -> BacktestResult:
+    """:func:`backtest_method` for every method of ``names``, the tables stacked in order.
+
+    ``progress`` is called with 1 after every (method, year): ``len(names) *
+    len(backtest_years(history, as_of))`` calls in all.
+
+    Examples
+    --------
+    >>> from montecarlo import load_monthly_units
+    >>> bt = backtest_methods(load_monthly_units(), "2015-09", ["iid-normal"], 200, 0)
+    >>> bt.summary[["method", "n_years", "calibrated"]].to_dict("records")
+    [{'method': 'iid-normal', 'n_years': 12, 'calibrated': 'no'}]
+    """
+    return stack_backtests(
+        [backtest_method(history, as_of, n, n_paths, seed, progress) for n in names]
+    )
 
 
 def parse_methods(spec: str | Iterable[str] | None) -> list[str]:

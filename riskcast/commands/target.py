@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from montecarlo.backtest import calibration_backtest
 from montecarlo.datasets import load_monthly_units, read_monthly_series
 from montecarlo.engine import simulate_target
 from montecarlo.gof import compare_fits
@@ -27,7 +26,14 @@ from montecarlo.sensitivity import tornado
 from montecarlo.simulate import as_period
 from montecarlo.target import TargetResult
 from riskcast.errors import UsageError
-from riskcast.methods import METHODS, make_simulator, method_rng, parse_methods
+from riskcast.methods import (
+    METHODS,
+    backtest_methods,
+    backtest_years,
+    make_simulator,
+    method_rng,
+    parse_methods,
+)
 
 __all__ = ["register", "run"]
 
@@ -89,15 +95,14 @@ def _load(args: argparse.Namespace) -> tuple[pd.Series, str]:
     return series, str(args.data)
 
 
-def _progress(total: int, enabled: bool) -> Any:
-    """A tqdm bar on stderr (``total=0``: a counter of backtest runs), or None."""
+def _progress(total: int, enabled: bool, *, unit: str = "path", desc: str | None = None) -> Any:
+    """A tqdm bar on stderr counting ``total`` units (paths, or backtest runs), or None."""
     if not enabled:
         return None
     from tqdm import tqdm
 
-    if total == 0:
-        return tqdm(file=sys.stderr, unit="run", desc="backtest", leave=False)
-    return tqdm(total=total, file=sys.stderr, unit="path", unit_scale=True, leave=False)
+    return tqdm(total=total, file=sys.stderr, unit=unit, unit_scale=unit == "path", desc=desc,
+                leave=False)  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -141,13 +146,12 @@ def run(args: argparse.Namespace) -> int:
             bar.close()
     backtest = None
     if args.backtest:
-        bar = _progress(0, show)
+        # one run per (method, year); method m draws from backtest_rng(seed, m) only
+        steps = len(methods) * len(backtest_years(history, as_of))
+        bar = _progress(steps, show, unit="run", desc="backtest")
         try:
-            backtest = calibration_backtest(
-                history.loc[: pd.Period(year=as_of.year - 1, month=12, freq="M")],
-                {m: make_simulator(m) for m in methods},
-                cutoff_month=as_of.month, n_paths=args.backtest_paths,
-                rng=np.random.default_rng([args.seed, 999]),
+            backtest = backtest_methods(
+                history, as_of, methods, args.backtest_paths, args.seed,
                 progress=None if bar is None else bar.update,
             )  # fmt: skip
         finally:

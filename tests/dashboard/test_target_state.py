@@ -59,3 +59,23 @@ def test_method_index_not_name_picks_the_stream_as_in_the_cli(capsys):
     assert run.horizon == 6 and run.actual_to_date == float(
         load_monthly_units().loc[pd.Period("2014-01", "M") : pd.Period("2014-06", "M")].sum()
     )
+
+
+def test_dashboard_backtest_is_the_clis_digit_for_digit(capsys):
+    order = ("iid-normal", "seasonal")
+    assert main(["target", "--as-of", "2015-09", "--target", "186", "--method", ",".join(order),
+                 "--paths", "1000", "--seed", "3", "--backtest", "--backtest-paths", "400",
+                 "--json"]) == 0  # fmt: skip
+    cli = json.loads(capsys.readouterr().out)["backtest"]
+    bt = _state.backtest_run(load_monthly_units(), "2015-09", order, 400, 3)
+    for table in ("summary", "scores", "skipped"):
+        assert getattr(bt, table).to_dict("records") == cli[table], table
+    summary = {s["method"]: s for s in cli["summary"]}
+    assert list(summary) == list(order)
+    # seasonal needs a past year of errors, so 2003 is skipped: 12 and 11 scored years
+    assert summary["iid-normal"]["n_years"] == 12 and summary["seasonal"]["n_years"] == 11
+    assert [(s["method"], s["year"]) for s in cli["skipped"]] == [("seasonal", 2003)]
+    assert summary["iid-normal"]["calibrated"] == "no" and summary["iid-normal"]["mean_pit"] < 0.3
+    # the cached per-method table is the stacked one's share
+    alone = _state.backtest_method(load_monthly_units(), "2015-09", "seasonal", 400, 3)
+    assert alone.summary.to_dict("records") == [summary["seasonal"]]

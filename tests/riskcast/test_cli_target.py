@@ -11,8 +11,16 @@ import pytest
 from scipy import stats
 
 from montecarlo import load_monthly_units
+from montecarlo.backtest import calibration_backtest
 from riskcast.cli import main
-from riskcast.methods import METHODS, make_simulator, parse_methods
+from riskcast.methods import (
+    METHODS,
+    backtest_methods,
+    backtest_rng,
+    backtest_years,
+    make_simulator,
+    parse_methods,
+)
 
 
 def classic_reference() -> float:
@@ -147,3 +155,48 @@ def test_tornado_option(capsys):
     assert main(["target", "--as-of", "2015-09", "--target", "186", "--paths", "2000",
                  "--method", "seasonal", "--tornado"]) == 0  # fmt: skip
     assert "Which month moves the total most" in capsys.readouterr().out
+
+
+def _backtest(capsys, methods: str) -> dict:
+    doc = run_json(capsys, "--as-of", "2015-09", "--target", "186", "--paths", "500",
+                   "--method", methods, "--backtest", "--backtest-paths", "300")  # fmt: skip
+    return doc["backtest"]
+
+
+def _rows(table: list[dict], method: str) -> list[dict]:
+    return [r for r in table if r["method"] == method]
+
+
+def test_backtest_numbers_do_not_depend_on_the_other_methods(capsys):
+    alone = _backtest(capsys, "bootstrap")
+    after_two = _backtest(capsys, "seasonal,iid-normal,bootstrap")
+    for table in ("summary", "scores", "skipped"):
+        assert _rows(after_two[table], "bootstrap") == alone[table], table
+    assert len(alone["scores"]) == 12 and alone["summary"][0]["n_years"] == 12
+    assert [s["method"] for s in after_two["summary"]] == ["seasonal", "iid-normal", "bootstrap"]
+
+
+def test_stacked_backtests_have_the_tables_of_one_joint_run():
+    units = load_monthly_units()
+    names = ["seasonal", "iid-normal"]
+    calls = []
+    stacked = backtest_methods(units, "2015-09", names, 200, 1, progress=calls.append)
+    assert calls == [1] * (len(names) * len(backtest_years(units, "2015-09"))) == [1] * 24
+    joint = calibration_backtest(
+        units[:"2014-12"], {n: make_simulator(n) for n in names}, cutoff_month=9, n_paths=200,
+        rng=1,
+    )  # fmt: skip
+    for table in ("scores", "brier", "summary", "skipped"):
+        a, b = getattr(stacked, table), getattr(joint, table)
+        assert list(a.columns) == list(b.columns) and a.dtypes.equals(b.dtypes), table
+        assert list(a.index) == list(range(len(a))) and a.shape == b.shape, table
+    # each method's part is its own backtest with backtest_rng(seed, name)
+    for name in names:
+        own = calibration_backtest(
+            units[:"2014-12"], {name: make_simulator(name)}, cutoff_month=9, n_paths=200,
+            rng=backtest_rng(1, name),
+        )  # fmt: skip
+        part = stacked.scores[stacked.scores["method"] == name].reset_index(drop=True)
+        pd.testing.assert_frame_equal(part, own.scores)
+    assert backtest_years(units, "2015-01") == list(range(2003, 2015))
+    assert backtest_years(units, "2003-06") == []
