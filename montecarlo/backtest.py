@@ -36,7 +36,13 @@ from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
 from montecarlo.samplers import Sampler, as_sampler
 from montecarlo.target import _row_sums
 
-__all__ = ["BacktestResult", "calibration_backtest", "crps_from_samples", "pit_value"]
+__all__ = [
+    "BacktestResult",
+    "calibration_backtest",
+    "crps_from_samples",
+    "pit_value",
+    "scored_years",
+]
 
 DEFAULT_RATIOS: tuple[float, ...] = (0.98, 1.0, 1.02, 1.04, 1.06)
 DEFAULT_LEVELS: tuple[float, ...] = (0.5, 0.8, 0.95)
@@ -104,6 +110,27 @@ def _simulate(
     return sim.paths(cut.index[-1], horizon, n, rng)
 
 
+def scored_years(index: pd.PeriodIndex, min_past_years: int = 3) -> list[int]:
+    """The years :func:`calibration_backtest` scores on monthly periods ``index``.
+
+    Every complete calendar year that has ``min_past_years`` complete years before it.
+
+    Examples
+    --------
+    >>> scored_years(pd.period_range("2000-03", "2006-12", freq="M"))
+    [2004, 2005, 2006]
+    """
+    if len(index) == 0:
+        return []
+    start, end = index[0], index[-1]
+    first_full = start.year if start.month == 1 else start.year + 1
+    return [
+        y
+        for y in range(first_full + min_past_years, end.year + 1)
+        if pd.Period(year=y, month=12, freq="M") <= end
+    ]
+
+
 def calibration_backtest(
     history: pd.Series,
     simulators: Mapping[str, Any],
@@ -164,12 +191,7 @@ def calibration_backtest(
     n = smp.valid_n(n)
     gen = as_rng(rng)
     start, end = hist.index[0], hist.index[-1]
-    first_full = start.year if start.month == 1 else start.year + 1
-    years = [
-        y
-        for y in range(first_full + min_years, end.year + 1)
-        if pd.Period(year=y, month=12, freq="M") <= end
-    ]
+    years = scored_years(hist.index, min_years)
     if not years:
         raise MonteCarloValueError(
             f"The 'history' of {func} has no year to score: it needs {min_years} complete "

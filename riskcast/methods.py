@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from montecarlo.backtest import BacktestResult, calibration_backtest
+from montecarlo.backtest import BacktestResult, calibration_backtest, scored_years
 from montecarlo.resample import BootstrapSimulator
 from montecarlo.seasonal import SeasonalSimulator
 from montecarlo.simulate import IIDSimulator, as_period
@@ -176,15 +176,7 @@ def backtest_years(history: pd.Series, as_of: pd.Period | str) -> list[int]:
     (2003, 2014)
     """
     past, _ = _past_years(history, as_of)
-    if past.empty:
-        return []
-    start, end = past.index[0], past.index[-1]
-    first_full = start.year if start.month == 1 else start.year + 1
-    return [
-        y
-        for y in range(first_full + BACKTEST_MIN_PAST_YEARS, end.year + 1)
-        if pd.Period(year=y, month=12, freq="M") <= end
-    ]
+    return scored_years(past.index, BACKTEST_MIN_PAST_YEARS)
 
 
 def backtest_method(
