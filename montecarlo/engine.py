@@ -198,7 +198,8 @@ def simulate_target(
     method : str, optional
         Label of the result (default: the simulator's class name).
     fit : bool, default True
-        Call ``simulator.fit(history)`` first.
+        Call ``simulator.fit(history.loc[:as_of])`` first (the months after ``as_of``
+        are never shown to the simulator).
     quantiles : sequence of float
     progress : callable, optional
         Called with the number of paths just drawn (e.g. ``tqdm.update``).
@@ -263,8 +264,8 @@ def simulate_target(
         smp = PlainSampler()
     actual, horizon = year_to_date(hist, period, func=func)
     gen = as_rng(rng)
-    if fit:
-        simulator.fit(hist)
+    if fit:  # the months after as_of are never shown to the simulator
+        simulator.fit(hist.loc[:period])
     label = method or type(simulator).__name__
     n = smp.valid_n(n)
     while True:

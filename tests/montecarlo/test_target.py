@@ -142,6 +142,14 @@ def test_progress_counts_every_path_and_simulators_without_sampler_fall_back():
     assert r.horizon == 3
 
 
+def test_the_simulator_is_fitted_on_the_months_up_to_as_of_only():
+    units = load_monthly_units()
+    sim = NoSamplerSim()
+    simulate_target(sim, units, as_of="2015-09", target=186, n_paths=100, rng=0)
+    # Oct-Dec 2015 are in the history but were not known at the end of September
+    assert sim.level_ == pytest.approx(float(units.loc["2014-10":"2015-09"].mean()), rel=1e-15)
+
+
 def test_bad_input_names_the_parameter():
     ok = np.zeros((4, 3))
     with pytest.raises(MonteCarloValueError, match="'target'.*finite.*nan"):
