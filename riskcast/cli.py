@@ -17,7 +17,14 @@ from collections.abc import Sequence
 from riskcast import __version__
 
 #: Sub-command modules, in the order ``riskcast --help`` lists them.
-COMMANDS: tuple[str, ...] = ("target", "online", "search-history", "report", "dashboard")
+COMMANDS: tuple[str, ...] = (
+    "target",
+    "forecast",
+    "online",
+    "search-history",
+    "report",
+    "dashboard",
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1

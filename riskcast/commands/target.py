@@ -18,13 +18,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from montecarlo.datasets import load_monthly_units, read_monthly_series
 from montecarlo.engine import simulate_target
 from montecarlo.gof import compare_fits
 from montecarlo.seasonal import remaining_share
 from montecarlo.sensitivity import tornado
 from montecarlo.simulate import as_period
 from montecarlo.target import TargetResult
+from riskcast._data import add_data_arguments, load_series
+from riskcast._json import clean
 from riskcast.errors import UsageError
 from riskcast.methods import (
     METHODS,
@@ -49,9 +50,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "the months up to --as-of, by several simulation methods; optional calibration "
         "backtest over past years. Without --data, uses the bundled monthly-units sample.",
     )
-    p.add_argument("--data", metavar="CSV", help="CSV or Excel file with a date and a value")
-    p.add_argument("--date", metavar="COL", help="date column (default: first)")
-    p.add_argument("--value", metavar="COL", help="value column (default: second)")
+    add_data_arguments(p)
     p.add_argument("--as-of", required=True, metavar="YYYY-MM", help="last observed month")
     p.add_argument("--target", required=True, type=float, help="year-end target")
     p.add_argument(
@@ -86,15 +85,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
-def _load(args: argparse.Namespace) -> tuple[pd.Series, str]:
-    if args.data is None:
-        if args.date is not None or args.value is not None:
-            raise UsageError("--date and --value need --data.")
-        return load_monthly_units(), "monthly_units (bundled sample)"
-    series = read_monthly_series(args.data, date=args.date, value=args.value)
-    return series, str(args.data)
-
-
 def _progress(total: int, enabled: bool, *, unit: str = "path", desc: str | None = None) -> Any:
     """A tqdm bar on stderr counting ``total`` units (paths, or backtest runs), or None."""
     if not enabled:
@@ -107,7 +97,7 @@ def _progress(total: int, enabled: bool, *, unit: str = "path", desc: str | None
 
 def run(args: argparse.Namespace) -> int:
     """Run the ``target`` command; return the exit code."""
-    history, source = _load(args)
+    history, source = load_series(args)
     as_of = as_period(args.as_of, name="as-of", func="riskcast target")
     if as_of < history.index[0] or as_of > history.index[-1]:
         raise UsageError(
@@ -161,26 +151,13 @@ def run(args: argparse.Namespace) -> int:
         doc = _document(source, history, as_of, args, fits, season, results, notes, backtest)
         if tornados:
             doc["tornado"] = {
-                m: _clean(t.reset_index().to_dict("records")) for m, t in tornados.items()
+                m: clean(t.reset_index().to_dict("records")) for m, t in tornados.items()
             }
         print(json.dumps(doc, indent=2, allow_nan=False))
     else:
         _print_text(source, history, as_of, args, fits, season, results, notes, backtest)
         _print_tornado(tornados)
     return 0
-
-
-def _clean(value: Any) -> Any:
-    """JSON-safe copy: non-finite floats become None, numpy scalars plain Python."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def _document(
@@ -209,7 +186,7 @@ def _document(
             "scores": backtest.scores.to_dict("records"),
             "skipped": backtest.skipped.to_dict("records"),
         }
-    return _clean(doc)
+    return clean(doc)
 
 
 def _fmt_params(params: Any) -> str:
