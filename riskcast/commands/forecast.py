@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from riskcast._data import add_data_arguments, load_series
+from riskcast._io import write_text_atomic
 from riskcast._json import clean
 from riskcast.errors import UsageError
 
@@ -167,14 +167,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _write_csv(path: Path, frame: pd.DataFrame) -> None:
     """Write ``frame`` to ``path`` through a temporary file in the same folder."""
-    from riskcast.report.runner import _stage
-
-    tmp = _stage(path.parent, frame.to_csv(index=False))
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, frame.to_csv(index=False))
 
 
 def _labels(index: pd.PeriodIndex) -> list[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ import pandas as pd
 
 from montecarlo.samplers import as_sampler
 from montecarlo.simulate import as_period
+from riskcast._io import stage_text
 from riskcast.errors import ConfigError, HistoryError
 from riskcast.methods import parse_methods
 from riskcast.report.config import ReportConfig
@@ -158,12 +158,15 @@ def run_report(
         "config": cfg.to_dict(),
         "results": json.loads(results.to_json(orient="records")),
     }
-    staged = {
-        "html": _stage(cfg.output_dir, html),
-        "csv": _stage(cfg.output_dir, results.to_csv(index=False)),
-        "json": _stage(cfg.output_dir, json.dumps(payload, indent=2) + "\n"),
+    texts = {
+        "html": html,
+        "csv": results.to_csv(index=False),
+        "json": json.dumps(payload, indent=2) + "\n",
     }
+    staged: dict[str, Path] = {}
     try:
+        for ext, text in texts.items():
+            staged[ext] = stage_text(cfg.output_dir, text)
         db.record_run(
             run_id=run_id,
             started_at=meta["time (UTC)"],
@@ -191,13 +194,3 @@ def _last_run(before: pd.DataFrame) -> pd.DataFrame:
         return before
     last = before["run_id"].iloc[-1]
     return before[before["run_id"] == last]
-
-
-def _stage(folder: Path, text: str) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".riskcast-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; outputs are ordinary files
-    return Path(tmp)
