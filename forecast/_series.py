@@ -23,6 +23,7 @@ DatetimeIndex without an inferable frequency that is not monthly either) are ref
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -64,6 +65,14 @@ def season_length_of(index: pd.PeriodIndex) -> int:
     return _SEASON.get(code, 1)
 
 
+def _infer_freq(index: pd.DatetimeIndex) -> str | pd.DateOffset | None:
+    """``pd.infer_freq`` without pandas 3's warning that it will return an offset (both a
+    string and an offset are read through ``to_offset`` here)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*infer_freq.*", category=Warning)
+        return pd.infer_freq(index)
+
+
 def _to_periods(index: pd.Index, *, name: str, func: str) -> pd.PeriodIndex:
     if isinstance(index, pd.PeriodIndex):
         return index
@@ -79,7 +88,7 @@ def _to_periods(index: pd.Index, *, name: str, func: str) -> pd.PeriodIndex:
         )
     if len(index) < 3:
         return index.to_period("M")
-    freq = index.freq or pd.infer_freq(index)
+    freq = index.freq or _infer_freq(index)
     if freq is not None:
         code = pd.tseries.frequencies.to_offset(freq).rule_code.split("-")[0].upper()
         if code in {"MS", "ME", "M", "BMS", "BME"}:
