@@ -101,11 +101,24 @@ def _to_periods(index: pd.Index, *, name: str, func: str) -> pd.PeriodIndex:
             return index.to_period("D")
         if code.startswith(("YS", "YE", "Y", "A", "AS")):
             return index.to_period("Y")
-    # no inferable frequency: accept one observation per calendar month (any day), with gaps
-    # reported later; anything else is irregular.
+    # No inferable frequency (gaps, or months observed on different days): one observation
+    # per calendar month (any day) is monthly - quarterly when every step is a whole number
+    # of quarters; dates a whole number of weeks apart are weekly, of days daily - as long
+    # as the typical (median) step is one period, so gaps are exceptions. Gaps are then
+    # reported (or filled by regularize) in these periods; anything else is irregular.
     months = index.to_period("M")
-    if months.is_unique and (np.diff(months.asi8) >= 1).all():
-        return months
+    steps = np.diff(months.asi8)
+    if months.is_unique and (steps >= 1).all():
+        if (steps % 3 == 0).all() and np.median(steps) == 3:
+            return index.to_period("Q")
+        if np.median(steps) == 1:
+            return months
+    days = np.asarray((index[1:] - index[:-1]) / pd.Timedelta(days=1), dtype=np.float64)
+    if (index == index.normalize()).all() and (days >= 1).all() and (days % 1 == 0).all():
+        if (days % 7 == 0).all() and np.median(days) == 7:
+            return index.to_period(f"W-{index[0].day_name()[:3].upper()}")
+        if np.median(days) == 1:
+            return index.to_period("D")
     raise ForecastValueError(
         f"The '{name}' parameter of {func} has irregular dates: no monthly, quarterly, weekly "
         f"or daily frequency could be inferred from {index[:3].strftime('%Y-%m-%d').tolist()}"
@@ -114,7 +127,7 @@ def _to_periods(index: pd.Index, *, name: str, func: str) -> pd.PeriodIndex:
 
 
 def check_series(
-    y: Any, *, func: str, name: str = "y", min_length: int = 1
+    y: Any, *, func: str, name: str = "y", min_length: int = 1, fill_hint: str | None = None
 ) -> tuple[np.ndarray, pd.PeriodIndex]:
     """Validate a series and return ``(values, periods)``.
 
@@ -126,6 +139,9 @@ def check_series(
         Function and parameter names used in error messages.
     min_length : int
         Smallest acceptable number of observations.
+    fill_hint : str, optional
+        What the gap and missing-value errors tell the user to use (default
+        ``forecast.regularize(y)``; a command line names its option).
 
     Returns
     -------
@@ -153,7 +169,7 @@ def check_series(
         raise ForecastValueError(
             f"The '{name}' parameter of {func} must contain only finite numbers. Got "
             f"{values[i]!r} at {periods[i]} ({int(bad.sum())} missing or non-finite values); "
-            f"use forecast.regularize(y) to interpolate them."
+            f"use {fill_hint or 'forecast.regularize(y)'} to interpolate them."
         )
     if len(values) > 1:
         diffs = np.diff(periods.asi8)
@@ -167,7 +183,8 @@ def check_series(
             j = int(np.flatnonzero(diffs > 1)[0])
             raise ForecastValueError(
                 f"The '{name}' parameter of {func} must have no gaps. Got {int(diffs[j]) - 1} "
-                f"missing period(s) after {periods[j]}; use forecast.regularize(y) to fill them."
+                f"missing period(s) after {periods[j]}; use {fill_hint or 'forecast.regularize(y)'}"
+                " to fill them."
             )
     if len(values) < min_length:
         raise ForecastValueError(

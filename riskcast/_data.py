@@ -30,7 +30,9 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--value", metavar="COL", help="value column (default: second)")
 
 
-def load_series(args: argparse.Namespace, *, monthly: bool = True) -> tuple[pd.Series, str]:
+def load_series(
+    args: argparse.Namespace, *, monthly: bool = True, fill_gaps: bool = False
+) -> tuple[pd.Series, str]:
     """Read the series named by ``args.data/date/value``; return ``(series, source)``.
 
     Parameters
@@ -42,6 +44,11 @@ def load_series(args: argparse.Namespace, *, monthly: bool = True) -> tuple[pd.S
         False: a series of consecutive months is read by that same function; any other
         dates are kept as dates and checked by the :mod:`forecast` package, which infers a
         quarterly, weekly or daily frequency or says why it cannot.
+    fill_gaps : bool
+        With ``monthly=False``: interpolate missing values and missing periods linearly
+        (:func:`forecast.regularize`) instead of refusing them, and record how many values
+        were interpolated in ``series.attrs["filled"]``; the errors otherwise name the
+        ``--fill-gaps`` option.
 
     Returns
     -------
@@ -56,7 +63,8 @@ def load_series(args: argparse.Namespace, *, monthly: bool = True) -> tuple[pd.S
         return load_monthly_units(), BUNDLED
     if monthly:
         return read_monthly_series(args.data, date=args.date, value=args.value), str(args.data)
-    return _read_any(args.data, date=args.date, value=args.value), str(args.data)
+    series = _read_any(args.data, date=args.date, value=args.value, fill_gaps=fill_gaps)
+    return series, str(args.data)
 
 
 def _read_table(path: str | Path) -> pd.DataFrame:
@@ -71,9 +79,12 @@ def _read_table(path: str | Path) -> pd.DataFrame:
         raise UsageError(f"Could not read {str(p)!r}: {exc}") from None
 
 
-def _read_any(path: str | Path, *, date: str | None, value: str | None) -> pd.Series:
-    """A series of any regular frequency; consecutive months go through ``read_frame``."""
-    from forecast._series import check_series
+def _read_any(
+    path: str | Path, *, date: str | None, value: str | None, fill_gaps: bool
+) -> pd.Series:
+    """A series of any regular frequency; complete consecutive months go through
+    ``read_frame`` (as ``riskcast target`` reads them)."""
+    from forecast._series import check_series, regularize
 
     df = _read_table(path)
     source = Path(path).name
@@ -82,19 +93,26 @@ def _read_any(path: str | Path, *, date: str | None, value: str | None) -> pd.Se
     dcol = df.columns[0] if date is None else date
     vcol = df.columns[1] if value is None else value
     when = _dates(df[dcol], dcol, source)
-    months = pd.PeriodIndex(when.dt.to_period("M")).asi8
-    if len(months) < 3 or (np.diff(months) == 1).all():
-        return read_frame(df, date=date, value=value, source=source)
     values = pd.to_numeric(df[vcol], errors="coerce")
-    if values.isna().any():
-        i = int(values.isna().to_numpy().nonzero()[0][0])
+    text = values.isna() & df[vcol].notna()  # not a number (an empty cell is missing)
+    if text.any() or (values.isna().any() and not fill_gaps):
+        i = int((text if text.any() else values.isna()).to_numpy().nonzero()[0][0])
+        hint = "" if text.any() else "; pass --fill-gaps to interpolate missing values"
+        got = repr(df[vcol].iloc[i]) if text.any() else "an empty cell"
         raise UsageError(
-            f"The '{vcol}' column of {source} must hold numbers. "
-            f"Got {df[vcol].iloc[i]!r} in row {i + 1}."
+            f"The '{vcol}' column of {source} must hold numbers. Got {got} in row {i + 1}{hint}."
         )
+    months = pd.PeriodIndex(when.dt.to_period("M")).asi8
+    if not fill_gaps and (len(months) < 3 or (np.diff(months) == 1).all()):
+        return read_frame(df, date=date, value=value, source=source)
     series = pd.Series(values.to_numpy(dtype=float), index=pd.DatetimeIndex(when), name=str(vcol))
-    _, periods = check_series(series, func="riskcast", name="--data")
-    return pd.Series(series.to_numpy(), index=periods, name=str(vcol))
+    if fill_gaps:
+        series = regularize(series.sort_index())
+    _, periods = check_series(series, func="riskcast", name="--data", fill_hint="--fill-gaps")
+    out = pd.Series(series.to_numpy(), index=periods, name=str(vcol))
+    if fill_gaps:  # how many of the values are interpolated, for the command to report
+        out.attrs["filled"] = len(out) - int(values.notna().sum())
+    return out
 
 
 def _dates(column: pd.Series, name: Any, source: str) -> pd.Series:

@@ -82,6 +82,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         help="also backtest the model on WINDOWS rolling origins, H periods each",
     )
     p.add_argument("--output", metavar="FILE.csv", help="write the forecast table as CSV")
+    p.add_argument(
+        "--fill-gaps",
+        action="store_true",
+        help="interpolate missing values and missing periods linearly instead of refusing them",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON document")
     p.set_defaults(func=run)
     return p
@@ -143,7 +148,10 @@ def run(args: argparse.Namespace) -> int:
     output = None if args.output is None else Path(args.output)
     if output is not None and not output.parent.is_dir():
         raise UsageError(f"The folder of --output {str(output)!r} does not exist.")
-    y, source = load_series(args, monthly=False)
+    y, source = load_series(args, monthly=False, fill_gaps=args.fill_gaps)
+    if args.fill_gaps:
+        print(f"--fill-gaps: {y.attrs.get('filled', 0)} of {len(y)} values interpolated",
+              file=sys.stderr)  # fmt: skip
 
     model = _model(args.model, args.seed).fit(y)
     table = model.predict(horizon, quantiles=levels)
@@ -195,7 +203,7 @@ def _document(
         "data": source, "n": len(y), "frequency": _frequency(y), "start": first, "end": last,
         "model": args.model, "params": model.get_params(), "fitted": _fitted_form(model),
         "horizon": len(frame), "seed": args.seed, "forecast": frame.to_dict("records"),
-        "output": args.output,
+        "output": args.output, "filled": y.attrs.get("filled", 0) if args.fill_gaps else None,
     }  # fmt: skip
     if metrics is not None:
         doc["backtest"] = {

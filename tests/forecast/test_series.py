@@ -58,6 +58,29 @@ def test_gaps_and_missing_values_refused_with_location() -> None:
         SeasonalNaive(season_length=1).fit(s)
 
 
+@pytest.mark.parametrize(
+    ("freq", "first", "after"),
+    [("W-TUE", "2020-01-07", "2020-03-04/2020-03-10"), ("D", "2020-01-01", "2020-01-10"),
+     ("QS", "2020-01-01", "2022Q2"), ("ME", "2020-01-31", "2020-10")],
+)  # fmt: skip
+def test_a_missing_week_day_quarter_or_month_is_a_gap_in_that_frequency(
+    freq: str, first: str, after: str
+) -> None:
+    idx = pd.date_range(first, periods=24, freq=freq).delete(10)
+    s = pd.Series(np.arange(23.0), index=idx)
+    with pytest.raises(ForecastValueError, match=f"1 missing period\\(s\\) after {after};"):
+        check_series(s, func="f")
+    filled = regularize(s)
+    assert len(filled) == 24 and filled.iloc[10] == 9.5
+    assert filled.index.freqstr == pd.date_range(first, periods=2, freq=freq).to_period().freqstr
+
+
+def test_dates_without_a_typical_step_stay_irregular() -> None:
+    every_other_day = pd.DatetimeIndex(["2020-01-01", "2020-01-03", "2020-01-05", "2020-01-20"])
+    with pytest.raises(ForecastValueError, match="has irregular dates"):
+        check_series(pd.Series([1.0, 2, 3, 4], index=every_other_day), func="f")
+
+
 def test_regularize_fills_gaps_linearly() -> None:
     idx = pd.PeriodIndex(["2020-01", "2020-02", "2020-05"], freq="M")
     out = regularize(pd.Series([1.0, 2.0, 5.0], index=idx))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -182,8 +184,53 @@ def test_too_short_or_gapped_series_exits_2_with_the_package_message(tmp_path, c
     err = capsys.readouterr().err
     assert (
         "The '--data' parameter of riskcast must have no gaps. Got 1 missing period(s) "
-        "after 2020-02" in err
+        "after 2020-02; use --fill-gaps to fill them" in err
     )
+
+
+def test_fill_gaps_interpolates_missing_months_and_values_and_says_how_many(tmp_path, capsys):
+    y = load_monthly_units()
+    frame = pd.DataFrame({"month": [str(p) for p in y.index], "units": y.to_numpy()})
+    frame.loc[30, "units"] = np.nan  # an empty cell
+    path = tmp_path / "holes.csv"
+    frame.drop(index=[100]).to_csv(path, index=False)
+    assert main(["forecast", "--data", str(path), "--model", "ets"]) == 2
+    err = capsys.readouterr().err
+    assert "Got an empty cell in row 31; pass --fill-gaps to interpolate" in err
+    assert main(["forecast", "--data", str(path), "--model", "ets", "--fill-gaps", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert err == f"--fill-gaps: 2 of {len(y)} values interpolated\n"
+    doc = json.loads(out)
+    assert doc["n"] == len(y) and doc["filled"] == 2
+    filled = y.copy()
+    filled.iloc[30] = (y.iloc[29] + y.iloc[31]) / 2  # linear interpolation of each hole
+    filled.iloc[100] = (y.iloc[99] + y.iloc[101]) / 2
+    expect = forecast.ETS().fit(filled).predict(12)
+    np.testing.assert_array_equal(frame_of(doc)["mean"].to_numpy(), expect["mean"].to_numpy())
+
+
+@pytest.mark.parametrize(
+    ("freq", "label"), [("W-SUN", "weekly"), ("D", "daily"), ("QS", "quarterly")]
+)
+def test_a_missing_week_day_or_quarter_is_a_gap_not_irregular_dates(tmp_path, capsys, freq, label):
+    idx = pd.date_range("2021-01-03", periods=60, freq=freq).delete(20)
+    values = 50 + np.sin(np.arange(60) / 3.0)
+    path = tmp_path / "series.csv"
+    pd.DataFrame({"date": idx.strftime("%Y-%m-%d"), "v": np.delete(values, 20)}).to_csv(
+        path, index=False
+    )
+    assert main(["forecast", "--data", str(path), "--model", "theta"]) == 2
+    assert "must have no gaps. Got 1 missing period(s)" in capsys.readouterr().err
+    doc = run_json(capsys, "--data", str(path), "--model", "theta", "--fill-gaps")
+    assert doc["frequency"] == label and doc["n"] == 60 and doc["filled"] == 1
+
+
+def test_a_closed_pipe_ends_quietly():
+    # ~150 kB of table: more than a pipe holds, so the writer meets the closed pipe
+    cmd = f"{sys.executable} -m riskcast.cli forecast --model snaive --horizon 2400 | head -1"
+    done = subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=120)
+    assert done.stdout.startswith("Data: monthly_units (bundled sample)")
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
 
 
 def test_auto_reports_its_weights_and_members(capsys):
