@@ -16,7 +16,8 @@ outermost quantile pair, mean pinball loss) with a final ``mean`` row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,7 @@ def backtest(
     step: int | None = None,
     *,
     quantiles: Iterable[float] | None = (0.1, 0.5, 0.9),
+    progress: Callable[[int], Any] | None = None,
 ) -> pd.DataFrame:
     """Rolling-origin forecasts of ``y``.
 
@@ -54,6 +56,8 @@ def backtest(
         Periods between consecutive origins; None means ``h`` (non-overlapping windows).
     quantiles : iterable of float or None
         Quantile levels to forecast.
+    progress : callable, optional
+        Called with 1 after every window (e.g. ``tqdm.update``).
 
     Returns
     -------
@@ -97,6 +101,8 @@ def backtest(
         for col in fc.columns:
             frame[col] = fc[col].to_numpy()
         frames.append(frame)
+        if progress is not None:
+            progress(1)
     return pd.concat(frames, ignore_index=True)
 
 

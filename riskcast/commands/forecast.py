@@ -157,7 +157,18 @@ def run(args: argparse.Namespace) -> int:
     table = model.predict(horizon, quantiles=levels)
     metrics = None
     if args.backtest is not None:
-        result = backtest(model, y, h=horizon, windows=args.backtest, quantiles=levels)
+        bar = None
+        if not args.json and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            bar = tqdm(total=args.backtest, file=sys.stderr, unit="window", desc="backtest",
+                       leave=False)  # fmt: skip
+        try:
+            result = backtest(model, y, h=horizon, windows=args.backtest, quantiles=levels,
+                              progress=None if bar is None else bar.update)  # fmt: skip
+        finally:
+            if bar is not None:
+                bar.close()
         metrics = summarize(result, y)
         cutoffs = _labels(pd.PeriodIndex(result.groupby("window", sort=True)["cutoff"].first()))
         metrics.insert(0, "cutoff", [*cutoffs, None])

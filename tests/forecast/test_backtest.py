@@ -13,8 +13,9 @@ from forecast.metrics import mase, smape
 
 
 def test_windows_cutoffs_and_values(seasonal: pd.Series) -> None:
-    result = backtest(SeasonalNaive(), seasonal, h=6, windows=3, step=4)
-    assert len(result) == 18
+    ticks: list[int] = []
+    result = backtest(SeasonalNaive(), seasonal, h=6, windows=3, step=4, progress=ticks.append)
+    assert len(result) == 18 and ticks == [1, 1, 1]  # one tick per window
     assert result["cutoff"].astype(str).unique().tolist() == ["2012-10", "2013-02", "2013-06"]
     assert result["step"].tolist()[:6] == [1, 2, 3, 4, 5, 6]
     last = result[result["window"] == 2]
