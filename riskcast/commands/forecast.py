@@ -24,6 +24,7 @@ import pandas as pd
 from riskcast._data import add_data_arguments, load_series
 from riskcast._io import write_text_atomic
 from riskcast._json import clean
+from riskcast._progress import progress_bar
 from riskcast.errors import UsageError
 
 __all__ = ["MODELS", "register", "run"]
@@ -157,12 +158,8 @@ def run(args: argparse.Namespace) -> int:
     table = model.predict(horizon, quantiles=levels)
     metrics = None
     if args.backtest is not None:
-        bar = None
-        if not args.json and sys.stderr.isatty():
-            from tqdm import tqdm
-
-            bar = tqdm(total=args.backtest, file=sys.stderr, unit="window", desc="backtest",
-                       leave=False)  # fmt: skip
+        show = not args.json and sys.stderr.isatty()
+        bar = progress_bar(args.backtest, show, unit="window", desc="backtest")
         try:
             result = backtest(model, y, h=horizon, windows=args.backtest, quantiles=levels,
                               progress=None if bar is None else bar.update)  # fmt: skip

@@ -26,6 +26,7 @@ from montecarlo.simulate import as_period
 from montecarlo.target import TargetResult
 from riskcast._data import add_data_arguments, load_series
 from riskcast._json import clean
+from riskcast._progress import progress_bar
 from riskcast.errors import UsageError
 from riskcast.methods import (
     METHODS,
@@ -85,16 +86,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
-def _progress(total: int, enabled: bool, *, unit: str = "path", desc: str | None = None) -> Any:
-    """A tqdm bar on stderr counting ``total`` units (paths, or backtest runs), or None."""
-    if not enabled:
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, file=sys.stderr, unit=unit, unit_scale=unit == "path", desc=desc,
-                leave=False)  # fmt: skip
-
-
 def run(args: argparse.Namespace) -> int:
     """Run the ``target`` command; return the exit code."""
     history, source = load_series(args)
@@ -112,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     fits = compare_fits(upto.to_numpy())
     season = remaining_share(history, as_of)
 
-    bar = _progress(len(methods) * args.paths, show)
+    bar = progress_bar(len(methods) * args.paths, show)
     results: dict[str, TargetResult] = {}
     tornados: dict[str, pd.DataFrame] = {}
     notes: list[str] = []
@@ -138,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     if args.backtest:
         # one run per (method, year); method m draws from backtest_rng(seed, m) only
         steps = len(methods) * len(backtest_years(history, as_of))
-        bar = _progress(steps, show, unit="run", desc="backtest")
+        bar = progress_bar(steps, show, unit="run", desc="backtest")
         try:
             backtest = backtest_methods(
                 history, as_of, methods, args.backtest_paths, args.seed,
