@@ -10,6 +10,7 @@ from forecast.base import Forecaster, clone
 from forecast.baselines import Drift, HistoricMean, Naive, Naive2, SeasonalNaive
 from forecast.errors import ForecastError, ForecastTypeError, ForecastValueError, NotFittedError
 from forecast.ets import ETS
+from forecast.frames import series_from_frame
 from forecast.metrics import (
     coverage,
     crps,
@@ -56,6 +57,7 @@ __all__ = [
     "pinball_loss",
     "regularize",
     "rmse",
+    "series_from_frame",
     "smape",
     "summarize",
 ]

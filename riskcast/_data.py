@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from montecarlo.datasets import load_monthly_units, read_frame, read_monthly_series
+from montecarlo.datasets import load_monthly_units, read_monthly_series
 from riskcast.errors import UsageError
 
 __all__ = ["BUNDLED", "add_data_arguments", "load_series"]
@@ -82,43 +80,10 @@ def _read_table(path: str | Path) -> pd.DataFrame:
 def _read_any(
     path: str | Path, *, date: str | None, value: str | None, fill_gaps: bool
 ) -> pd.Series:
-    """A series of any regular frequency; complete consecutive months go through
-    ``read_frame`` (as ``riskcast target`` reads them)."""
-    from forecast._series import check_series, regularize
+    """A series of any supported frequency (:func:`forecast.series_from_frame`)."""
+    from forecast.frames import series_from_frame
 
-    df = _read_table(path)
-    source = Path(path).name
-    if df.shape[1] < 2 or any(c is not None and c not in df.columns for c in (date, value)):
-        return read_frame(df, date=date, value=value, source=source)  # raises its message
-    dcol = df.columns[0] if date is None else date
-    vcol = df.columns[1] if value is None else value
-    when = _dates(df[dcol], dcol, source)
-    values = pd.to_numeric(df[vcol], errors="coerce")
-    text = values.isna() & df[vcol].notna()  # not a number (an empty cell is missing)
-    if text.any() or (values.isna().any() and not fill_gaps):
-        i = int((text if text.any() else values.isna()).to_numpy().nonzero()[0][0])
-        hint = "" if text.any() else "; pass --fill-gaps to interpolate missing values"
-        got = repr(df[vcol].iloc[i]) if text.any() else "an empty cell"
-        raise UsageError(
-            f"The '{vcol}' column of {source} must hold numbers. Got {got} in row {i + 1}{hint}."
-        )
-    months = pd.PeriodIndex(when.dt.to_period("M")).asi8
-    if not fill_gaps and (len(months) < 3 or (np.diff(months) == 1).all()):
-        return read_frame(df, date=date, value=value, source=source)
-    series = pd.Series(values.to_numpy(dtype=float), index=pd.DatetimeIndex(when), name=str(vcol))
-    if fill_gaps:
-        series = regularize(series.sort_index())
-    _, periods = check_series(series, func="riskcast", name="--data", fill_hint="--fill-gaps")
-    out = pd.Series(series.to_numpy(), index=periods, name=str(vcol))
-    if fill_gaps:  # how many of the values are interpolated, for the command to report
-        out.attrs["filled"] = len(out) - int(values.notna().sum())
-    return out
-
-
-def _dates(column: pd.Series, name: Any, source: str) -> pd.Series:
-    try:
-        return pd.to_datetime(column.astype(str), format="mixed")
-    except (TypeError, ValueError) as exc:
-        raise UsageError(
-            f"The '{name}' column of {source} must hold dates. Could not parse it: {exc}"
-        ) from None
+    return series_from_frame(
+        _read_table(path), date=date, value=value, source=Path(path).name,
+        fill_gaps=fill_gaps, fill_hint="--fill-gaps", name="--data", func="riskcast",
+    )  # fmt: skip

@@ -196,7 +196,7 @@ def test_fill_gaps_interpolates_missing_months_and_values_and_says_how_many(tmp_
     frame.drop(index=[100]).to_csv(path, index=False)
     assert main(["forecast", "--data", str(path), "--model", "ets"]) == 2
     err = capsys.readouterr().err
-    assert "Got an empty cell in row 31; pass --fill-gaps to interpolate" in err
+    assert "Got an empty cell in row 31; use --fill-gaps to interpolate missing values" in err
     assert main(["forecast", "--data", str(path), "--model", "ets", "--fill-gaps", "--json"]) == 0
     out, err = capsys.readouterr()
     assert err == f"--fill-gaps: 2 of {len(y)} values interpolated\n"
