@@ -23,6 +23,7 @@ __all__ = [
     "StreamlitProgress",
     "csv_download",
     "guarded",
+    "period_unit",
     "read_table",
     "series_input",
     "show_error",
@@ -88,16 +89,21 @@ def read_table(uploaded: Any) -> pd.DataFrame:
     return df
 
 
-def series_input(key: str) -> tuple[pd.Series, str] | None:
-    """Sidebar widgets choosing a monthly series: the bundled sample or an uploaded file.
+def series_input(key: str, *, any_frequency: bool = False) -> tuple[pd.Series, str] | None:
+    """Sidebar widgets choosing a series: the bundled sample or an uploaded file.
 
-    Returns the series and a label, or None (after showing why) when there is none yet.
+    Monthly by default (the Target page's calendar-year question). With
+    ``any_frequency=True`` (the Forecast page) quarterly, weekly and daily uploads are read
+    too (:func:`forecast.series_from_frame`), and a "Fill gaps" box interpolates missing
+    periods and empty cells. Returns the series and a label, or None (after showing why)
+    when there is none yet.
     """
     source = st.sidebar.radio("Data", (SAMPLE, UPLOAD), key=f"{key}-source")
     if source == SAMPLE:
         return load_monthly_units(), "monthly units (bundled sample)"
+    kind = "Series: monthly, quarterly, weekly or daily" if any_frequency else "Monthly series"
     uploaded = st.sidebar.file_uploader(
-        "Monthly series (CSV or Excel)", type=["csv", "xlsx", "xls"], key=f"{key}-file"
+        f"{kind} (CSV or Excel)", type=["csv", "xlsx", "xls"], key=f"{key}-file"
     )
     if uploaded is None:
         st.info("Upload a CSV or Excel file with a date column and a value column.")
@@ -114,12 +120,31 @@ def series_input(key: str) -> tuple[pd.Series, str] | None:
     others = [c for c in cols if c != date]
     options = numeric + [c for c in others if c not in numeric]
     value = st.sidebar.selectbox("Value column", options, index=0, key=f"{key}-value")
+    fill = any_frequency and st.sidebar.checkbox(
+        "Fill gaps (linear interpolation)", value=False, key=f"{key}-fill"
+    )
     try:
-        series = read_frame(df, date=date, value=value, source=uploaded.name)
+        if any_frequency:
+            from forecast.frames import series_from_frame
+
+            series = series_from_frame(
+                df, date=date, value=value, source=uploaded.name, fill_gaps=fill,
+                fill_hint="the 'Fill gaps' box", name=uploaded.name, func="the Forecast page",
+            )  # fmt: skip
+        else:
+            series = read_frame(df, date=date, value=value, source=uploaded.name)
     except USER_ERRORS as exc:
         show_error(f"Could not use {uploaded.name!r}", exc)
         return None
+    if fill:
+        st.sidebar.caption(f"{series.attrs.get('filled', 0)} of {len(series)} values interpolated")
     return series, uploaded.name
+
+
+def period_unit(series: pd.Series) -> str:
+    """The unit of a PeriodIndex series' steps: months, quarters, weeks, days or periods."""
+    code = series.index.freqstr.split("-")[0].upper()
+    return {"M": "months", "Q": "quarters", "W": "weeks", "D": "days"}.get(code, "periods")
 
 
 class StreamlitProgress(Callback):

@@ -11,7 +11,7 @@ from forecast.neural import LSTMForecaster
 st.title("Forecast")
 st.caption("Point forecasts and quantiles, a rolling-origin backtest, and an LSTM trained live.")
 
-picked = _ui.series_input("forecast")
+picked = _ui.series_input("forecast", any_frequency=True)
 if picked is None:
     st.stop()
 history, label = picked
@@ -19,14 +19,15 @@ history, label = picked
 models = _state.available_forecasters()
 default_model = "ETS" if "ETS" in models else models[0]
 model = st.sidebar.selectbox("Model", models, index=models.index(default_model))
-horizon = int(st.sidebar.slider("Horizon (months)", 1, 36, 12))
+unit = _ui.period_unit(history)
+horizon = int(st.sidebar.slider(f"Horizon ({unit})", 1, 36, 12, key="forecast-horizon"))
 levels = st.sidebar.multiselect(
     "Quantiles", [0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975], default=[0.1, 0.5, 0.9]
 )
 quantiles = tuple(sorted(float(q) for q in levels))
 windows = int(st.sidebar.number_input("Backtest windows", 1, 24, 3))
 
-st.subheader(f"{model}: {horizon} months ahead")
+st.subheader(f"{model}: {horizon} {unit} ahead")
 fc = _ui.guarded(f"{model} could not forecast {label}", _state.forecast_run, history, model,
                  horizon, quantiles)  # fmt: skip
 if fc is not None:
@@ -38,7 +39,7 @@ if fc is not None:
 
 st.subheader("Backtest")
 st.caption(
-    f"{windows} rolling origins, {horizon} months each; the model is refitted at every origin "
+    f"{windows} rolling origins, {horizon} {unit} each; the model is refitted at every origin "
     "on the data up to it."
 )
 bt = _ui.guarded(f"Backtest of {model} not possible", _state.forecast_backtest, history, model,
@@ -53,8 +54,8 @@ if bt is not None:
 st.subheader("Train the LSTM forecaster")
 st.caption(
     "forecast.LSTMForecaster trained live on this series: an ensemble of networks, each "
-    "early-stopped on the last months (the weights of its best validation epoch are kept, "
-    "then it trains a little on all months). The forecast comes from the networks trained "
+    "early-stopped on the last periods (the weights of its best validation epoch are kept, "
+    "then it trains a little on all periods). The forecast comes from the networks trained "
     "here and equals LSTMForecaster(...).fit(y).predict(...) in Python."
 )
 c1, c2, c3, c4 = st.columns(4)

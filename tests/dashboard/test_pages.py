@@ -198,6 +198,39 @@ def test_forecast_page_seasonal_naive_backtest_and_the_lstm_forecaster_trained_l
     assert list(shown.index) == [str(p) for p in api.index]
 
 
+def test_forecast_page_takes_a_quarterly_upload_and_fills_its_gap_on_request():
+    t = np.arange(24)
+    sales = 100 + 2.0 * t + 8 * np.sin(2 * np.pi * t / 4)
+    dates = pd.date_range("2019-01-01", periods=24, freq="QS")
+    keep = t != 9  # 2021Q2 is missing
+    content = pd.DataFrame({"quarter": dates[keep].strftime("%Y-%m-%d"), "sales": sales[keep]})
+    at = _page("2_forecast.py")
+    at.run()
+    _by_label(at.sidebar.radio, "Data").set_value("Upload a CSV or Excel file")
+    at.run()
+    at.sidebar.file_uploader[0].set_value(
+        ("quarters.csv", content.to_csv(index=False).encode(), "text/csv")
+    )
+    at.run()
+    _no_exception(at)
+    assert "must have no gaps. Got 1 missing period(s) after 2021Q1; use the 'Fill gaps' box" in (
+        at.error[0].value
+    )
+    at.sidebar.checkbox(key="forecast-fill").check()
+    at.run()
+    _by_label(at.sidebar.selectbox, "Model").set_value("Seasonal naive")
+    at.sidebar.slider(key="forecast-horizon").set_value(4)  # 3 backtest windows fit in 24
+    at.run()
+    _no_exception(at)
+    assert not at.error
+    assert at.sidebar.slider(key="forecast-horizon").label == "Horizon (quarters)"
+    forecast = at.dataframe[0].value
+    assert list(forecast.index) == ["2025Q1", "2025Q2", "2025Q3", "2025Q4"]
+    # seasonal naive repeats the last observed year (4 quarters; none of them was filled)
+    np.testing.assert_allclose(forecast["mean"].to_numpy(), sales[-4:])
+    assert any("1 of 24 values interpolated" in c.value for c in at.sidebar.caption)
+
+
 # ---------------------------------------------------------------------- search history
 def test_search_page_takeout_zip_counts_match_the_fixture_json():
     raw = json.loads(zipfile.ZipFile(TAKEOUT).read("Takeout/My Activity/Search/MyActivity.json"))
