@@ -21,7 +21,7 @@ from nn.losses import MSE
 from nn.optimizers import Adam
 from nn.training import fit, predict
 
-__all__ = ["EnsembleFit", "make_windows", "train_ensemble"]
+__all__ = ["EnsembleFit", "holdout_errors", "make_windows", "train_ensemble"]
 
 #: Epochs on all windows after early stopping, as a fraction of the best epoch count.
 CONTINUE_FRACTION = 0.25
@@ -196,3 +196,38 @@ def train_ensemble(
     return EnsembleFit(
         models=models, epochs=epochs, val_errors=errors, val_mask=Mv, histories=histories
     )
+
+
+def holdout_errors(
+    cell: type,
+    zn: np.ndarray,
+    *,
+    L: int,
+    H: int,
+    v: int,
+    dtype: np.dtype,
+    **train: Any,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Errors on the last ``v`` observations of an ensemble that never saw them.
+
+    An ensemble is trained (:func:`train_ensemble`, same settings) on ``zn[:n - v]`` with
+    its own early stopping on the ``min(v, n - v - L - 1)`` observations before the cut;
+    its forecasts of the windows whose targets fall in the last ``v`` observations give
+    errors that neither the training nor the choice of the stopping epoch has seen (the
+    final ensemble's validation errors are the very errors its early stopping minimised,
+    hence optimistic). None when ``n - v < L + 2`` (no room for a second split).
+
+    Returns
+    -------
+    errors, mask : ndarray of shape (n_windows, H)
+        Actual minus ensemble-mean forecast in the scaled space, and 1 where defined.
+    """
+    n = zn.size
+    cut = n - v
+    inner = min(v, cut - L - 1)
+    if inner < 1:
+        return None
+    fit = train_ensemble(cell, zn[:cut], L=L, H=H, v=inner, dtype=dtype, **train)
+    X, Y, M = make_windows(zn, L, H, np.arange(max(L, cut - H + 1), n), cut, n)
+    pred = np.mean([np.asarray(predict(net, X.astype(dtype)), np.float64) for net in fit.models], 0)
+    return (Y - pred) * M, M

@@ -104,12 +104,16 @@ def make_member(
 
 
 def _frozen(model: Forecaster) -> Forecaster:
-    """An unfitted copy that refits the form ``model`` selected (ETS, ARIMA) or a clone."""
+    """An unfitted copy that refits the form ``model`` selected (ETS, ARIMA), a neural
+    model without its holdout ensemble (the validation scores point forecasts only), or a
+    clone."""
     name = type(model).__name__
     params = model.get_params()
     if name == "ETS" and hasattr(model, "model_"):
         params["model"] = model.model_
         params["damped"] = None
+    elif "interval_errors" in params:  # neural: the validation needs point forecasts only
+        params["interval_errors"] = "validation"
     elif name == "ARIMA" and hasattr(model, "order_"):
         params["order"] = tuple(model.order_)
         params["seasonal_order"] = tuple(model.seasonal_order_[:3])

@@ -55,7 +55,8 @@ st.subheader("Train the LSTM forecaster")
 st.caption(
     "forecast.LSTMForecaster trained live on this series: an ensemble of networks, each "
     "early-stopped on the last periods (the weights of its best validation epoch are kept, "
-    "then it trains a little on all periods). The forecast comes from the networks trained "
+    "then it trains a little on all periods), and a second ensemble trained without those "
+    "periods whose errors on them set the intervals. The forecast comes from the networks trained "
     "here and equals LSTMForecaster(...).fit(y).predict(...) in Python."
 )
 c1, c2, c3, c4 = st.columns(4)
@@ -68,9 +69,11 @@ if st.button("Train", key="lstm-train", type="primary"):
     chart = st.empty()
     lstm = LSTMForecaster(hidden_size=hidden, n_models=n_models, max_epochs=epochs,
                           learning_rate=lr, random_state=0)  # fmt: skip
-    watch = _ui.StreamlitProgress(bar, chart, runs=n_models)
+    # the final ensemble, then the holdout ensemble behind the intervals
+    watch = _ui.StreamlitProgress(bar, chart, runs=2 * n_models)
     trained = _ui.guarded(f"The LSTM could not be trained on {label}", lstm.fit, history,
                           callbacks=[watch])  # fmt: skip
+    bar.progress(1.0, text="done")
     if trained is not None:
         st.session_state["lstm-run"] = {
             "label": label,

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast._neural_train import CONTINUE_FRACTION, _train_one, make_windows
+from forecast._neural_train import CONTINUE_FRACTION, _train_one, holdout_errors, make_windows
 from forecast.errors import ForecastTypeError, ForecastValueError
 from forecast.neural import GRUForecaster, LSTMForecaster, RNNForecaster
 from nn import LSTM, Dense, Sequential
@@ -132,14 +132,48 @@ def test_fit_callbacks_watch_every_network_without_changing_the_forecast(
     log = _EpochLog()
     watched = LSTMForecaster(**FAST).fit(series, callbacks=[log])
     pd.testing.assert_frame_equal(watched.predict(12), fitted.predict(12))
-    assert len(log.runs) == FAST["n_models"] == len(watched.history_)
-    for run, hist, best in zip(log.runs, watched.history_, watched.epochs_, strict=True):
+    # the final ensemble's networks, then the holdout ensemble's (interval_errors)
+    assert watched.interval_errors_ == "holdout"
+    assert len(log.runs) == 2 * FAST["n_models"] and len(watched.history_) == FAST["n_models"]
+    for run, hist, best in zip(log.runs, watched.history_, watched.epochs_, strict=False):
         assert run == hist["val_loss"] and len(hist["loss"]) == len(run)
         # the kept weights are those of the best validation epoch, then a quarter more on all
         assert hist["best_epoch"] + 1 == best and min(run) == run[best - 1]
         assert len(hist["continued_loss"]) == int(np.ceil(CONTINUE_FRACTION * best))
     with pytest.raises(ForecastTypeError, match="'callbacks' parameter of LSTMForecaster.fit"):
         LSTMForecaster(**FAST).fit(series, callbacks=[print])
+
+
+def test_holdout_errors_come_from_networks_that_never_saw_the_held_out_months() -> None:
+    z = np.log(seasonal_series(60, seed=7).to_numpy())
+    zn = z / np.std(np.diff(z))
+    L, H, v = 12, 8, 8
+    kw = {"L": L, "H": H, "v": v, "dtype": np.dtype("float64"), "hidden": 6, "n_models": 2,
+          "max_epochs": 40, "patience": 3, "lr": 0.05, "seed": 5}  # fmt: skip
+    err, mask = holdout_errors(LSTM, zn, **kw)
+    moved = zn.copy()
+    moved[-v:] += np.linspace(0.5, 2.0, v)  # other held-out values, same history before them
+    err2, mask2 = holdout_errors(LSTM, moved, **kw)
+    np.testing.assert_array_equal(mask, mask2)
+    # windows whose inputs end before the held-out block: same forecasts, so the errors
+    # move exactly by the change of the actual values
+    origins = np.arange(zn.size - v - H + 1, zn.size)
+    before = origins <= zn.size - v
+    times = origins[before, None] + np.arange(H)[None, :]
+    change = (moved - zn)[np.minimum(times, zn.size - 1)] * mask[before]
+    np.testing.assert_allclose(err2[before] - err[before], change, atol=1e-12)
+    assert mask[before].sum() >= v
+    assert holdout_errors(LSTM, zn[: L + v + 1], **kw) is None  # no room for a second split
+
+
+def test_holdout_and_validation_intervals_share_the_point_forecast(series: pd.Series) -> None:
+    held = LSTMForecaster(**FAST).fit(series)
+    val = LSTMForecaster(**FAST, interval_errors="validation").fit(series)
+    assert (held.interval_errors_, val.interval_errors_) == ("holdout", "validation")
+    np.testing.assert_array_equal(held.predict(12)["mean"], val.predict(12)["mean"])
+    assert not np.array_equal(held.sigma_, val.sigma_)
+    with pytest.raises(ForecastValueError, match="'interval_errors' parameter of LSTMForecaster"):
+        LSTMForecaster(interval_errors="bootstrap").fit(series)
 
 
 def test_series_with_negative_values_uses_the_additive_scale() -> None:
