@@ -207,6 +207,82 @@ def constant_fit(y: np.ndarray) -> EtsFit:
         return evaluate(y, 1, "ANN", params, np.asarray(y[:1], dtype=np.float64))
 
 
+def _holt_sse(y: np.ndarray, alpha: float, beta: float, trend: bool) -> tuple[float, np.ndarray]:
+    """R's ``zzhw`` without season: SSE and the states (level, trend) after each step."""
+    level, slope = y[0], (y[1] - y[0]) if trend and y.size > 1 else 0.0
+    states = np.empty((y.size + 1, 2))
+    states[0] = level, slope
+    sse = 0.0
+    for t in range(y.size):
+        res = y[t] - (level + slope)
+        sse += res * res
+        new_level = alpha * y[t] + (1.0 - alpha) * (level + slope)
+        if trend:
+            slope = beta * (new_level - level) + (1.0 - beta) * slope
+        level = new_level
+        states[t + 1] = level, slope
+    return sse, states
+
+
+def _r_gradient(f, x: np.ndarray, eps: float = 1e-3) -> np.ndarray:
+    """R ``optim``'s numerical gradient for L-BFGS-B: central differences of step
+    ``ndeps = 1e-3``, shortened at the bounds [0, 1]."""
+    grad = np.empty_like(x)
+    for i in range(x.size):
+        up, down = x.copy(), x.copy()
+        up[i] = min(x[i] + eps, 1.0)
+        down[i] = max(x[i] - eps, 0.0)
+        grad[i] = (f(up) - f(down)) / (up[i] - down[i])
+    return grad
+
+
+def holt_winters_fit(y: np.ndarray, m: int, *, trend: bool) -> EtsFit | None:
+    """R's ``HoltWintersZZ`` without season, the fit R's ``ets`` uses for very short series.
+
+    Simple (``trend=False``) or Holt's linear exponential smoothing: level starts at
+    ``y[0]``, trend at ``y[1] - y[0]``; alpha (and the Holt-Winters beta) minimise the sum
+    of squared one-step errors by L-BFGS-B on [0, 1] from R's start values (alpha
+    ``0.2 / m``, beta a tenth of it) with R's numerical gradient. ``sigma2`` is the mean
+    squared error (R's). The result is stated as the equivalent ETS form (``ANN`` or
+    ``AAN``, whose beta is alpha times the Holt-Winters beta); there is no likelihood,
+    so the criteria are NaN. None when the optimiser fails.
+    """
+    from scipy.optimize import minimize
+
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    alpha0 = 0.2 / max(m, 1)
+    start = np.array([alpha0, 0.1 * alpha0]) if trend else np.array([alpha0])
+
+    def sse(x: np.ndarray) -> float:
+        return _holt_sse(y, x[0], x[1] if trend else 0.0, trend)[0]
+
+    sol = minimize(
+        sse, start, jac=lambda x: _r_gradient(sse, x), method="L-BFGS-B",
+        bounds=[(0.0, 1.0)] * start.size,
+        options={"maxcor": 5, "ftol": 1e7 * np.finfo(float).eps, "gtol": 0.0, "maxiter": 100},
+    )  # fmt: skip
+    x = np.clip(sol.x, 0.0, 1.0)
+    if not np.isfinite(sol.fun):
+        return None
+    alpha, beta_hw = float(x[0]), float(x[1]) if trend else 0.0
+    _, states = _holt_sse(y, alpha, beta_hw, trend)
+    fitted = states[:-1, 0] + states[:-1, 1]
+    residuals = y - fitted
+    keep = [0, 1] if trend else [0]
+    nan = float("nan")
+    return EtsFit(
+        form="AAN" if trend else "ANN",
+        params={"alpha": alpha, "beta": alpha * beta_hw, "gamma": 0.0, "phi": 1.0},
+        initial_states=states[0, keep].copy(),
+        states=np.ascontiguousarray(states[:, keep]),
+        residuals=residuals,
+        fitted=fitted,
+        lik=nan, loglik=nan, aic=nan, aicc=nan, bic=nan,
+        sigma2=float(np.mean(residuals**2)),
+        n_evaluations=int(sol.nfev),
+    )  # fmt: skip
+
+
 def fit_form(y: np.ndarray, m: int, form: str, *, scaled: bool = False) -> EtsFit | None:
     """Fit one form (e.g. ``"MAdM"``) by maximum likelihood; None if it cannot be fitted."""
     error, trend, season, damped = _codes(form)

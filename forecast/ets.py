@@ -14,7 +14,12 @@ AICc. The candidate set follows R's defaults, which keeps selection cheap:
   with m = 52 is modelled without seasonality, as in R);
 * candidates with more parameters than ``n - 4`` are skipped;
 * a constant series (with a ``Z`` in ``model``, or ``ANN``) gets R's answer: simple exponential
-  smoothing with alpha 0.99999, a constant forecast with zero-width intervals.
+  smoothing with alpha 0.99999, a constant forecast with zero-width intervals;
+* a very short series (``n <= npars + 4``, e.g. 2 to 6 observations for ``ZZZ``) gets R's
+  answer too: Holt-Winters smoothing fitted by least squares (Holt's trend or simple
+  smoothing, the smaller mean squared error wins), stated as ``AAN`` or ``ANN``, without a
+  likelihood (NaN criteria). Its intervals use the state-space beta (alpha times the
+  Holt-Winters beta); R plugs the Holt-Winters beta into that formula, so R's are wider.
 
 For monthly positive data that is 15 candidates. Each form is fitted as R's ``etsmodel``
 does (:mod:`forecast._ets_fit`: R's initial states and parameters, Nelder-Mead on
@@ -33,7 +38,14 @@ import math
 import numpy as np
 
 from forecast._ets_core import forecast_path, simulate
-from forecast._ets_fit import CODES, EtsFit, constant_fit, fit_form, forecast_variance
+from forecast._ets_fit import (
+    CODES,
+    EtsFit,
+    constant_fit,
+    fit_form,
+    forecast_variance,
+    holt_winters_fit,
+)
 from forecast.base import Forecaster
 from forecast.errors import ForecastValueError
 
@@ -85,7 +97,7 @@ class ETS(Forecaster):
     candidates_ : dict of str to float
         Criterion value of every candidate that could be fitted.
 
-    Needs at least 5 observations.
+    Needs at least 2 observations (as R).
     """
 
     def __init__(
@@ -104,9 +116,30 @@ class ETS(Forecaster):
         self.criterion = criterion
 
     def _min_length(self, m: int) -> int:
-        return 5
+        return 2
 
-    def _candidates(self, values: np.ndarray, m: int) -> list[tuple[str, str, str, bool]]:
+    def _short_series_fit(self, values: np.ndarray, m: int) -> EtsFit | None:
+        """R's path for a series too short for its model (``n <= npars + 4``): Holt-Winters
+        smoothing fitted by least squares, Holt's linear trend against simple smoothing by
+        ``sigma2`` for a ``Z`` trend. None when R's rule does not apply or the requested
+        form is outside this path (seasonal, multiplicative, damped), which then goes
+        through the usual candidates (and their "too short" message)."""
+        e, t, s = _parse(self.model)
+        npars = 2 + 2 * (t[0] in "AM") + m * (s in "AM") + (self.damped is True)
+        if values.size > npars + 4:
+            return None
+        if s in "AM" or e == "M" or t[0] == "M" or t == "Ad" or self.damped is True:
+            return None
+        if t == "Z":
+            holt = holt_winters_fit(values, m, trend=True)
+            simple = holt_winters_fit(values, m, trend=False)
+            if holt is None or (simple is not None and holt.sigma2 >= simple.sigma2):
+                return simple
+            return holt
+        return holt_winters_fit(values, m, trend=t == "A")
+
+    def _check_options(self, values: np.ndarray) -> None:
+        """The options' own checks, and multiplicative forms on non-positive data."""
         e, t, s = _parse(self.model)
         if self.criterion not in ("aicc", "aic", "bic"):
             raise ForecastValueError(
@@ -124,6 +157,10 @@ class ETS(Forecaster):
                 "but 'y' has non-positive values; use 'A' or 'Z' (which then skips "
                 "multiplicative forms)."
             )
+
+    def _candidates(self, values: np.ndarray, m: int) -> list[tuple[str, str, str, bool]]:
+        e, t, s = _parse(self.model)
+        positive = bool((values > 0).all())
         seasonal_ok = 1 < m <= 24 and values.size >= m + 4
         if s in "AM" and not seasonal_ok:
             raise ForecastValueError(
@@ -168,12 +205,15 @@ class ETS(Forecaster):
     def _fit(self, values: np.ndarray, m: int) -> None:
         best: EtsFit | None = None
         self.candidates_: dict[str, float] = {}
-        candidates = self._candidates(values, m)
+        self._check_options(values)
         constant = bool(np.all(values == values[0]))
         if constant and ("Z" in self.model or self.model == "ANN"):
             # R's ets does the same: nothing to select, the forecast is the constant.
-            candidates = []
-            best = constant_fit(values)
+            candidates, best = [], constant_fit(values)
+        elif (short := self._short_series_fit(values, m)) is not None:
+            candidates, best = [], short
+        else:
+            candidates = self._candidates(values, m)
         for e, t, s, d in candidates:
             name = e + t + ("d" if d else "") + s
             fit = fit_form(values, m, name)

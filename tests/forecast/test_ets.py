@@ -115,6 +115,26 @@ def test_ann_matches_r(walk: pd.Series, r_ref: dict) -> None:
     np.testing.assert_allclose(fc["q0.9"], ref["upper80"], rtol=1e-6)
 
 
+def test_very_short_series_take_r_holt_winters_path(r_ref: dict) -> None:
+    # R's ets: n <= npars + 4 -> HoltWintersZZ by least squares (Holt against simple
+    # smoothing by sigma2 for a Z trend). Same form, smoothing parameters, sigma2 and means.
+    for ref in r_ref["ets_short"]:
+        x = np.asarray(ref["x"], float)
+        y = pd.Series(x, index=pd.period_range("2020-01", periods=x.size, freq="M"))
+        model = ETS(model=ref["model"]).fit(y)
+        assert model.model_ == _form(ref["method"]), ref["x"]
+        par = ref["par"]
+        assert model.params_["alpha"] == pytest.approx(par["alpha"], abs=2e-4)
+        if "beta" in par:  # R reports the Holt-Winters beta; ours is the state-space one
+            assert model.params_["beta"] == pytest.approx(par["alpha"] * par["beta"], abs=2e-4)
+        assert model.sigma2_ == pytest.approx(ref["sigma2"], rel=1e-4)
+        fc = model.predict(3, quantiles=(0.1, 0.9))
+        np.testing.assert_allclose(fc["mean"], ref["mean"], rtol=1e-5)
+        if "beta" not in par:  # without a trend R's interval formula is the state-space one
+            np.testing.assert_allclose(fc["q0.9"], ref["upper80"], rtol=1e-5)
+        assert np.isnan(model.aicc_) and model.candidates_ == {}
+
+
 def test_smoothing_recovers_level_behaviour() -> None:
     # pure noise around a constant: SES smooths heavily (small alpha) and forecasts the mean
     rng = np.random.default_rng(5)
@@ -177,5 +197,5 @@ def test_bad_hyperparameters_named(seasonal: pd.Series) -> None:
         ETS(criterion="r2").fit(seasonal)
     with pytest.raises(ForecastValueError, match="'model' parameter of ETS asks for a seasonal"):
         ETS(model="AAA", season_length=12).fit(seasonal.iloc[:14])
-    with pytest.raises(ForecastValueError, match="needs at least 5 observations"):
-        ETS().fit(seasonal.iloc[:4])
+    with pytest.raises(ForecastValueError, match="needs at least 2 observations"):
+        ETS().fit(seasonal.iloc[:1])

@@ -75,4 +75,19 @@ od <- auto.arima(overdiff)
 od011 <- Arima(overdiff, order = c(0, 1, 1), include.drift = TRUE)
 out$auto_arima_overdiff <- list(x = as.numeric(overdiff), arma = od$arma, aicc = od$aicc,
   mean = as.numeric(forecast(od, h = 6)$mean), ma011 = unname(coef(od011)[1]), aicc011 = od011$aicc)
+# Very short monthly series: ets() takes its Holt-Winters path (n <= npars + 4)
+short_fit <- function(x, model) {
+  e <- ets(ts(x, frequency = 12), model = model)
+  f <- forecast(e, h = 3, level = lev)
+  list(x = x, model = model, method = e$method, par = as.list(e$par), sigma2 = e$sigma2,
+       mean = as.numeric(f$mean), lower80 = as.numeric(f$lower), upper80 = as.numeric(f$upper))
+}
+out$ets_short <- list(
+  short_fit(c(100, 102, 101, 104, 104), "ZZZ"),
+  short_fit(c(100, 103, 101, 104, 104, 105), "ZZZ"),
+  short_fit(c(5.2, 4.8, 6.1), "ZZZ"),
+  short_fit(c(10, 12, 15, 17, 20, 22), "ZZZ"),
+  short_fit(c(100, 102, 101, 104, 104, 106, 107), "AAN"),
+  short_fit(c(100, 102, 101, 104), "ANN")
+)
 writeLines(jsonlite::toJSON(out, digits = NA, auto_unbox = TRUE), file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE))), "r_forecast.json"))
