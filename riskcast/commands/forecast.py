@@ -17,7 +17,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -174,10 +174,10 @@ def run(args: argparse.Namespace) -> int:
     if output is not None:
         _write_csv(output, frame)
     if args.json:
-        doc = _document(source, y, args, model, frame, metrics)
+        doc = _document(_Run(source, y, args, model, frame, metrics))
         print(json.dumps(doc, indent=2, allow_nan=False))
     else:
-        _print_text(source, y, args, model, frame, metrics)
+        _print_text(_Run(source, y, args, model, frame, metrics))
     return 0
 
 
@@ -198,14 +198,19 @@ def _frequency(y: pd.Series) -> str:
     return _FREQUENCIES.get(code, code)
 
 
-def _document(
-    source: str,
-    y: pd.Series,
-    args: argparse.Namespace,
-    model: Any,
-    frame: pd.DataFrame,
-    metrics: pd.DataFrame | None,
-) -> dict[str, Any]:
+class _Run(NamedTuple):
+    """What one ``riskcast forecast`` run shows, as text or JSON."""
+
+    source: str
+    y: pd.Series
+    args: argparse.Namespace
+    model: Any
+    frame: pd.DataFrame
+    metrics: pd.DataFrame | None
+
+
+def _document(run: _Run) -> dict[str, Any]:
+    source, y, args, model, frame, metrics = run
     first, last = _labels(y.index[[0, -1]])
     doc: dict[str, Any] = {
         "data": source, "n": len(y), "frequency": _frequency(y), "start": first, "end": last,
@@ -239,14 +244,8 @@ def _describe(model: Any) -> str:
     return f"{type(model).__name__}, season length {form['season_length']}"
 
 
-def _print_text(
-    source: str,
-    y: pd.Series,
-    args: argparse.Namespace,
-    model: Any,
-    frame: pd.DataFrame,
-    metrics: pd.DataFrame | None,
-) -> None:
+def _print_text(run: _Run) -> None:
+    source, y, args, model, frame, metrics = run
     first, last = _labels(y.index[[0, -1]])
     print(
         f"Data: {source}, {len(y)} {_frequency(y)} observations, {first} to {last}; "
