@@ -71,7 +71,31 @@ def _log_softmax(z: np.ndarray) -> np.ndarray:
     return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
 
 
-class CategoricalCrossEntropy(Loss):
+def _n_rows(p: np.ndarray) -> int:
+    """Number of class-score rows of ``p`` (all axes but the last), at least 1."""
+    return max(p.size // max(p.shape[-1], 1), 1)
+
+
+class _ClassRowsLoss(Loss):
+    """Losses summed over the class axis and averaged over rows whose gradient with
+    respect to ``pred`` is the cross-entropy's (``KL(t || p)`` differs from the
+    cross-entropy only by the constant ``sum t log t``)."""
+
+    from_logits: bool
+    eps: float
+    _summed_axes = 1
+
+    def _backward(self, p, t):
+        return self._element_grads(p, t) / _n_rows(p)
+
+    def _element_grads(self, p, t):
+        if self.from_logits:
+            soft = np.exp(_log_softmax(p))
+            return soft * t.sum(axis=-1, keepdims=True) - t
+        return np.where(p > self.eps, -t / np.clip(p, self.eps, 1.0), 0.0)
+
+
+class CategoricalCrossEntropy(_ClassRowsLoss):
     """Categorical cross-entropy ``-sum_k t_k log p_k``, summed over classes, averaged over rows.
 
     Parameters
@@ -114,31 +138,18 @@ class CategoricalCrossEntropy(Loss):
             )
         return t
 
-    _summed_axes = 1
-
     def _forward(self, p, t):
-        n_rows = max(p.size // max(p.shape[-1], 1), 1)
         if self.from_logits:
-            return -np.sum(t * _log_softmax(p)) / n_rows
-        return -np.sum(t * np.log(np.clip(p, self.eps, 1.0))) / n_rows
-
-    def _backward(self, p, t):
-        n_rows = max(p.size // max(p.shape[-1], 1), 1)
-        return self._element_grads(p, t) / n_rows
+            return -np.sum(t * _log_softmax(p)) / _n_rows(p)
+        return -np.sum(t * np.log(np.clip(p, self.eps, 1.0))) / _n_rows(p)
 
     def _elements(self, p, t):
         if self.from_logits:
             return -np.sum(t * _log_softmax(p), axis=-1)
         return -np.sum(t * np.log(np.clip(p, self.eps, 1.0)), axis=-1)
 
-    def _element_grads(self, p, t):
-        if self.from_logits:
-            soft = np.exp(_log_softmax(p))
-            return soft * t.sum(axis=-1, keepdims=True) - t
-        return np.where(p > self.eps, -t / np.clip(p, self.eps, 1.0), 0.0)
 
-
-class KLDivergence(Loss):
+class KLDivergence(_ClassRowsLoss):
     """Kullback-Leibler divergence ``KL(target || pred) = sum_k t_k log(t_k / p_k)``.
 
     Summed over the last axis (classes), averaged over rows; ``0 log 0 = 0``.
@@ -159,8 +170,6 @@ class KLDivergence(Loss):
     def get_config(self) -> dict[str, Any]:
         return {"from_logits": self.from_logits, "eps": self.eps}
 
-    _summed_axes = 1
-
     def _terms(self, p, t):
         if t.size and t.min() < 0:
             raise NNValueError(
@@ -172,21 +181,10 @@ class KLDivergence(Loss):
         return t * (logt - logp)
 
     def _forward(self, p, t):
-        n_rows = max(p.size // max(p.shape[-1], 1), 1)
-        return np.sum(self._terms(p, t)) / n_rows
-
-    def _backward(self, p, t):
-        n_rows = max(p.size // max(p.shape[-1], 1), 1)
-        return self._element_grads(p, t) / n_rows
+        return np.sum(self._terms(p, t)) / _n_rows(p)
 
     def _elements(self, p, t):
         return np.sum(self._terms(p, t), axis=-1)
-
-    def _element_grads(self, p, t):
-        if self.from_logits:
-            soft = np.exp(_log_softmax(p))
-            return soft * t.sum(axis=-1, keepdims=True) - t
-        return np.where(p > self.eps, -t / np.clip(p, self.eps, 1.0), 0.0)
 
 
 class HingeLoss(Loss):
