@@ -127,7 +127,12 @@ def _to_periods(index: pd.Index, *, name: str, func: str) -> pd.PeriodIndex:
 
 
 def check_series(
-    y: Any, *, func: str, name: str = "y", min_length: int = 1, fill_hint: str | None = None
+    y: Any,
+    *,
+    func: str,
+    name: str = "y",
+    min_length: int = 1,
+    fill_hint: str = "forecast.regularize(y)",
 ) -> tuple[np.ndarray, pd.PeriodIndex]:
     """Validate a series and return ``(values, periods)``.
 
@@ -139,9 +144,9 @@ def check_series(
         Function and parameter names used in error messages.
     min_length : int
         Smallest acceptable number of observations.
-    fill_hint : str, optional
-        What the gap and missing-value errors tell the user to use (default
-        ``forecast.regularize(y)``; a command line names its option).
+    fill_hint : str
+        What the gap and missing-value errors tell the user to use (a command line names
+        its option).
 
     Returns
     -------
@@ -169,7 +174,7 @@ def check_series(
         raise ForecastValueError(
             f"The '{name}' parameter of {func} must contain only finite numbers. Got "
             f"{values[i]!r} at {periods[i]} ({int(bad.sum())} missing or non-finite values); "
-            f"use {fill_hint or 'forecast.regularize(y)'} to interpolate them."
+            f"use {fill_hint} to interpolate them."
         )
     if len(values) > 1:
         diffs = np.diff(periods.asi8)
@@ -183,8 +188,7 @@ def check_series(
             j = int(np.flatnonzero(diffs > 1)[0])
             raise ForecastValueError(
                 f"The '{name}' parameter of {func} must have no gaps. Got {int(diffs[j]) - 1} "
-                f"missing period(s) after {periods[j]}; use {fill_hint or 'forecast.regularize(y)'}"
-                " to fill them."
+                f"missing period(s) after {periods[j]}; use {fill_hint} to fill them."
             )
     if len(values) < min_length:
         raise ForecastValueError(
