@@ -7,6 +7,7 @@ calling package's error class, so each package keeps its own error types and wor
 
 from __future__ import annotations
 
+from kernel.estimator import BaseEstimator, NotFittedError, clone
 from kernel.seeds import stream_rng, stream_seed
 
-__all__ = ["stream_rng", "stream_seed"]
+__all__ = ["BaseEstimator", "NotFittedError", "clone", "stream_rng", "stream_seed"]
