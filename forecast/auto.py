@@ -215,7 +215,7 @@ class AutoForecaster(Forecaster):
 
     def _fit(self, values: np.ndarray, m: int) -> None:
         candidates = self._make_members()
-        y = self.y_
+        y = self.history_
         n = values.size
         fitted: dict[str, Forecaster] = {}
         errors: dict[str, str] = {}
@@ -300,7 +300,7 @@ class AutoForecaster(Forecaster):
         return paths[rng.permutation(n)]
 
     def _fitted_values(self) -> np.ndarray:
-        out = np.zeros(self.y_.size)
+        out = np.zeros(self.history_.size)
         for mdl, w in self._active():
             out += w * mdl.predict_in_sample().to_numpy()
         return out

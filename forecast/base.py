@@ -1,22 +1,25 @@
 """The contract every forecaster follows, and the simulator view of it.
 
-A forecaster is fitted on one :class:`pandas.Series` (regular PeriodIndex or DatetimeIndex,
-see :mod:`forecast._series`) and then answers four questions:
+A forecaster is a :class:`montecarlo.base.Simulator` (the one contract of everything that
+imagines the future). It is fitted on one :class:`pandas.Series` (regular PeriodIndex or
+DatetimeIndex, see :func:`forecast.check_series`), kept as ``history_``, and then answers
+four questions:
 
 * ``predict(h, quantiles)`` - point forecasts and quantiles of the next ``h`` periods, as a
   DataFrame indexed by the future periods with a ``mean`` column and one column per quantile
   level named ``"q<level>"`` (``0.1 -> "q0.1"``, ``0.975 -> "q0.975"``);
 * ``sample_paths(h, n, rng)`` - ``n`` simulated futures, ndarray of shape ``(n, h)``;
 * ``predict_in_sample()`` - one-step-ahead fitted values on the training periods;
-* ``forecast(y, h, quantiles)`` - fit on ``y`` and predict in one call; it equals
-  ``fit(y).predict(h, quantiles)`` exactly (the statsforecast consistency rule) and leaves
-  the forecaster itself untouched.
+* ``forecast(history, h, quantiles)`` - fit on ``history`` and predict in one call; it
+  equals ``fit(history).predict(h, quantiles)`` exactly (the statsforecast consistency
+  rule) and leaves the forecaster itself untouched.
 
-Every forecaster is also a *simulator* in the DESIGN.md sense: ``paths(as_of, horizon, n,
-rng)`` returns ``(n, horizon)`` simulated values of the periods after ``as_of``. ``as_of``
-must be one of the fitted periods; when it is earlier than the end of the fitted series, a
-fresh clone with the same hyperparameters is fitted on the data up to and including
-``as_of`` (nothing after ``as_of`` is ever seen), so backtests cannot peek.
+As a simulator, ``paths(as_of, horizon, n, rng=None, *, sampler="plain")`` returns ``(n,
+horizon)`` simulated values of the periods after ``as_of``. ``as_of`` must be one of the
+fitted periods (None: the last one); when it is earlier than the end of the fitted
+series, a fresh clone with the same hyperparameters is fitted on the data up to and
+including ``as_of`` (nothing after ``as_of`` is ever seen), so backtests cannot peek.
+Forecasters draw their own paths, so the only ``sampler`` they take is ``"plain"``.
 
 Subclasses implement ``_fit(values, m)``, ``_predict_mean(h)``, ``_sample_paths(h, n,
 rng)`` and either ``_predict_std(h)`` (Gaussian quantiles) or ``_predict_quantiles(h,
@@ -26,10 +29,9 @@ shortest series the model accepts. Neural and combined forecasters plug in the s
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
@@ -44,7 +46,8 @@ from forecast._series import (
     quantile_column,
     season_length_of,
 )
-from forecast.errors import ForecastTypeError, ForecastValueError, NotFittedError
+from forecast.errors import ForecastTypeError, ForecastValueError
+from montecarlo import Sampler, Simulator
 
 __all__ = ["Forecaster", "clone", "single_threaded"]
 
@@ -60,12 +63,12 @@ def single_threaded() -> Iterator[None]:
         yield
 
 
-class Forecaster:
+class Forecaster(Simulator):
     """Base class of all forecasters (see the module docstring for the contract).
 
     Attributes (after ``fit``)
     --------------------------
-    y_ : pandas.Series of shape (n,)
+    history_ : pandas.Series of shape (n,)
         The training series, float64 with a PeriodIndex.
     season_length_ : int
         Seasonal period used (the ``season_length`` hyperparameter, or the one inferred
@@ -75,31 +78,8 @@ class Forecaster:
     #: Models without a ``season_length`` hyperparameter infer it from the frequency.
     season_length: int | None = None
 
-    # ------------------------------------------------------------------ parameters
-    @classmethod
-    def _param_names(cls) -> list[str]:
-        sig = inspect.signature(cls.__init__)
-        return [p.name for p in sig.parameters.values() if p.kind == p.KEYWORD_ONLY]
-
-    def get_params(self) -> dict[str, Any]:
-        """Hyperparameters as passed to ``__init__``."""
-        return {name: getattr(self, name) for name in self._param_names()}
-
-    def set_params(self, **params: Any) -> Forecaster:
-        """Set hyperparameters (validated at the next ``fit``); returns self."""
-        names = set(self._param_names())
-        for key, value in params.items():
-            if key not in names:
-                raise ForecastValueError(
-                    f"The '{key}' parameter is not a hyperparameter of "
-                    f"{type(self).__name__}. Valid ones: {sorted(names)}."
-                )
-            setattr(self, key, value)
-        return self
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({args})"
+    _param_error: ClassVar[type[Exception]] = ForecastValueError
+    samplers: ClassVar[tuple[str, ...]] = ("plain",)
 
     # ------------------------------------------------------------------ hooks
     def _min_length(self, m: int) -> int:
@@ -134,10 +114,10 @@ class Forecaster:
         raise NotImplementedError
 
     # ------------------------------------------------------------------ public API
-    def fit(self, y: pd.Series) -> Forecaster:
-        """Fit the model to ``y`` (Series with PeriodIndex or DatetimeIndex); returns self."""
+    def fit(self, history: pd.Series) -> Self:
+        """Fit the model to ``history`` (Series with PeriodIndex or DatetimeIndex); returns self."""
         func = f"{type(self).__name__}.fit"
-        values, periods = check_series(y, func=func)
+        values, periods = check_series(history, func=func, name="history")
         m = self.season_length
         if m is None:
             m = season_length_of(periods)
@@ -150,23 +130,17 @@ class Forecaster:
         need = self._min_length(m)
         if len(values) < need:
             raise ForecastValueError(
-                f"The 'y' parameter of {func} needs at least {need} observations for this "
-                f"model (season_length={m}). Got {len(values)} instead."
+                f"The 'history' parameter of {func} needs at least {need} observations for "
+                f"this model (season_length={m}). Got {len(values)} instead."
             )
-        self.y_ = pd.Series(values, index=periods, name=y.name)
+        self.history_ = pd.Series(values, index=periods, name=history.name)
         self.season_length_ = m
         self._fit(values, m)
         return self
 
-    def _check_fitted(self, func: str) -> None:
-        if not hasattr(self, "y_"):
-            raise NotFittedError(
-                f"This {type(self).__name__} is not fitted yet: call fit(y) before {func}."
-            )
-
     def _future_index(self, h: int) -> pd.PeriodIndex:
-        last = self.y_.index[-1]
-        return pd.period_range(last + 1, periods=h, freq=self.y_.index.freq)
+        last = self.history_.index[-1]
+        return pd.period_range(last + 1, periods=h, freq=self.history_.index.freq)
 
     def predict(self, h: int, quantiles: Iterable[float] | None = (0.1, 0.5, 0.9)) -> pd.DataFrame:
         """Forecast the next ``h`` periods.
@@ -178,7 +152,7 @@ class Forecaster:
             per quantile level (e.g. ``q0.1``, ``q0.5``, ``q0.9``).
         """
         name = type(self).__name__
-        self._check_fitted(f"{name}.predict")
+        self.check_fitted(f"{name}.predict")
         h = check_horizon(h, func=f"{name}.predict")
         levels = check_quantiles(quantiles, func=f"{name}.predict")
         out = pd.DataFrame({"mean": self._predict_mean(h)}, index=self._future_index(h))
@@ -193,7 +167,7 @@ class Forecaster:
     ) -> np.ndarray:
         """Simulate ``n`` futures of ``h`` periods; ndarray of shape (n, h)."""
         name = type(self).__name__
-        self._check_fitted(f"{name}.sample_paths")
+        self.check_fitted(f"{name}.sample_paths")
         h = check_horizon(h, func=f"{name}.sample_paths")
         n = check_horizon(n, func=f"{name}.sample_paths", name="n")
         paths = self._sample_paths(h, n, as_rng(rng, func=f"{name}.sample_paths"))
@@ -201,34 +175,39 @@ class Forecaster:
 
     def predict_in_sample(self) -> pd.Series:
         """One-step-ahead fitted values on the training periods (NaN where undefined)."""
-        self._check_fitted(f"{type(self).__name__}.predict_in_sample")
-        return pd.Series(self._fitted_values(), index=self.y_.index, name="fitted")
+        self.check_fitted(f"{type(self).__name__}.predict_in_sample")
+        return pd.Series(self._fitted_values(), index=self.history_.index, name="fitted")
 
     def forecast(
-        self, y: pd.Series, h: int, quantiles: Iterable[float] | None = (0.1, 0.5, 0.9)
+        self, history: pd.Series, h: int, quantiles: Iterable[float] | None = (0.1, 0.5, 0.9)
     ) -> pd.DataFrame:
-        """Fit a clone on ``y`` and predict ``h`` periods; equals ``fit(y).predict(h, ...)``."""
-        return clone(self).fit(y).predict(h, quantiles)
+        """Fit a clone on ``history`` and predict ``h`` periods; equals
+        ``fit(history).predict(h, ...)``."""
+        return self.clone().fit(history).predict(h, quantiles)
 
     # ------------------------------------------------------------------ simulator
     def paths(
         self,
-        as_of: Any = None,
-        horizon: int = 12,
-        n: int = 1000,
+        as_of: Any,
+        horizon: int,
+        n: int,
         rng: np.random.Generator | int | None = None,
+        *,
+        sampler: str | Sampler = "plain",
     ) -> np.ndarray:
         """Simulated values of the ``horizon`` periods after ``as_of``, shape (n, horizon).
 
         ``as_of`` (a Period, Timestamp or date string; None means the last fitted period)
         must lie within the fitted series. If it is earlier than the end, a clone with the
         same hyperparameters is fitted on the data up to and including ``as_of``.
+        ``sampler`` must be ``"plain"``: a forecaster draws its own paths.
         """
         name = type(self).__name__
-        self._check_fitted(f"{name}.paths")
+        self.check_fitted(f"{name}.paths")
+        self.check_sampler(sampler, func=f"{name}.paths")
         if as_of is None:
             return self.sample_paths(horizon, n, rng)
-        index = self.y_.index
+        index = self.history_.index
         try:
             period = pd.Period(as_of, freq=index.freq)
         except (TypeError, ValueError):
@@ -243,7 +222,7 @@ class Forecaster:
             )
         if period == index[-1]:
             return self.sample_paths(horizon, n, rng)
-        return clone(self).fit(self.y_.loc[:period]).sample_paths(horizon, n, rng)
+        return self.clone().fit(self.history_.loc[:period]).sample_paths(horizon, n, rng)
 
 
 def clone(model: Forecaster) -> Forecaster:
@@ -252,4 +231,4 @@ def clone(model: Forecaster) -> Forecaster:
         raise ForecastTypeError(
             f"The 'model' parameter of clone must be a Forecaster. Got {type(model).__name__}."
         )
-    return type(model)(**model.get_params())
+    return model.clone()

@@ -62,14 +62,14 @@ class Naive(Forecaster):
         return self.fitted_
 
     def _predict_mean(self, h: int) -> np.ndarray:
-        return np.full(h, self.y_.iloc[-1])
+        return np.full(h, self.history_.iloc[-1])
 
     def _predict_std(self, h: int) -> np.ndarray:
         return self.sigma_ * np.sqrt(np.arange(1, h + 1))
 
     def _sample_paths(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
         steps = rng.normal(0.0, self.sigma_, size=(n, h))
-        return self.y_.iloc[-1] + np.cumsum(steps, axis=1)
+        return self.history_.iloc[-1] + np.cumsum(steps, axis=1)
 
 
 class SeasonalNaive(Forecaster):
@@ -98,7 +98,7 @@ class SeasonalNaive(Forecaster):
 
     def _predict_mean(self, h: int) -> np.ndarray:
         m = self.season_length_
-        last = self.y_.to_numpy()[-m:]
+        last = self.history_.to_numpy()[-m:]
         return last[np.arange(h) % m]
 
     def _predict_std(self, h: int) -> np.ndarray:
@@ -107,7 +107,7 @@ class SeasonalNaive(Forecaster):
 
     def _sample_paths(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
         m = self.season_length_
-        hist = np.broadcast_to(self.y_.to_numpy()[-m:], (n, m))
+        hist = np.broadcast_to(self.history_.to_numpy()[-m:], (n, m))
         out = np.concatenate([hist, np.empty((n, h))], axis=1)
         eps = rng.normal(0.0, self.sigma_, size=(n, h))
         for k in range(h):
@@ -149,7 +149,7 @@ class Naive2(Forecaster):
         return self.seasonal_[np.arange(start, stop) % m]
 
     def _future_index_factors(self, h: int) -> np.ndarray:
-        n = self.y_.size
+        n = self.history_.size
         return self._index(n, n + h)
 
     def _fitted_values(self) -> np.ndarray:
@@ -190,16 +190,16 @@ class Drift(Forecaster):
         return self.fitted_
 
     def _predict_mean(self, h: int) -> np.ndarray:
-        return self.y_.iloc[-1] + self.slope_ * np.arange(1, h + 1)
+        return self.history_.iloc[-1] + self.slope_ * np.arange(1, h + 1)
 
     def _predict_std(self, h: int) -> np.ndarray:
         k = np.arange(1, h + 1)
-        return self.sigma_ * np.sqrt(k * (1.0 + k / (self.y_.size - 1)))
+        return self.sigma_ * np.sqrt(k * (1.0 + k / (self.history_.size - 1)))
 
     def _sample_paths(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        slope = rng.normal(self.slope_, self.sigma_ / np.sqrt(self.y_.size - 1), size=(n, 1))
+        slope = rng.normal(self.slope_, self.sigma_ / np.sqrt(self.history_.size - 1), size=(n, 1))
         steps = rng.normal(0.0, self.sigma_, size=(n, h)) + slope
-        return self.y_.iloc[-1] + np.cumsum(steps, axis=1)
+        return self.history_.iloc[-1] + np.cumsum(steps, axis=1)
 
 
 class HistoricMean(Forecaster):
@@ -220,14 +220,14 @@ class HistoricMean(Forecaster):
         self.sigma_ = float(values.std(ddof=1))
 
     def _fitted_values(self) -> np.ndarray:
-        return np.full(self.y_.size, self.mean_)
+        return np.full(self.history_.size, self.mean_)
 
     def _predict_mean(self, h: int) -> np.ndarray:
         return np.full(h, self.mean_)
 
     def _predict_std(self, h: int) -> np.ndarray:
-        return np.full(h, self.sigma_ * np.sqrt(1.0 + 1.0 / self.y_.size))
+        return np.full(h, self.sigma_ * np.sqrt(1.0 + 1.0 / self.history_.size))
 
     def _sample_paths(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        level = self.mean_ + rng.normal(0.0, self.sigma_ / np.sqrt(self.y_.size), size=(n, 1))
+        level = self.mean_ + rng.normal(0.0, self.sigma_ / np.sqrt(self.history_.size), size=(n, 1))
         return level + rng.normal(0.0, self.sigma_, size=(n, h))

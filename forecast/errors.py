@@ -1,6 +1,14 @@
-"""Error types of :mod:`forecast`."""
+"""Error types of :mod:`forecast`.
+
+A forecaster used before ``fit`` raises :class:`kernel.NotFittedError`, the one not-fitted
+error of every riskcast model (re-exported here).
+"""
 
 from __future__ import annotations
+
+from kernel import NotFittedError
+
+__all__ = ["ForecastError", "ForecastTypeError", "ForecastValueError", "NotFittedError"]
 
 
 class ForecastError(Exception):
@@ -13,7 +21,3 @@ class ForecastValueError(ForecastError, ValueError):
 
 class ForecastTypeError(ForecastError, TypeError):
     """A parameter has the wrong type."""
-
-
-class NotFittedError(ForecastValueError):
-    """A forecaster was used before ``fit``."""

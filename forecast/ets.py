@@ -197,7 +197,7 @@ class ETS(Forecaster):
                         out.append((ei, ti, si, d))
         if not out:
             raise ForecastValueError(
-                f"The 'y' parameter of ETS.fit is too short ({values.size} observations) for "
+                f"The 'history' parameter of ETS.fit is too short ({values.size} observations) for "
                 f"any candidate of model={self.model!r}."
             )
         return out

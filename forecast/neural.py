@@ -50,7 +50,7 @@ from __future__ import annotations
 import numbers
 import threading
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import numpy as np
 
@@ -132,7 +132,7 @@ class NeuralForecaster(Forecaster):
         ``"holdout"``).
     epochs_ : list of int
         Early-stopped epoch count of every network.
-    history_ : list of dict
+    loss_history_ : list of dict
         Loss history of every network: ``loss`` and ``val_loss`` per epoch of the
         early-stopped run (scaled-space masked MSE), ``best_epoch`` (0-based, the weights
         kept), ``stopped_epoch`` and ``continued_loss`` (the epochs on all windows after
@@ -219,12 +219,12 @@ class NeuralForecaster(Forecaster):
         return L + 4
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, y: Any, *, callbacks: Sequence[Callback] | None = None) -> NeuralForecaster:
-        """Fit the ensemble to ``y``; returns self.
+    def fit(self, history: Any, *, callbacks: Sequence[Callback] | None = None) -> Self:
+        """Fit the ensemble to ``history``; returns self.
 
         Parameters
         ----------
-        y : pandas.Series
+        history : pandas.Series
             Series with a PeriodIndex or DatetimeIndex.
         callbacks : sequence of nn.callbacks.Callback, optional
             Called during every network's early-stopped training run, one network after
@@ -241,7 +241,7 @@ class NeuralForecaster(Forecaster):
                 )
         self._callbacks = callbacks
         try:
-            super().fit(y)
+            super().fit(history)
         finally:
             del self._callbacks
         return self
@@ -282,7 +282,7 @@ class NeuralForecaster(Forecaster):
         }
         zn, dtype = z / self.step_, np.dtype(self.dtype)
         fit = train_ensemble(self.cell, zn, L=L, H=H, v=v, dtype=dtype, **train)
-        self.models_, self.epochs_, self.history_ = fit.models, fit.epochs, fit.histories
+        self.models_, self.epochs_, self.loss_history_ = fit.models, fit.epochs, fit.histories
         held = None
         if self.interval_errors == "holdout":
             held = holdout_errors(self.cell, zn, L=L, H=H, v=v, dtype=dtype, **train)
@@ -346,7 +346,7 @@ class NeuralForecaster(Forecaster):
 
     def _back(self, z: np.ndarray) -> np.ndarray:
         """Map model-space values of the next ``z.shape[-1]`` periods back to data units."""
-        n = self.y_.size
+        n = self.history_.size
         h = z.shape[-1]
         factors = self.seasonal_[np.arange(n, n + h) % self.season_length_]
         level = np.exp(z) if self.log_ else z * self.scale_
@@ -362,7 +362,7 @@ class NeuralForecaster(Forecaster):
         return self._back(z)
 
     def _fitted_values(self) -> np.ndarray:
-        n, L = self.y_.size, self.input_len_
+        n, L = self.history_.size, self.input_len_
         zn = self.z_ / self.step_
         out = np.full(n, np.nan)
         if n > L:

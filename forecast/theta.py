@@ -100,20 +100,20 @@ class Theta(Forecaster):
 
     def _fitted_values(self) -> np.ndarray:
         fitted = self._ses.fitted.copy()
-        return fitted * self._factors(0, self.y_.size)
+        return fitted * self._factors(0, self.history_.size)
 
     def _predict_mean(self, h: int) -> np.ndarray:
         ses = np.full(h, self._ses.states[-1, 0])
-        n = self.y_.size
+        n = self.history_.size
         return (ses + self._drift(h)) * self._factors(n, n + h)
 
     def _predict_std(self, h: int) -> np.ndarray:
-        n = self.y_.size
+        n = self.history_.size
         k = np.arange(h)
         return self.sigma_ * np.sqrt(1.0 + self.alpha_**2 * k) * self._factors(n, n + h)
 
     def _sample_paths(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
         eps = rng.normal(0.0, self.sigma_, size=(n, h))
         sims = simulate(self._ses.states[-1], 1, 1, 0, 0, self.alpha_, 0.0, 0.0, 1.0, eps)
-        size = self.y_.size
+        size = self.history_.size
         return (sims + self._drift(h)) * self._factors(size, size + h)

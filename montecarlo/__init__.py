@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from montecarlo.backtest import BacktestResult, calibration_backtest
+from montecarlo.base import NotFittedError, Simulator
 from montecarlo.checks import as_monthly_series, as_rng
 from montecarlo.correlation import iman_conover
 from montecarlo.datasets import load_monthly_units, read_monthly_series
@@ -17,7 +18,7 @@ from montecarlo.resample import BootstrapSimulator
 from montecarlo.samplers import AntitheticSampler, PlainSampler, Sampler, SobolSampler
 from montecarlo.seasonal import SeasonalSimulator, remaining_share
 from montecarlo.sensitivity import tornado
-from montecarlo.simulate import IIDSimulator, Simulator
+from montecarlo.simulate import IIDSimulator, MonthlySimulator
 from montecarlo.target import TargetResult, probability_curve, target_probability
 from montecarlo.truncnorm import TruncatedNormal, fit_truncated_normal
 
@@ -34,6 +35,8 @@ __all__ = [
     "MonteCarloError",
     "MonteCarloTypeError",
     "MonteCarloValueError",
+    "MonthlySimulator",
+    "NotFittedError",
     "PlainSampler",
     "Sampler",
     "SeasonalSimulator",

@@ -31,7 +31,8 @@ import pandas as pd
 from scipy import stats
 
 from montecarlo.checks import as_monthly_series, as_rng, check_positive_int
-from montecarlo.engine import _accepts_sampler
+from montecarlo.base import Simulator
+from montecarlo.engine import check_simulator
 from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
 from montecarlo.samplers import Sampler, as_sampler
 from montecarlo.target import _row_sums
@@ -102,12 +103,9 @@ class BacktestResult:
 
 
 def _simulate(
-    sim: Any, cut: pd.Series, horizon: int, n: int, rng: np.random.Generator, smp: Sampler
+    sim: Simulator, cut: pd.Series, horizon: int, n: int, rng: np.random.Generator, smp: Sampler
 ) -> np.ndarray:
-    sim.fit(cut)
-    if _accepts_sampler(sim):
-        return sim.paths(cut.index[-1], horizon, n, rng, sampler=smp)
-    return sim.paths(cut.index[-1], horizon, n, rng)
+    return sim.fit(cut).paths(cut.index[-1], horizon, n, rng, sampler=smp)
 
 
 def scored_years(index: pd.PeriodIndex, min_past_years: int = 3) -> list[int]:
@@ -133,7 +131,7 @@ def scored_years(index: pd.PeriodIndex, min_past_years: int = 3) -> list[int]:
 
 def calibration_backtest(
     history: pd.Series,
-    simulators: Mapping[str, Any],
+    simulators: Mapping[str, Simulator],
     *,
     cutoff_month: int = 9,
     min_past_years: int = 3,
@@ -188,6 +186,8 @@ def calibration_backtest(
     ratios = _unit_floats(ratios, "ratios", func, upper=np.inf)
     levels = _unit_floats(levels, "levels", func, upper=1.0)
     smp = as_sampler(sampler, func=func)
+    for sim in simulators.values():
+        check_simulator(sim, func=func).check_sampler(smp, func=func)
     n = smp.valid_n(n)
     gen = as_rng(rng)
     start, end = hist.index[0], hist.index[-1]

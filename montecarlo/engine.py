@@ -8,7 +8,6 @@ score with :func:`montecarlo.target.target_probability`'s rules.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -24,7 +23,8 @@ from montecarlo.checks import (
     check_finite_number,
     check_positive_int,
 )
-from montecarlo.errors import MonteCarloValueError
+from montecarlo.base import Simulator
+from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
 from montecarlo.samplers import PlainSampler, Sampler, SobolSampler, as_sampler
 from montecarlo.simulate import as_period
 from montecarlo.target import (
@@ -35,7 +35,17 @@ from montecarlo.target import (
     _row_sums,
 )
 
-__all__ = ["simulate_target", "year_to_date"]
+__all__ = ["check_simulator", "simulate_target", "year_to_date"]
+
+
+def check_simulator(simulator: Any, *, func: str) -> Simulator:
+    """``simulator`` if it implements the contract of :class:`montecarlo.base.Simulator`."""
+    if not isinstance(simulator, Simulator):
+        raise MonteCarloTypeError(
+            f"The 'simulator' parameter of {func} must be a montecarlo.Simulator (a "
+            f"simulator or a forecaster). Got {type(simulator).__name__} instead."
+        )
+    return simulator
 
 
 def year_to_date(history: pd.Series, as_of: pd.Period, *, func: str) -> tuple[float, int]:
@@ -55,19 +65,8 @@ def year_to_date(history: pd.Series, as_of: pd.Period, *, func: str) -> tuple[fl
     return float(history.loc[start:as_of].sum()), left
 
 
-def _accepts_sampler(simulator: Any) -> bool:
-    try:
-        sig = inspect.signature(simulator.paths)
-    except (TypeError, ValueError):
-        return False
-    return any(
-        p.name == "sampler" or p.kind is inspect.Parameter.VAR_KEYWORD
-        for p in sig.parameters.values()
-    )
-
-
 def _draw_totals(
-    simulator: Any,
+    simulator: Simulator,
     as_of: pd.Period,
     horizon: int,
     n: int,
@@ -83,7 +82,6 @@ def _draw_totals(
     Returns ``totals`` of shape (n,), group ids of shape (n,) (or None for plain) and,
     with ``keep``, the paths themselves of shape (n, horizon) in row order (else None).
     """
-    takes_sampler = _accepts_sampler(simulator)
     if isinstance(smp, SobolSampler):
         m = n // smp.n_scrambles
         per = max(1, min(smp.n_scrambles, chunk_size // m))
@@ -94,7 +92,7 @@ def _draw_totals(
         step = max(2, chunk_size - chunk_size % 2)
         calls = [(min(step, n - i), smp) for i in range(0, n, step)]
         groups = None
-        if takes_sampler and not isinstance(smp, PlainSampler):  # antithetic pairs per chunk
+        if not isinstance(smp, PlainSampler):  # antithetic pairs per chunk
             groups = np.concatenate([smp.groups(c) + i // 2 for i, (c, _) in _offsets(calls)])
     totals = np.empty(n)
     blocks: list[np.ndarray | None] = [None] * len(calls)
@@ -104,10 +102,7 @@ def _draw_totals(
 
     def work(k: int) -> int:
         i, (c, sub) = offsets[k]
-        if takes_sampler:
-            block = simulator.paths(as_of, horizon, c, gens[k], sampler=sub)
-        else:
-            block = simulator.paths(as_of, horizon, c, gens[k])
+        block = simulator.paths(as_of, horizon, c, gens[k], sampler=sub)
         block = np.asarray(block)
         if block.dtype != np.float32:
             block = block.astype(np.float64, copy=False)
@@ -149,7 +144,7 @@ def _offsets(calls: list[tuple[int, Any]]) -> list[tuple[int, tuple[int, Any]]]:
 
 
 def simulate_target(
-    simulator: Any,
+    simulator: Simulator,
     history: pd.Series,
     *,
     as_of: Any,
@@ -171,10 +166,10 @@ def simulate_target(
 
     Parameters
     ----------
-    simulator : Simulator-like
-        Has ``fit(history)`` and ``paths(as_of, horizon, n, rng[, sampler=])``. Simulators
-        whose ``paths`` takes no ``sampler`` (e.g. forecasters) use their own sampling and
-        the result says ``sampler="plain"``.
+    simulator : montecarlo.base.Simulator
+        Any simulator or forecaster (the one contract of :mod:`montecarlo.base`). A
+        ``sampler`` it does not support (``simulator.samplers``; forecasters draw their
+        own paths and take ``"plain"`` only) is refused before anything is fitted.
     history : pandas.Series
         Monthly history; the months from January of ``as_of``'s year to ``as_of`` give the
         actual to date.
@@ -233,6 +228,7 @@ def simulate_target(
     True
     """
     func = "simulate_target"
+    check_simulator(simulator, func=func)
     hist = as_monthly_series(history, name="history", func=func)
     period = as_period(as_of, func=func)
     if period < hist.index[0] or period > hist.index[-1]:
@@ -260,8 +256,7 @@ def simulate_target(
             raise MonteCarloValueError(
                 f"The 'until_se' parameter of {func} must be > 0. Got {tol!r} instead."
             )
-    if not _accepts_sampler(simulator):
-        smp = PlainSampler()
+    smp = simulator.check_sampler(smp, func=func)
     actual, horizon = year_to_date(hist, period, func=func)
     gen = as_rng(rng)
     if fit:  # the months after as_of are never shown to the simulator

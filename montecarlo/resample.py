@@ -16,14 +16,14 @@ from montecarlo.checks import check_choice, check_positive_int
 from montecarlo.errors import MonteCarloValueError
 from montecarlo.samplers import Sampler
 from montecarlo.seasonal import past_blocks
-from montecarlo.simulate import Simulator
+from montecarlo.simulate import MonthlySimulator
 
 __all__ = ["BootstrapSimulator"]
 
 _SCALES = ("ytd", "trailing12", "none")
 
 
-class BootstrapSimulator(Simulator):
+class BootstrapSimulator(MonthlySimulator):
     """Resample whole same-period blocks of past years, rescaled to the current level.
 
     Parameters

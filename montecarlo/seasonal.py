@@ -36,7 +36,7 @@ from scipy import stats
 from montecarlo.checks import check_choice, check_positive_int
 from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
 from montecarlo.samplers import Sampler
-from montecarlo.simulate import Simulator
+from montecarlo.simulate import MonthlySimulator
 
 __all__ = [
     "PastBlocks",
@@ -178,7 +178,7 @@ def _t_ppf(u: np.ndarray, loc: float, scale: float, df: float) -> np.ndarray:
     return loc + scale * stats.t.ppf(u, df)
 
 
-class SeasonalSimulator(Simulator):
+class SeasonalSimulator(MonthlySimulator):
     """Simulate the rest of the year from the same period of past years.
 
     Parameters

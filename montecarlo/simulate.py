@@ -1,35 +1,34 @@
-"""The simulator contract and the classic method (:class:`IIDSimulator`).
+"""Monthly simulators (:class:`MonthlySimulator`) and the classic method (:class:`IIDSimulator`).
 
-A *simulator* imagines the months still to come. It has two calls (DESIGN.md):
+Every simulator follows the contract of :class:`montecarlo.base.Simulator`: ``fit(history)
+-> self`` and ``paths(as_of, horizon, n, rng=None, *, sampler="plain") -> ndarray (n,
+horizon)``, the paths of the months ``as_of + 1 .. as_of + horizon`` from the data up to
+and including ``as_of`` only.
 
-- ``fit(history) -> self``: validate and remember a monthly series;
-- ``paths(as_of, horizon, n, rng, *, sampler="plain") -> ndarray (n, horizon)``: ``n``
-  simulated paths of the months ``as_of + 1 .. as_of + horizon``, using only the data up
-  to and including ``as_of``.
-
-:class:`Simulator` implements the bookkeeping (validation, the ``as_of`` cut, a cache of
-per-cutoff fits); subclasses implement ``_prepare(history_upto_as_of)`` and
-``_draw(state, as_of, horizon, n, rng, sampler)``.
+:class:`MonthlySimulator` implements the bookkeeping of the monthly ones (validation, the
+``as_of`` cut, a cache of per-cutoff fits); subclasses implement
+``_prepare(history_upto_as_of)`` and ``_draw(state, as_of, horizon, n, rng, sampler)``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
+from montecarlo.base import Simulator
 from montecarlo.checks import as_monthly_series, as_rng, check_positive_int
 from montecarlo.correlation import as_correlation, iman_conover
 from montecarlo.errors import FitError, MonteCarloTypeError, MonteCarloValueError
 from montecarlo.fit import fit_distribution
 from montecarlo.johnson import fit_johnson
 from montecarlo.param_bootstrap import bootstrap_parameters
-from montecarlo.samplers import PlainSampler, Sampler, as_sampler
+from montecarlo.samplers import PlainSampler, Sampler
 from montecarlo.truncnorm import TruncatedNormal
 
-__all__ = ["IIDSimulator", "Simulator", "TruncatedDistribution", "as_period"]
+__all__ = ["IIDSimulator", "MonthlySimulator", "TruncatedDistribution", "as_period"]
 
 
 def as_period(as_of: Any, *, name: str = "as_of", func: str = "paths") -> pd.Period:
@@ -47,8 +46,8 @@ def as_period(as_of: Any, *, name: str = "as_of", func: str = "paths") -> pd.Per
     )
 
 
-class Simulator:
-    """Base class of simulators: validation, the ``as_of`` cut and per-cutoff caching.
+class MonthlySimulator(Simulator):
+    """Base class of monthly simulators: validation, the ``as_of`` cut and per-cutoff caching.
 
     Subclasses set ``min_months`` (history needed up to ``as_of``) and implement
     ``_prepare`` and ``_draw``.
@@ -57,7 +56,7 @@ class Simulator:
     #: Months of history needed up to ``as_of``.
     min_months: int = 12
 
-    def fit(self, history: pd.Series) -> Simulator:
+    def fit(self, history: pd.Series) -> Self:
         """Validate and store the monthly history.
 
         Parameters
@@ -81,12 +80,10 @@ class Simulator:
         """Validate hyperparameters (subclasses override)."""
 
     def history_upto(self, as_of: Any, *, func: str = "paths") -> pd.Series:
-        """The fitted history cut at ``as_of`` (inclusive), after checking ``as_of``."""
-        if not hasattr(self, "history_"):
-            raise MonteCarloValueError(
-                f"{type(self).__name__} is not fitted yet: call fit(history) before {func}."
-            )
-        period = as_period(as_of, func=func)
+        """The fitted history cut at ``as_of`` (inclusive; None: the last fitted month),
+        after checking ``as_of``."""
+        self.check_fitted(func)
+        period = self.history_.index[-1] if as_of is None else as_period(as_of, func=func)
         idx = self.history_.index
         if period < idx[0] or period > idx[-1]:
             raise MonteCarloValueError(
@@ -132,7 +129,7 @@ class Simulator:
         cut = self.history_upto(as_of, func=func)
         period = cut.index[-1]
         horizon = check_positive_int(horizon, name="horizon", func=func)
-        smp = as_sampler(sampler, func=func)
+        smp = self.check_sampler(sampler, func=func)
         n = smp.check_n(n, func=func)
         gen = as_rng(rng)
         if period not in self._cache:
@@ -156,14 +153,6 @@ class Simulator:
         sampler: Sampler,
     ) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
-
-    def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({params})"
-
-    def get_params(self) -> dict[str, Any]:
-        """Hyperparameters as given to ``__init__`` (scikit-learn style)."""
-        return {k: v for k, v in vars(self).items() if not k.endswith("_") and k[0] != "_"}
 
 
 class TruncatedDistribution:
@@ -198,7 +187,7 @@ class TruncatedDistribution:
         return self.ppf(as_rng(random_state).random(size))
 
 
-class IIDSimulator(Simulator):
+class IIDSimulator(MonthlySimulator):
     """The classic method: one distribution fitted to every past month, months drawn iid.
 
     Parameters

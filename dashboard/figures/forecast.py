@@ -99,7 +99,7 @@ def loss_curve(histories: Sequence[Mapping[str, Any]]) -> go.Figure:
     """Training and validation loss per epoch of every network of an ensemble, log scale.
 
     ``histories`` are dicts with ``loss`` and ``val_loss`` lists and ``best_epoch``
-    (0-based, may be None), e.g. a neural forecaster's ``history_``; the best epoch of
+    (0-based, may be None), e.g. a neural forecaster's ``loss_history_``; the best epoch of
     each network (the weights it kept) is marked.
     """
     fig = go.Figure()

@@ -77,7 +77,7 @@ if st.button("Train", key="lstm-train", type="primary"):
     if trained is not None:
         st.session_state["lstm-run"] = {
             "label": label,
-            "history": trained.history_,
+            "history": trained.loss_history_,
             "forecast": trained.predict(horizon, quantiles=quantiles or None),
         }
 done = st.session_state.get("lstm-run")

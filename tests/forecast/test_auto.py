@@ -90,7 +90,7 @@ class Level(Forecaster):
         return self.level_ + rng.normal(0.0, 0.01, size=(n, h))
 
     def _fitted_values(self) -> np.ndarray:
-        return np.full(self.y_.size, self.level_)
+        return np.full(self.history_.size, self.level_)
 
 
 def test_mixture_paths_are_whole_member_trajectories() -> None:

@@ -71,7 +71,7 @@ def test_paths_as_of_refits_on_truncated_history(seasonal: pd.Series) -> None:
     want = SeasonalNaive().fit(truncated).sample_paths(8, 50, rng=3)
     np.testing.assert_array_equal(got, want)
     # the model itself keeps its full fit; as_of at the end is plain sample_paths
-    assert len(model.y_) == 48
+    assert len(model.history_) == 48
     np.testing.assert_array_equal(
         model.paths(as_of=pd.Timestamp("2013-12-31"), horizon=4, n=20, rng=1),
         model.sample_paths(4, 20, rng=1),

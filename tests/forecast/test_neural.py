@@ -134,8 +134,8 @@ def test_fit_callbacks_watch_every_network_without_changing_the_forecast(
     pd.testing.assert_frame_equal(watched.predict(12), fitted.predict(12))
     # the final ensemble's networks, then the holdout ensemble's (interval_errors)
     assert watched.interval_errors_ == "holdout"
-    assert len(log.runs) == 2 * FAST["n_models"] and len(watched.history_) == FAST["n_models"]
-    for run, hist, best in zip(log.runs, watched.history_, watched.epochs_, strict=False):
+    assert len(log.runs) == 2 * FAST["n_models"] and len(watched.loss_history_) == FAST["n_models"]
+    for run, hist, best in zip(log.runs, watched.loss_history_, watched.epochs_, strict=False):
         assert run == hist["val_loss"] and len(hist["loss"]) == len(run)
         # the kept weights are those of the best validation epoch, then a quarter more on all
         assert hist["best_epoch"] + 1 == best and min(run) == run[best - 1]

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from montecarlo import IIDSimulator, load_monthly_units, simulate_target
+from montecarlo import IIDSimulator, NotFittedError, load_monthly_units, simulate_target
 from montecarlo.errors import MonteCarloError, MonteCarloValueError
 from montecarlo.johnson import fit_johnson
 
@@ -115,7 +115,7 @@ def test_bad_input_names_the_parameter(units):
         sim.paths("2000-05", 3, 10)
     with pytest.raises(MonteCarloValueError, match="'truncate'"):
         IIDSimulator(truncate="sometimes").fit(units)
-    with pytest.raises(MonteCarloValueError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         IIDSimulator().paths("2015-09", 3, 10)
     with pytest.raises(MonteCarloValueError, match="at least 12 months"):
         IIDSimulator().fit(units[:6])

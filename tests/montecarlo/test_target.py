@@ -10,6 +10,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from montecarlo import (
     IIDSimulator,
+    MonthlySimulator,
     Simulator,
     load_monthly_units,
     probability_curve,
@@ -19,7 +20,7 @@ from montecarlo import (
 from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
 
 
-class NormalMonths(Simulator):
+class NormalMonths(MonthlySimulator):
     """Every future month N(0, 1) through the inverse CDF: P(sum of 3 >= c) is exact."""
 
     min_months = 1
@@ -31,14 +32,18 @@ class NormalMonths(Simulator):
         return special.ndtri(sampler.uniforms(n, horizon, rng))
 
 
-class NoSamplerSim:
-    """A forecaster-like simulator whose paths() takes no sampler (issue 4 contract)."""
+class NoSamplerSim(Simulator):
+    """A forecaster-like simulator that draws its own paths (plain sampler only)."""
+
+    samplers = ("plain",)
 
     def fit(self, history):
+        self.history_ = history
         self.level_ = float(history.iloc[-12:].mean())
         return self
 
-    def paths(self, as_of, horizon, n, rng):
+    def paths(self, as_of, horizon, n, rng=None, *, sampler="plain"):
+        self.check_sampler(sampler, func="NoSamplerSim.paths")
         return np.random.default_rng(rng).normal(self.level_, 1.0, size=(n, horizon))
 
 
@@ -130,16 +135,37 @@ def test_sobol_result_does_not_depend_on_chunking():
     assert a.probability == b.probability and a.std_error == b.std_error
 
 
-def test_progress_counts_every_path_and_simulators_without_sampler_fall_back():
+def test_progress_counts_every_path():
     seen = []
     units = load_monthly_units()
     r = simulate_target(
-        NoSamplerSim(), units, as_of="2015-09", target=186, n_paths=2500, sampler="sobol",
+        NoSamplerSim(), units, as_of="2015-09", target=186, n_paths=2500,
         chunk_size=1000, rng=0, progress=seen.append,
     )  # fmt: skip
     assert sum(seen) == 2500 and r.n_paths == 2500 and r.sampler == "plain"
     assert r.actual_to_date == pytest.approx(141.7054)
     assert r.horizon == 3
+
+
+def test_a_sampler_the_simulator_cannot_use_is_refused_before_fitting():
+    sim = NoSamplerSim()
+    with pytest.raises(MonteCarloValueError, match=r"'sampler'.*\['plain'\].*'sobol'"):
+        simulate_target(
+            sim, load_monthly_units(), as_of="2015-09", target=186, sampler="sobol", rng=0
+        )
+    assert not sim.is_fitted
+
+
+def test_an_object_outside_the_contract_is_a_type_error():
+    class Duck:
+        def fit(self, history):
+            return self
+
+        def paths(self, as_of, horizon, n, rng=None, *, sampler="plain"):
+            return np.zeros((n, horizon))
+
+    with pytest.raises(MonteCarloTypeError, match="'simulator'.*montecarlo.Simulator.*Duck"):
+        simulate_target(Duck(), load_monthly_units(), as_of="2015-09", target=186)
 
 
 def test_the_simulator_is_fitted_on_the_months_up_to_as_of_only():

@@ -178,7 +178,7 @@ def test_too_short_or_gapped_series_exits_2_with_the_package_message(tmp_path, c
     path.write_text("month,sales\n2020-01,1\n2020-02,2\n2020-03,3\n")
     assert main(["forecast", "--data", str(path), "--model", "arima"]) == 2
     err = capsys.readouterr().err
-    assert "The 'y' parameter of ARIMA.fit needs at least 6 observations" in err
+    assert "The 'history' parameter of ARIMA.fit needs at least 6 observations" in err
     path.write_text("month,sales\n2020-01,1\n2020-02,2\n2020-04,3\n2020-05,4\n")
     assert main(["forecast", "--data", str(path), "--model", "theta"]) == 2
     err = capsys.readouterr().err
