@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from montecarlo.checks import as_monthly_series, as_rng, check_positive_int
 from montecarlo.base import Simulator
+from montecarlo.checks import as_monthly_series, as_rng, check_positive_int
 from montecarlo.engine import check_simulator
 from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
 from montecarlo.samplers import Sampler, as_sampler

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from montecarlo.base import Simulator
 from montecarlo.checks import (
     as_monthly_series,
     as_rng,
@@ -23,7 +24,6 @@ from montecarlo.checks import (
     check_finite_number,
     check_positive_int,
 )
-from montecarlo.base import Simulator
 from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
 from montecarlo.samplers import PlainSampler, Sampler, SobolSampler, as_sampler
 from montecarlo.simulate import as_period
