@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nn.activation_stats import ActivationStats
 from nn.activations import (
     ELU,
     Activation,
@@ -51,6 +52,7 @@ from nn.optimizers import (
 from nn.recurrent import Recurrent
 from nn.regularization import clip_grad_norm, clip_grad_value
 from nn.rnn import RNN
+from nn.synthetic import SyntheticGradients
 from nn.training import fit, predict
 
 __all__ = [
@@ -63,6 +65,7 @@ __all__ = [
     "RNN",
     "SGD",
     "Activation",
+    "ActivationStats",
     "Adadelta",
     "Adagrad",
     "Adam",
@@ -98,6 +101,7 @@ __all__ = [
     "Sigmoid",
     "Softmax",
     "Softsign",
+    "SyntheticGradients",
     "Tanh",
     "TrainingDivergedError",
     "clip_grad_norm",

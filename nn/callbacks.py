@@ -16,6 +16,7 @@ import numpy as np
 from nn._validate import check_number, check_positive_int
 from nn.base import Layer
 from nn.errors import NNValueError
+from nn.losses import Loss
 
 __all__ = ["Callback", "EarlyStopping", "History", "ProgressBar", "TrainingContext"]
 
@@ -59,7 +60,7 @@ class History:
 
 @dataclass
 class TrainingContext:
-    """What callbacks see of a running :func:`nn.fit`."""
+    """What callbacks see of a running :func:`nn.fit` (``loss``: its loss object)."""
 
     model: Layer
     history: History
@@ -67,6 +68,7 @@ class TrainingContext:
     n_batches: int
     has_validation: bool
     stop_training: bool = False
+    loss: Loss | None = None
 
 
 class Callback:

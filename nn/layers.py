@@ -14,7 +14,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -219,16 +219,58 @@ class Sequential(Layer):
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         """Run ``x`` through every layer and return the last output."""
-        for layer in self.layers_:
-            out = layer.forward(x, training=training)
-            x = out[0] if isinstance(out, tuple) else out
-        return x
+        outputs = self.forward_trace(x, training=training)
+        return outputs[-1] if outputs else x
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
         """Back-propagate dLoss/dOutput through every layer; return dLoss/dInput."""
-        for layer in reversed(self.layers_):
-            grad = layer.backward(grad)
-        return grad
+        return self.backward_trace(grad)[1]
+
+    def forward_trace(self, x: np.ndarray, training: bool = False) -> list[np.ndarray]:
+        """Run ``x`` through every layer and return every layer's output, in order.
+
+        ``forward_trace(x)[j]`` is the output of layer ``j`` (for a recurrent layer, its
+        outputs without the final state); the last entry is what :meth:`forward` returns.
+        """
+        outputs = []
+        for layer in self.layers_:
+            out = layer.forward(x, training=training)
+            x = out[0] if isinstance(out, tuple) else out
+            outputs.append(x)
+        return outputs
+
+    def backward_trace(
+        self,
+        grad: np.ndarray,
+        *,
+        hook: Callable[[int, np.ndarray], np.ndarray] | None = None,
+    ) -> tuple[list[np.ndarray], np.ndarray]:
+        """Back-propagate like :meth:`backward` and keep the gradient at every layer output.
+
+        Parameters
+        ----------
+        grad : ndarray
+            dLoss/dOutput of the whole chain.
+        hook : callable or None
+            ``hook(j, g)`` is called with the gradient ``g`` arriving at the output of
+            layer ``j`` (from the top down) and returns the gradient that layer ``j``
+            back-propagates instead (e.g. a synthetic gradient, see
+            :class:`nn.SyntheticGradients`); None leaves every gradient as it arrives.
+
+        Returns
+        -------
+        output_grads : list of ndarray
+            ``output_grads[j]`` is the gradient layer ``j`` back-propagated (after the hook).
+        input_grad : ndarray
+            dLoss/dInput, as :meth:`backward` returns.
+        """
+        output_grads: list[np.ndarray] = [grad] * len(self.layers_)
+        for j in range(len(self.layers_) - 1, -1, -1):
+            if hook is not None:
+                grad = hook(j, grad)
+            output_grads[j] = grad
+            grad = self.layers_[j].backward(grad)
+        return output_grads, grad
 
     def layers(self) -> Iterator[Layer]:
         yield self

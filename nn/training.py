@@ -44,6 +44,7 @@ from nn.layers import Dropout
 from nn.losses import Loss, get_loss
 from nn.optimizers import Optimizer, get_optimizer
 from nn.regularization import add_penalty_grads, clip_grad_norm, clip_grad_value
+from nn.synthetic import SyntheticGradients
 
 __all__ = ["fit", "predict"]
 
@@ -153,6 +154,7 @@ def fit(
     clip_norm: float | None = None,
     clip_value: float | None = None,
     shuffle: bool = True,
+    synthetic_gradients: SyntheticGradients | None = None,
 ) -> History:
     """Train ``model`` by mini-batch gradient descent and return the loss history.
 
@@ -197,6 +199,11 @@ def fit(
     shuffle : bool, default True
         Shuffle the training rows at every epoch (if False, batches are consecutive
         slices of the rows, in order).
+    synthetic_gradients : SyntheticGradients or None
+        Train with decoupled neural interfaces (:class:`nn.SyntheticGradients`, built on
+        this ``model``): the layers below its points learn from predicted gradients, and
+        the predictors learn from the gradients that arrive. The model's own step
+        (penalties, clipping, gradient noise) is unchanged.
 
     Returns
     -------
@@ -238,6 +245,18 @@ def fit(
             )
     if progress:
         callbacks.append(ProgressBar())
+    sg = synthetic_gradients
+    if sg is not None:
+        if not isinstance(sg, SyntheticGradients):
+            raise NNTypeError(
+                "The 'synthetic_gradients' parameter of fit must be an nn.SyntheticGradients "
+                f"or None. Got {type(sg).__name__} instead."
+            )
+        if sg.model is not model:
+            raise NNValueError(
+                "The 'synthetic_gradients' parameter of fit must be built on the model being "
+                "trained (SyntheticGradients(model, at=...)). Got one built on another model."
+            )
     gen = as_rng(rng, func=func)
     for layer in model.layers():
         if isinstance(layer, Dropout) and layer.rng is None:
@@ -245,7 +264,7 @@ def fit(
 
     history = History()
     n_batches = -(-n // bs)
-    ctx = TrainingContext(model, history, epochs, n_batches, Xv is not None)
+    ctx = TrainingContext(model, history, epochs, n_batches, Xv is not None, loss=loss)
     for cb in callbacks:
         cb.on_train_begin(ctx)
     try:
@@ -257,7 +276,10 @@ def fit(
                 idx = rows if order is None else order[rows]
                 xb, yb = X[idx], y[idx]
                 wb = None if w is None else w[idx]
-                out = _output(model.forward(xb, training=True))
+                if sg is None:
+                    out = _output(model.forward(xb, training=True))
+                else:
+                    out = sg.forward(xb)
                 with np.errstate(over="ignore", invalid="ignore"):  # reported just below
                     value = loss.forward(out, yb, wb)
                 if not np.isfinite(value):
@@ -267,7 +289,10 @@ def fit(
                 batch_weight = float(xb.shape[0] if wb is None else wb.sum())
                 total += value * batch_weight
                 total_weight += batch_weight
-                model.backward(loss.backward())
+                if sg is None:
+                    model.backward(loss.backward())
+                else:
+                    sg.backward(loss.backward(), yb)
                 pairs = model.parameters()
                 if l1 or l2:
                     add_penalty_grads(pairs, l1=l1, l2=l2)
