@@ -13,6 +13,8 @@ from analytics import (
     load_ex1data1,
     progressive_validation,
     rolling_metrics,
+    rows_from_table,
+    rows_from_text,
 )
 from dashboard import _ui, figures
 
@@ -74,7 +76,7 @@ n_init = int(st.number_input("Rows for the initial fit", 1, len(data), min(20, l
 
 
 def _coef_row(model: OnlineLinearRegression) -> dict[str, float]:
-    row = {"n_seen": int(model.n_samples_seen_)}
+    row: dict[str, float] = {"n_seen": int(model.n_samples_seen_)}
     row.update({str(f): float(c) for f, c in zip(features, model.coef_, strict=True)})
     row["intercept"] = float(model.intercept_)
     return row
@@ -131,10 +133,7 @@ with c2:
     if new is not None and st.button("Stream uploaded rows", key="ol-stream-up"):
         try:
             frame = pd.read_csv(io.BytesIO(new.getvalue()))
-            missing = [c for c in [*features, target] if c not in frame.columns]
-            if missing:
-                raise ValueError(f"missing column(s) {missing}; it has {list(frame.columns)}")
-            _stream(frame[features].to_numpy(dtype=float), frame[target].to_numpy(dtype=float))
+            _stream(*rows_from_table(frame, features=features, target=target))
         except _ui.USER_ERRORS as exc:
             _ui.show_error(f"Could not stream {new.name!r}", exc)
 with c3:
@@ -143,16 +142,7 @@ with c3:
     )
     if st.button("Stream typed rows", key="ol-stream-typed"):
         try:
-            rows = [
-                [float(v) for v in line.split(",")] for line in typed.splitlines() if line.strip()
-            ]
-            arr = np.array(rows, dtype=float)
-            if arr.ndim != 2 or arr.shape[1] != len(features) + 1:
-                raise ValueError(
-                    f"each line needs {len(features) + 1} comma-separated numbers "
-                    f"({', '.join(features)}, {target})"
-                )
-            _stream(arr[:, :-1], arr[:, -1])
+            _stream(*rows_from_text(typed, features=features, target=target))
         except _ui.USER_ERRORS as exc:
             _ui.show_error("Could not read the typed rows", exc)
 
