@@ -61,7 +61,7 @@ def write_model_file(
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **payload)
+            np.savez(fh, **payload)  # type: ignore[arg-type]  # stubs: a key could be allow_pickle
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

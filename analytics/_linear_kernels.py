@@ -57,7 +57,7 @@ def qr_update(
     k = R.shape[0]
     M = np.empty((k + b, k + 1))
     M[:k, :k], M[:k, k], M[k:, :k], M[k:, k] = R, z, Xa, y
-    T = np.linalg.qr(M, mode="r")
+    T: np.ndarray = np.linalg.qr(M, mode="r")  # type: ignore[assignment]  # stubs: mode="r" is R
     return T[:k, :k].copy(), T[:k, k].copy()
 
 

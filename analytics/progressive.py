@@ -7,7 +7,7 @@ is an honest out-of-sample estimate, with no hold-out set and no refitting.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,13 @@ class OnlineModel(Protocol):
     def predict(self, X: Any) -> np.ndarray: ...
 
     def partial_fit(self, X: Any, y: Any) -> Any: ...
+
+
+class _LinearModel(OnlineModel, Protocol):
+    """What ``record_coef=True`` also reads, once the model has learned."""
+
+    coef_: Any
+    intercept_: Any
 
 
 def progressive_validation(
@@ -126,8 +133,9 @@ def progressive_validation(
                 where = f"sample {start}" if stop - start == 1 else f"samples {start}-{stop - 1}"
                 raise AnalyticsValueError(f"{exc} (at stream {where})") from None
             if coefs is not None and start >= warmup:
-                coefs[start - warmup : stop - warmup, :-1] = np.asarray(model.coef_)
-                coefs[start - warmup : stop - warmup, -1] = float(model.intercept_)
+                linear = cast(_LinearModel, model)
+                coefs[start - warmup : stop - warmup, :-1] = np.asarray(linear.coef_)
+                coefs[start - warmup : stop - warmup, -1] = float(linear.intercept_)
             if bar is not None:
                 bar.update(stop - start)
     finally:

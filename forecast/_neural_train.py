@@ -119,7 +119,7 @@ def _train_one(
     net[1].params["weight"] *= 0.1  # start close to the naive (flat) forecast
     opt, loss = Adam(lr=lr), MSE()
     stop = EarlyStopping(patience=patience + 1, min_delta=MIN_IMPROVEMENT)
-    full_batch = {"batch_size": None, "shuffle": False, "rng": 0}
+    full_batch: dict[str, Any] = {"batch_size": None, "shuffle": False, "rng": 0}
     history = fit(
         net,
         loss,

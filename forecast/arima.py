@@ -133,17 +133,16 @@ class ARIMA(Forecaster):
     def _check_order(self, value: object, name: str) -> tuple[int, int, int] | None:
         if value is None:
             return None
-        ok = (
+        if not (
             isinstance(value, tuple | list)
             and len(value) == 3
             and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value)
-        )
-        if not ok:
+        ):
             raise ForecastValueError(
                 f"The '{name}' parameter of ARIMA must be None or a tuple of three "
                 f"non-negative integers. Got {value!r} instead."
             )
-        return tuple(int(v) for v in value)  # type: ignore[return-value]
+        return int(value[0]), int(value[1]), int(value[2])
 
     def _differencing(self, x: np.ndarray, m: int, seasonal: bool) -> tuple[int, int]:
         D = 0
@@ -167,7 +166,7 @@ class ARIMA(Forecaster):
                 break
         return d, D
 
-    def _fit_one(self, spec: Spec) -> tuple[float, object] | None:
+    def _fit_one(self, spec: Spec) -> tuple[float, _Fit] | None:
         """AICc and results of one candidate, or None when it fails or R would reject it.
 
         As R's ``myarima``: a fit whose AR or MA polynomial (seasonal factor multiplied
@@ -242,7 +241,7 @@ class ARIMA(Forecaster):
             max_q = min(max_q, m - 1)
         return max_p, max_q, max_P, max_Q
 
-    def _fixed(self) -> tuple[Spec, object]:
+    def _fixed(self) -> tuple[Spec, _Fit]:
         const_ok = self._d + self._D <= 1
         p, _, q = self._check_order(self.order, "order") or (0, 0, 0)
         P, _, Q = self._check_order(self.seasonal_order, "seasonal_order") or (0, 0, 0)
@@ -254,7 +253,7 @@ class ARIMA(Forecaster):
         self.n_models_ = 1
         return spec, fitted[1]
 
-    def _search(self) -> tuple[Spec, object]:
+    def _search(self) -> tuple[Spec, _Fit]:
         """R ``auto.arima``'s stepwise search, move for move (forecast 8.x)."""
         if self.order is not None or self.seasonal_order is not None:
             return self._fixed()

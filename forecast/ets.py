@@ -204,6 +204,7 @@ class ETS(Forecaster):
 
     def _fit(self, values: np.ndarray, m: int) -> None:
         best: EtsFit | None = None
+        candidates: list[tuple[str, str, str, bool]]
         self.candidates_: dict[str, float] = {}
         self._check_options(values)
         constant = bool(np.all(values == values[0]))

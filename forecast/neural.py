@@ -271,7 +271,7 @@ class NeuralForecaster(Forecaster):
             v = min(H, max(1, (n - L) // 4))
         v = int(min(v, n - L - 1))
         self.validation_len_ = v
-        train = {
+        train: dict[str, Any] = {
             "hidden": int(self.hidden_size),
             "n_models": int(self.n_models),
             "max_epochs": int(self.max_epochs),

@@ -65,7 +65,7 @@ def frozen_for(dist: str, theta: np.ndarray | list[float]) -> Any:
     raise unknown_family(dist, "frozen_for")
 
 
-def cdf_for(dist: str, theta: np.ndarray | list[float], x: np.ndarray) -> np.ndarray:
+def cdf_for(dist: str, theta: np.ndarray | list[float], x: np.ndarray | float) -> np.ndarray:
     """CDF of ``dist`` (R parameters ``theta``) at ``x``, without building a scipy object."""
     t = [float(v) for v in theta]
     x = np.asarray(x, dtype=float)

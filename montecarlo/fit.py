@@ -386,7 +386,7 @@ def _fit_loc_scale(
     if start is None and dist == "logistic":  # moment estimates: closest start
         start = np.array([s.mean, sd * math.sqrt(3.0) / math.pi])
     elif start is None:
-        q1, med, q3 = _quartiles(xs)
+        q1, med, q3 = _quartiles(s.sorted_x() if xs is None else xs)
         iqr = max(q3 - q1, sd / 10, np.finfo(float).tiny)
         start = np.array([med, iqr / 2])  # fitdistrplus' starting values
     return _newton_loc_scale(dist, x, np.asarray(start, dtype=float))

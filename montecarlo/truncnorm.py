@@ -239,7 +239,7 @@ class TruncatedNormal:
             Either name works (``random_state`` matches scipy's frozen distributions).
         """
         gen = as_rng(rng if rng is not None else random_state, name="rng")
-        shape = (size,) if isinstance(size, numbers.Integral) else tuple(size)
+        shape = (int(size),) if isinstance(size, int | np.integer) else tuple(size)
         n = int(np.prod(shape))
         if self._mass < 0.5:
             return self.ppf(gen.random(n)).reshape(shape)
