@@ -23,10 +23,11 @@ targets, back-propagates the training loss. For every chosen layer it records:
 Each record holds the mean, the standard deviation, the saturation fraction (activations
 only) and a fixed-bin histogram (fractions of the entries, summing to 1).
 
-Saturation, per activation (:data:`SATURATION`): ``|y| > 0.99`` for tanh, ``y < 0.01``
-or ``y > 0.99`` for sigmoid, ``|y| > 0.9`` for softsign (its knees lie much further
-out: softsign reaches 0.99 only at ``|s| = 99``). A layer with any other activation has
-saturation NaN, stated here, not computed.
+Saturation, per activation, with the thresholds ``t`` of :data:`SATURATION` (the
+``saturation`` parameter overrides them): ``|y| > t`` for tanh (``t = 0.99``) and
+softsign (``t = 0.9``: its knees lie much further out, softsign reaches 0.99 only at
+``|s| = 99``); ``y < 1 - t`` or ``y > t`` for sigmoid (``t = 0.99``: below 0.01 or above
+0.99). A layer with any other activation has saturation NaN, stated here, not computed.
 
 Examples
 --------
@@ -47,7 +48,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -60,12 +61,17 @@ from nn.layers import Dense, Sequential
 
 __all__ = ["SATURATION", "ActivationStats"]
 
-#: Saturation rule per activation name: ``rule(y)`` is the boolean mask of saturated units.
-SATURATION: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "sigmoid": lambda y: (y < 0.01) | (y > 0.99),
-    "tanh": lambda y: np.abs(y) > 0.99,
-    "softsign": lambda y: np.abs(y) > 0.9,
-}
+#: Saturation threshold ``t`` per activation: ``|y| > t`` (tanh, softsign), ``y < 1 - t``
+#: or ``y > t`` (sigmoid).
+SATURATION: dict[str, float] = {"sigmoid": 0.99, "tanh": 0.99, "softsign": 0.9}
+
+
+def _saturation(name: str, y: np.ndarray, t: float) -> float:
+    """Fraction of the entries of ``y`` saturated under threshold ``t``."""
+    if name == "sigmoid":
+        return float(np.mean((y < 1.0 - t) | (y > t)))
+    return float(np.mean(np.abs(y) > t))
+
 
 #: Fixed activation-histogram ranges of the bounded activations.
 _RANGES: dict[str, tuple[float, float]] = {
@@ -110,6 +116,9 @@ class ActivationStats(Callback):
         record (largest ``|gradient|`` over the followed layers).
     record_initial : bool, default True
         Record before the first epoch too (as epoch -1).
+    saturation : mapping of str to float or None
+        Thresholds ``t`` in (0, 1) replacing those of :data:`SATURATION` for the named
+        activations (``"sigmoid"``, ``"tanh"``, ``"softsign"``).
 
     Attributes
     ----------
@@ -136,6 +145,7 @@ class ActivationStats(Callback):
         activation_range: tuple[float, float] | None = None,
         grad_range: float | None = None,
         record_initial: bool = True,
+        saturation: Mapping[str, float] | None = None,
     ) -> None:
         self.X = X
         self.y = y
@@ -145,6 +155,7 @@ class ActivationStats(Callback):
         self.activation_range = activation_range
         self.grad_range = grad_range
         self.record_initial = record_initial
+        self.saturation = saturation
 
     # -- callback hooks -------------------------------------------------------------------
     def on_train_begin(self, context: TrainingContext) -> None:
@@ -181,6 +192,7 @@ class ActivationStats(Callback):
             raise NNValueError(
                 f"The 'grad_range' parameter of {func} must be > 0. Got {self.grad_range!r}."
             )
+        self._thresholds = self._check_saturation(self.saturation, func)
         self.records_: list[dict[str, Any]] = []
         if self.record_initial:
             self.record(context, -1)
@@ -188,6 +200,23 @@ class ActivationStats(Callback):
     def on_epoch_end(self, context: TrainingContext, epoch: int) -> None:
         if self._when is None or self._when(epoch):
             self.record(context, epoch)
+
+    @staticmethod
+    def _check_saturation(saturation: Any, func: str) -> dict[str, float]:
+        thresholds = dict(SATURATION)
+        for name, t in dict(saturation or {}).items():
+            if name not in SATURATION:
+                raise NNValueError(
+                    f"The 'saturation' parameter of {func} must name activations among "
+                    f"{sorted(SATURATION)}. Got {name!r} instead."
+                )
+            if isinstance(t, bool) or not isinstance(t, int | float) or not 0 < t < 1:
+                raise NNValueError(
+                    f"The 'saturation' parameter of {func} must map {name!r} to a threshold "
+                    f"in (0, 1). Got {t!r} instead."
+                )
+            thresholds[name] = float(t)
+        return thresholds
 
     @staticmethod
     def _check_epochs(epochs: Any, func: str) -> Callable[[int], bool] | None:
@@ -229,8 +258,8 @@ class ActivationStats(Callback):
             name = act.name if act is not None else ""
             label = f"{type(model[j]).__name__}({name})" if name else type(model[j]).__name__
             y = outputs[j]
-            rule = SATURATION.get(name)
-            sat = float(np.mean(rule(y))) if rule is not None else float("nan")
+            t = self._thresholds.get(name)
+            sat = _saturation(name, y, t) if t is not None else float("nan")
             self._append(epoch, j, label, name, "activation", y, sat, _RANGES.get(name))
             if pre is not None:
                 r = float(self._grad_range)
