@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from dashboard.figures._base import to_html
 from dashboard.figures.forecast import backtest_chart, forecast_chart, loss_curve
+from dashboard.figures.nn import (
+    activation_histograms,
+    activation_stats_chart,
+    saturation_comparison,
+)
 from dashboard.figures.online import coefficient_paths, regression_fit, rolling_error
 from dashboard.figures.report import (
     probability_bars,
@@ -30,6 +35,8 @@ from dashboard.figures.target import (
 )
 
 __all__ = [
+    "activation_histograms",
+    "activation_stats_chart",
     "activity_bars",
     "backtest_chart",
     "calibration_chart",
@@ -49,6 +56,7 @@ __all__ = [
     "qq_plot",
     "regression_fit",
     "rolling_error",
+    "saturation_comparison",
     "series_chart",
     "to_html",
     "top_bar",
