@@ -52,6 +52,7 @@ from nn.optimizers import (
 from nn.recurrent import Recurrent
 from nn.regularization import clip_grad_norm, clip_grad_value
 from nn.rnn import RNN
+from nn.spatial_lstm import SpatialLSTM
 from nn.synthetic import SyntheticGradients
 from nn.training import fit, predict
 
@@ -101,6 +102,7 @@ __all__ = [
     "Sigmoid",
     "Softmax",
     "Softsign",
+    "SpatialLSTM",
     "SyntheticGradients",
     "Tanh",
     "TrainingDivergedError",
