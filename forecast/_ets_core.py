@@ -204,7 +204,7 @@ def admissible(alpha, beta, gamma, phi, m, trend, season):
 
 
 @njit(cache=True, nogil=True)
-def _unpack(par, m, trend, season, damped, x0):
+def unpack(par, m, trend, season, damped, x0):
     """Smoothing parameters from ``par``; the full initial state is written to ``x0``."""
     alpha = par[0]
     j = 1
@@ -235,7 +235,7 @@ def _unpack(par, m, trend, season, damped, x0):
 @njit(cache=True, nogil=True)
 def objective(par, y, m, error, trend, season, damped, lower, upper, x0, e, states):
     """R's ``EtsTargetFunction::eval`` for ``opt.crit="lik"``, ``bounds="both"``."""
-    alpha, beta, gamma, phi = _unpack(par, m, trend, season, damped, x0)
+    alpha, beta, gamma, phi = unpack(par, m, trend, season, damped, x0)
     # usual bounds
     if alpha < lower[0] or alpha > upper[0]:
         return np.inf

@@ -141,7 +141,7 @@ def _split(form: str, par: np.ndarray, m: int) -> tuple[dict[str, float], np.nda
     params = {"alpha": 0.0, "beta": 0.0, "gamma": 0.0, "phi": 1.0}
     params.update(zip(names, (float(v) for v in par[: len(names)]), strict=True))
     x0 = np.empty(1 + (trend > 0) + (m if season > 0 else 0))
-    core._unpack(np.asarray(par, float), m, trend, season, damped, x0)
+    core.unpack(np.asarray(par, float), m, trend, season, damped, x0)
     return params, x0
 
 
