@@ -4,12 +4,15 @@ The import-linter contracts of ``pyproject.toml`` are run here on a small synthe
 graph with the shape of the packages: every arrow DESIGN.md allows keeps every contract,
 and each forbidden arrow breaks exactly the contract that names it. So a contract that is
 weakened, mistyped or dropped fails this test, whatever state the real tree is in
-(``lint-imports`` in tools/check.sh checks the real tree).
+(``lint-imports`` in tools/check.sh checks the real tree). The AST checker of private names
+used across modules (tools/check_private_imports.py, which import-linter cannot express)
+is run on a small tree of its own.
 """
 
 from __future__ import annotations
 
 import copy
+import importlib.util
 import re
 import tomllib
 from pathlib import Path
@@ -129,3 +132,59 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     assert commands == ["bash tools/setup.sh --dev && bash tools/check.sh"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
     assert ci[-1] == commands[0]
+
+
+def _checker() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "check_private_imports", ROOT / "tools" / "check_private_imports.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_private_names_used_across_modules_are_found(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[tool.importlinter]\nroot_packages = ["alpha", "beta"]\n',
+        "alpha/__init__.py": "from alpha.core import Public, _own_use\n__version__ = '1'\n",
+        "alpha/core.py": "def _helper(): ...\nclass Public: ...\n_own_use = 1\nx = _helper()\n",
+        "alpha/_impl.py": "def run(): ...\ndef _secret(): ...\n",
+        "alpha/sub/__init__.py": "",
+        "alpha/sub/leaf.py": (
+            "from .. import _impl\n"  # a private module: import-linter's job
+            "from ..core import Public as P, _helper\n"  # line 2
+            "from alpha import core\n"
+            "import alpha.core\n"
+            "import alpha._impl as impl\n"
+            "import numpy as np\n"
+            "from numpy import _core\n"  # not ours
+            "_impl.run(); core.Public(); np._NoValue\n"
+            "core._helper()\n"  # line 9
+            "alpha.core._helper()\n"  # line 10
+            "impl._secret(); alpha.__version__\n"  # line 11
+            "def f(self): return self._x\n"
+        ),
+        "beta/__init__.py": "from alpha.core import _helper as h\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    checker = _checker()
+    found = sorted(
+        (str(p.relative_to(tmp_path)), line, who, what)
+        for p, line, who, what in checker.find_private_uses(tmp_path, ["alpha", "beta"])
+    )
+    assert found == [
+        ("alpha/__init__.py", 1, "alpha", "alpha.core._own_use"),
+        ("alpha/sub/leaf.py", 2, "alpha.sub.leaf", "alpha.core._helper"),
+        ("alpha/sub/leaf.py", 9, "alpha.sub.leaf", "alpha.core._helper"),
+        ("alpha/sub/leaf.py", 10, "alpha.sub.leaf", "alpha.core._helper"),
+        ("alpha/sub/leaf.py", 11, "alpha.sub.leaf", "alpha._impl._secret"),
+        ("beta/__init__.py", 1, "beta", "alpha.core._helper"),
+    ]
+    assert checker.main([str(tmp_path)]) == 1
+    (tmp_path / "beta" / "__init__.py").write_text("from alpha.core import Public\n")
+    (tmp_path / "alpha" / "__init__.py").write_text("from alpha.core import Public\n")
+    (tmp_path / "alpha" / "sub" / "leaf.py").write_text("from alpha import _impl\n_impl.run()\n")
+    assert checker.main([str(tmp_path)]) == 0

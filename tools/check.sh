@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The house checks, as CI runs them (README's test command, .ci/run):
-#   ruff check, ruff format --check, lint-imports (the arrows of DESIGN.md), mypy over the
-#   packages, then the whole test suite.
+#   ruff check, ruff format --check, lint-imports (the arrows of DESIGN.md), no private name
+#   used across modules (tools/check_private_imports.py), mypy over the packages, then the
+#   whole test suite.
 #   bash tools/check.sh               every step; extra arguments go to pytest
 #   bash tools/check.sh --no-tests    the static checks only (a few seconds to a minute)
 # Every step runs even if an earlier one failed, so one run shows every problem; the exit
@@ -35,6 +36,7 @@ step() {  # step NAME COMMAND...: run one check, time it, remember a failure
 step ruff-check ruff check .
 step ruff-format ruff format --check .
 step lint-imports lint-imports
+step private-names python tools/check_private_imports.py
 step mypy mypy  # the packages and the baseline are in pyproject.toml [tool.mypy]
 if [[ $run_tests -eq 1 ]]; then
     step pytest python -m pytest -q "$@"
