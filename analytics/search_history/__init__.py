@@ -13,7 +13,7 @@ from analytics.search_history.loader import DEFAULT_MAX_UNCOMPRESSED_BYTES, load
 from analytics.search_history.model import COLUMNS, KINDS, classify_url
 from analytics.search_history.report import LoadReport
 from analytics.search_history.stopwords import STOP_WORDS
-from analytics.search_history.summarize import SearchSummary, summarize, tokenize
+from analytics.search_history.summary import SearchSummary, summarize, tokenize
 
 __all__ = [
     "COLUMNS",

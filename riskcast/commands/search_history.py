@@ -8,7 +8,7 @@ import sys
 from typing import TextIO
 
 from analytics.search_history import LoadReport, load_takeout
-from analytics.search_history.summarize import SearchSummary, summarize
+from analytics.search_history.summary import SearchSummary, summarize
 
 NAME = "search-history"
 

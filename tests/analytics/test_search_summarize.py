@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analytics.errors import AnalyticsTypeError, AnalyticsValueError
-from analytics.search_history.summarize import WEEKDAYS, summarize, tokenize
+from analytics.search_history.summary import WEEKDAYS, summarize, tokenize
 
 ROWS = [
     # local time (Paris), kind, query, domain
@@ -155,3 +155,16 @@ def test_bad_frames_are_named() -> None:
     naive = frame().assign(timestamp_local=lambda d: d["timestamp_local"].dt.tz_localize(None))
     with pytest.raises(AnalyticsValueError, match="'df'.*time-zone aware"):
         summarize(naive)
+
+
+def test_no_submodule_is_shadowed_by_a_package_attribute() -> None:
+    import importlib
+    import pkgutil
+
+    import analytics.search_history as pkg
+
+    for info in pkgutil.iter_modules(pkg.__path__):
+        module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+        attr = getattr(pkg, info.name, module)
+        assert attr is module, f"{info.name} names {attr!r}, not its module"
+    assert callable(pkg.summarize) and pkg.summarize.__module__.endswith(".summary")
