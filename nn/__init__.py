@@ -16,6 +16,7 @@ from nn.activations import (
     get_activation,
 )
 from nn.callbacks import Callback, EarlyStopping, History, ProgressBar
+from nn.convrecurrent import ConvLSTM2D, ConvUGRNN2D
 from nn.errors import NNError, NNTypeError, NNValueError, TrainingDivergedError
 from nn.gradcheck import GradcheckError, GradcheckResult, gradcheck
 from nn.gru import GRU
@@ -74,6 +75,8 @@ __all__ = [
     "BinaryCrossEntropy",
     "Callback",
     "CategoricalCrossEntropy",
+    "ConvLSTM2D",
+    "ConvUGRNN2D",
     "Dense",
     "Dropout",
     "EarlyStopping",
