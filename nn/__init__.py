@@ -16,6 +16,7 @@ from nn.activations import (
     get_activation,
 )
 from nn.callbacks import Callback, EarlyStopping, History, ProgressBar
+from nn.conv import Conv1D, Conv2D
 from nn.convrecurrent import ConvLSTM2D, ConvUGRNN2D
 from nn.errors import NNError, NNTypeError, NNValueError, TrainingDivergedError
 from nn.gradcheck import GradcheckError, GradcheckResult, gradcheck
@@ -50,6 +51,14 @@ from nn.optimizers import (
     Rprop,
     get_optimizer,
 )
+from nn.pooling import (
+    AvgPool1D,
+    AvgPool2D,
+    Flatten,
+    GlobalAveragePool,
+    MaxPool1D,
+    MaxPool2D,
+)
 from nn.recurrent import Recurrent
 from nn.regularization import clip_grad_norm, clip_grad_value
 from nn.rnn import RNN
@@ -72,14 +81,20 @@ __all__ = [
     "Adagrad",
     "Adam",
     "Arctan",
+    "AvgPool1D",
+    "AvgPool2D",
     "BinaryCrossEntropy",
     "Callback",
     "CategoricalCrossEntropy",
+    "Conv1D",
+    "Conv2D",
     "ConvLSTM2D",
     "ConvUGRNN2D",
     "Dense",
     "Dropout",
     "EarlyStopping",
+    "Flatten",
+    "GlobalAveragePool",
     "GradcheckError",
     "GradcheckResult",
     "HingeLoss",
@@ -88,6 +103,8 @@ __all__ = [
     "Identity",
     "KLDivergence",
     "Loss",
+    "MaxPool1D",
+    "MaxPool2D",
     "Momentum",
     "NNError",
     "NNTypeError",

@@ -109,14 +109,17 @@ def normalize_padding(padding: Any, ndim: int) -> Pads:
     Parameters
     ----------
     padding : int, pair or pair of pairs
-        See the module docstring: an int; in 1-D ``(before, after)``; in 2-D ``(ph, pw)``
-        or ``((top, bottom), (left, right))``.
+        See the module docstring: an int; in 1-D ``(before, after)`` (or the explicit
+        ``((before, after),)``); in 2-D ``(ph, pw)`` or ``((top, bottom), (left, right))``.
     ndim : {1, 2}
         Number of spatial axes.
     """
     pads: list[tuple[int, int]] | None = None
     if isinstance(padding, numbers.Integral) and not isinstance(padding, bool):
         pads = [(int(padding), int(padding))] * ndim
+    elif ndim == 1 and isinstance(padding, tuple | list) and len(padding) == 1:
+        p = _pair(padding[0])  # the explicit form ((before, after),)
+        pads = None if p is None else [p]
     elif ndim == 1:
         p = _pair(padding)
         pads = None if p is None else [p]

@@ -19,6 +19,7 @@ __all__ = [
     "check_array",
     "check_number",
     "check_positive_int",
+    "check_positive_ints",
     "check_sample_weight",
 ]
 
@@ -95,6 +96,19 @@ def check_positive_int(value: Any, *, name: str, func: str, minimum: int = 1) ->
             f"Got {int(value)} instead."
         )
     return int(value)
+
+
+def check_positive_ints(value: Any, ndim: int, *, name: str, func: str) -> tuple[int, ...]:
+    """Return ``value`` (an int, or a tuple/list of ``ndim`` ints) as ``ndim`` ints >= 1,
+    e.g. the kernel size or the stride of a 2-D convolution."""
+    if isinstance(value, tuple | list):
+        if len(value) != ndim:
+            raise NNValueError(
+                f"The '{name}' parameter of {func} must be an integer >= 1 or {ndim} of "
+                f"them. Got {value!r} instead."
+            )
+        return tuple(check_positive_int(v, name=name, func=func) for v in value)
+    return (check_positive_int(value, name=name, func=func),) * ndim
 
 
 def check_array(
