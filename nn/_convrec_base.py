@@ -163,6 +163,8 @@ class ConvRecurrent(Layer):
             self.grads[key] = np.zeros(shape, dtype=self.dtype)
         self.grad_initial_state: Any = None
         self._cache: dict[str, Any] | None = None
+        self._cols_ih: list[Any] = []  # receptive fields of the input path, per path
+        self._cols_hh: list[list[Any]] = []  # of the hidden path, per step and path
 
     # ------------------------------------------------------------------ convolutions
     def _kernels(self) -> tuple[tuple[int, int], ...]:
@@ -185,10 +187,17 @@ class ConvRecurrent(Layer):
             for k, q in enumerate(self.gates)
         ]
 
-    def _project(self, x: np.ndarray, which: str, out: np.ndarray, *, add: bool) -> None:
-        """``out[:, gate channels] (+)= W * x`` for every path of ``which`` ("ih"/"hh")."""
+    def _project(
+        self, x: np.ndarray, which: str, out: np.ndarray, *, add: bool, keep: list[Any]
+    ) -> None:
+        """``out[:, gate channels] (+)= W * x`` for every path of ``which`` ("ih"/"hh");
+        the gathered receptive fields of each path are appended to ``keep`` (the weight
+        gradients reuse them instead of gathering again)."""
         for sl, w, _ in self._paths(which):
-            y = _conv_ops.conv2d_forward(x, w, padding=_same(w.shape[2:]))
+            y, cols = _conv_ops.conv2d_forward(
+                x, w, padding=_same(w.shape[2:]), return_columns=True
+            )
+            keep.append(cols)
             if add:
                 out[:, sl] += y
             else:
@@ -205,10 +214,12 @@ class ConvRecurrent(Layer):
             )
         return dx
 
-    def _project_weight_grads(self, x: np.ndarray, dpre: np.ndarray, which: str) -> None:
-        for sl, w, key in self._paths(which):
-            self.grads[key][...] = _conv_ops.conv2d_backward_weight(
-                x, np.ascontiguousarray(dpre[:, sl]), w.shape, padding=_same(w.shape[2:])
+    def _project_weight_grads(self, dpre: np.ndarray, which: str, columns: list[Any]) -> None:
+        """Weight gradients of path ``which`` from ``dpre (n, G*K, H, W)`` and the columns
+        kept by :meth:`_project` on the same ``n`` samples."""
+        for (sl, w, key), cols in zip(self._paths(which), columns, strict=True):
+            self.grads[key][...] += _conv_ops.conv2d_backward_weight(
+                dpre, np.ascontiguousarray(dpre[:, sl]), w.shape, columns=cols
             )
 
     def _bias_vector(self) -> np.ndarray | None:
@@ -286,7 +297,8 @@ class ConvRecurrent(Layer):
         states = self._check_state(state, (B, K, H, W))
         xs = np.ascontiguousarray(x.transpose(1, 0, 2, 3, 4)).reshape(T * B, C, H, W)
         pre = np.empty((T * B, G * K, H, W), dtype=self.dtype)
-        self._project(xs, "ih", pre, add=False)
+        self._cols_ih, self._cols_hh = [], []
+        self._project(xs, "ih", pre, add=False, keep=self._cols_ih)
         b = self._bias_vector()
         if b is not None:
             pre += b[:, None, None]
@@ -294,7 +306,7 @@ class ConvRecurrent(Layer):
         hs = np.empty((T + 1, B, K, H, W), dtype=self.dtype)
         hs[0] = states[0]
         final = self._forward_loop(pre, hs, states)
-        self._cache = {"x": xs, "gates": pre, "hs": hs, "shape": (B, T, H, W)}
+        self._cache = {"gates": pre, "hs": hs, "shape": (B, T, H, W)}
         final_state = final if self.n_states > 1 else final[0]
         out = hs[1:].transpose(1, 0, 2, 3, 4) if self.return_sequences else hs[T]
         return np.ascontiguousarray(out), final_state
@@ -356,10 +368,12 @@ class ConvRecurrent(Layer):
             dstates[0] += g
         dpre, d0 = self._backward_loop(dy, dstates)
         self.grad_initial_state = d0 if self.n_states > 1 else d0[0]
-        xs, hs = self._cache["x"], self._cache["hs"]
         flat = dpre.reshape(T * B, len(self.gates) * K, H, W)
-        self._project_weight_grads(xs, flat, "ih")
-        self._project_weight_grads(hs[:T].reshape(T * B, K, H, W), flat, "hh")
+        for _, _, key in self._paths("ih") + self._paths("hh"):
+            self.grads[key][...] = 0.0
+        self._project_weight_grads(flat, "ih", self._cols_ih)
+        for t in range(T):
+            self._project_weight_grads(dpre[t], "hh", self._cols_hh[t])
         if self.bias:
             db = flat.sum(axis=(0, 2, 3))
             if self.decoupled:
@@ -389,7 +403,9 @@ class ConvRecurrent(Layer):
     # ------------------------------------------------------------------ subclass hooks
     def _hidden_step(self, h: np.ndarray, pre_t: np.ndarray) -> None:
         """``pre_t += W_h * h`` (the recurrent part of one step's pre-activations)."""
-        self._project(h, "hh", pre_t, add=True)
+        keep: list[Any] = []
+        self._project(h, "hh", pre_t, add=True, keep=keep)
+        self._cols_hh.append(keep)
 
     def _hidden_step_grad(self, dpre_t: np.ndarray) -> np.ndarray:
         """dLoss/dh_{t-1} through the hidden convolutions of one step."""

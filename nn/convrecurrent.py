@@ -203,28 +203,45 @@ return_sequences, rng, dtype
         cs, tc = self._cells
         K = self.hidden_channels
         p = self.params
+        T = pre.shape[0]
+        i, f, g, o = (pre[:, :, k * K : (k + 1) * K] for k in range(4))
+        # the derivative factors that do not depend on the recurrence, for all steps at once
+        fac = np.empty_like(pre)  # dc -> d(i, f, g) pre-activations, dh -> d(o) pre-activation
+        f_i, f_f, f_g, f_o = (fac[:, :, k * K : (k + 1) * K] for k in range(4))
+        np.subtract(1.0, i, out=f_i)
+        f_i *= i
+        f_i *= g
+        np.subtract(1.0, f, out=f_f)
+        f_f *= f
+        f_f *= cs[:-1]
+        np.multiply(g, g, out=f_g)
+        np.subtract(1.0, f_g, out=f_g)
+        f_g *= i
+        np.subtract(1.0, o, out=f_o)
+        f_o *= o
+        f_o *= tc
+        b_c = tc * tc  # dh -> dc
+        np.subtract(1.0, b_c, out=b_c)
+        b_c *= o
+        B = pre.shape[1]
+        fac3 = fac[:, :, : 3 * K].reshape(T, B, 3, K, *pre.shape[3:])
         dpre = np.empty_like(pre)
+        dpre3 = dpre[:, :, : 3 * K].reshape(fac3.shape)
         dh_next, dc_next = dstates
         if self.peephole:
             for q in ("i", "f", "o"):
                 self.grads[f"peephole_{q}"][...] = 0.0
-        for t in range(pre.shape[0] - 1, -1, -1):
+        for t in range(T - 1, -1, -1):
             dh = dh_next if dy is None else dh_next + dy[t]
-            i, f, g, o = (pre[t][:, k * K : (k + 1) * K] for k in range(4))
-            d_i, d_f, d_g, d_o = (dpre[t][:, k * K : (k + 1) * K] for k in range(4))
-            np.multiply(dh, tc[t], out=d_o)
-            d_o *= o * (1.0 - o)
-            dc = dc_next + dh * o * (1.0 - tc[t] * tc[t])
+            d_i, d_f, d_o = (dpre[t][:, k * K : (k + 1) * K] for k in (0, 1, 3))
+            np.multiply(dh, f_o[t], out=d_o)
+            dc = dh * b_c[t]
+            dc += dc_next
             if self.peephole:
                 dc += d_o * p["peephole_o"]
                 self.grads["peephole_o"] += (d_o * cs[t + 1]).sum(axis=0)
-            np.multiply(dc, g, out=d_i)
-            d_i *= i * (1.0 - i)
-            np.multiply(dc, i, out=d_g)
-            d_g *= 1.0 - g * g
-            np.multiply(dc, cs[t], out=d_f)
-            d_f *= f * (1.0 - f)
-            dc_next = dc * f
+            np.multiply(dc[:, None], fac3[t], out=dpre3[t])
+            dc_next = dc * f[t]
             if self.peephole:
                 dc_next += d_i * p["peephole_i"] + d_f * p["peephole_f"]
                 self.grads["peephole_i"] += (d_i * cs[t]).sum(axis=0)
