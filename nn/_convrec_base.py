@@ -11,13 +11,12 @@ are the shared kernels of :mod:`nn._conv_ops` (stride 1, "same" zero padding).
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
 from nn import _conv_ops
-from nn._validate import as_rng, check_array, check_positive_int
+from nn._validate import as_rng, check_array, check_positive_int, check_positive_ints
 from nn.base import Layer
 from nn.errors import NNTypeError, NNValueError
 
@@ -26,26 +25,13 @@ __all__ = ["ConvRecurrent"]
 
 def _kernel_pair(value: Any, *, name: str, func: str) -> tuple[int, int]:
     """An odd kernel size ``k`` or ``(kh, kw)`` as a pair of ints."""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        pair: tuple[Any, ...] = (value, value)
-    elif isinstance(value, tuple | list) and len(value) == 2:
-        pair = tuple(value)
-    else:
-        raise NNTypeError(
-            f"The '{name}' parameter of {func} must be an odd integer or a pair (kh, kw) of "
-            f"odd integers. Got {value!r} instead."
+    kh, kw = check_positive_ints(value, 2, name=name, func=func)
+    if kh % 2 == 0 or kw % 2 == 0:
+        raise NNValueError(
+            f"The '{name}' parameter of {func} must hold odd kernel sizes ('same' padding "
+            f"keeps the grid only with (k - 1) / 2 zeros on each side). Got {value!r} instead."
         )
-    out = []
-    for v in pair:
-        k = check_positive_int(v, name=name, func=func)
-        if k % 2 == 0:
-            raise NNValueError(
-                f"The '{name}' parameter of {func} must hold odd kernel sizes ('same' padding "
-                f"keeps the grid only with (k - 1) / 2 zeros on each side). Got {value!r} "
-                "instead."
-            )
-        out.append(k)
-    return out[0], out[1]
+    return kh, kw
 
 
 def _same(kernel: tuple[int, int]) -> tuple[int, int]:

@@ -236,7 +236,7 @@ def test_bad_inputs_name_the_layer_and_the_shapes():
         nn.ConvLSTM2D(3, 2, peephole=True)
     with pytest.raises(NNValueError, match="kernel_size.*odd.*Got 2"):
         nn.ConvLSTM2D(3, 2, kernel_size=2)
-    with pytest.raises(NNTypeError, match="kernel_size.*odd integer or a pair"):
+    with pytest.raises(NNValueError, match="kernel_size.*integer >= 1 or 2 of them"):
         nn.ConvUGRNN2D(3, 2, kernel_size=(3, 3, 3))
     with pytest.raises(NNValueError, match="gate_kernel_sizes.*needs decoupled=True"):
         nn.ConvUGRNN2D(3, 2, gate_kernel_sizes=[3, 1])
@@ -244,5 +244,7 @@ def test_bad_inputs_name_the_layer_and_the_shapes():
         nn.ConvUGRNN2D(3, 2, decoupled=True, gate_kernel_sizes=[3, 1, 1])
     with pytest.raises(NNValueError, match="in_channels.*>= 1. Got 0"):
         nn.ConvUGRNN2D(0, 2)
+    with pytest.raises(NNTypeError, match="kernel_size.*integer"):
+        nn.ConvUGRNN2D(1, 2, kernel_size="3")
     with pytest.raises(NNValueError, match="finite"):
         nn.ConvUGRNN2D(1, 2).forward(np.full((1, 1, 1, 2, 2), np.inf))
