@@ -209,6 +209,36 @@ def test_save_load_round_trip_of_a_stack(tmp_path):
     assert result.ok, result.errors
 
 
+def _moving_dots(n, rng):
+    """4 frames of 6x6 with one dot moving right (class 0) or down (class 1)."""
+    X, y = np.zeros((n, 4, 1, 6, 6)), np.zeros((n, 2))
+    for s in range(n):
+        d = rng.integers(2)
+        r, c = rng.integers(0, 3, size=2)
+        for t in range(4):
+            X[s, t, 0, r + t * (d == 1), c + t * (d == 0)] = 1.0
+        y[s, d] = 1.0
+    return X, y
+
+
+@pytest.mark.parametrize("cell", sorted(CELLS))
+def test_learns_the_direction_of_a_moving_dot_with_nn_fit(cell):
+    rng = np.random.default_rng(20)
+    X, y = _moving_dots(96, rng)
+    X_val, y_val = _moving_dots(64, rng)
+    model = nn.Sequential(
+        [
+            CELLS[cell](1, 4, kernel_size=3, return_sequences=False, rng=21),
+            nn.GlobalAveragePool(),
+            nn.Dense(4, 2, activation="softmax", rng=22),
+        ]
+    )
+    history = nn.fit(model, "categorical_crossentropy", nn.Adam(lr=0.03), X, y, epochs=30, rng=23)
+    assert history.loss[-1] < 0.5 * history.loss[0]
+    accuracy = (model.forward(X_val).argmax(axis=1) == y_val.argmax(axis=1)).mean()
+    assert accuracy >= 0.95
+
+
 def test_bad_inputs_name_the_layer_and_the_shapes():
     layer = nn.ConvLSTM2D(3, 2, rng=0)
     want = r"ConvLSTM2D.*\(batch, time, 3, height, width\).*\(2, 4, 2, 5, 5\)"
