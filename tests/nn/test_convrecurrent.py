@@ -1,6 +1,7 @@
 """ConvLSTM2D and ConvUGRNN2D: parity with torch-ops cells (F.conv2d + autograd), BPTT
 gradient checks, 1x1 kernels equal the dense LSTM per pixel, the receptive field grows one
-pixel per step, decoupled == fused, float32, save/load, stacking and bad inputs."""
+pixel per step, decoupled == fused, training with nn.fit, float32, save/load, stacking and
+bad inputs."""
 
 from __future__ import annotations
 
