@@ -22,6 +22,7 @@ from nn.errors import NNError, NNTypeError, NNValueError, TrainingDivergedError
 from nn.gradcheck import GradcheckError, GradcheckResult, gradcheck
 from nn.gru import GRU
 from nn.initializers import get_initializer
+from nn.intersection_rnn import IntersectionRNN
 from nn.io import load_model, save_model
 from nn.layers import Dense, Dropout, Sequential
 from nn.losses import (
@@ -65,6 +66,7 @@ from nn.rnn import RNN
 from nn.spatial_lstm import SpatialLSTM
 from nn.synthetic import SyntheticGradients
 from nn.training import fit, predict
+from nn.ugrnn import UGRNN
 
 __all__ = [
     "ELU",
@@ -75,6 +77,7 @@ __all__ = [
     "MSE",
     "RNN",
     "SGD",
+    "UGRNN",
     "Activation",
     "ActivationStats",
     "Adadelta",
@@ -101,6 +104,7 @@ __all__ = [
     "History",
     "HuberLoss",
     "Identity",
+    "IntersectionRNN",
     "KLDivergence",
     "Loss",
     "MaxPool1D",

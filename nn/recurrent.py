@@ -63,6 +63,9 @@ class Recurrent(Layer):
 
     n_gates = 1
     n_states = 1
+    #: Whether a step's output is its hidden state ``h`` (RNN, LSTM, GRU, UGRNN); the
+    #: IntersectionRNN emits a separate depth output ``y``.
+    output_is_state = True
 
     def __init__(
         self,
@@ -285,9 +288,14 @@ class Recurrent(Layer):
         dh_last = np.zeros((H, B), dtype=self.dtype)
         if dstates[0] is not None:
             dh_last += dstates[0].T
-        dy = np.ascontiguousarray(g.transpose(1, 2, 0)) if self.return_sequences else None
-        if not self.return_sequences:
+        dy: np.ndarray | None = None
+        if self.return_sequences:
+            dy = np.ascontiguousarray(g.transpose(1, 2, 0))
+        elif self.output_is_state:
             dh_last += g.T
+        else:  # the last output is not the state (IntersectionRNN): a gradient on step T
+            dy = np.zeros((T, H, B), dtype=self.dtype)
+            dy[T - 1] = g.T
         dstates[0] = dh_last
         if dstates[1:] and dstates[1] is not None:
             dstates[1] = np.ascontiguousarray(dstates[1].T)
@@ -316,7 +324,8 @@ class Recurrent(Layer):
         self, x: np.ndarray, states: tuple[np.ndarray, ...]
     ) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
         """Feature-major forward: ``x (T, D, B)``, states ``(H, B)`` -> ``hs (T+1, H, B)``
-        (``hs[0]`` = h0) and the final states ``(H, B)``."""
+        (``hs[t + 1]`` the output of step ``t``; ``hs[0]`` = h0 when the output is the
+        state) and the final states ``(H, B)``."""
         raise NotImplementedError
 
     def _backward_tm(
