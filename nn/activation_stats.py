@@ -16,9 +16,9 @@ targets, back-propagates the training loss. For every chosen layer it records:
 - ``"activation"``: the layer's output;
 - ``"gradient"``: the back-propagated gradient of the per-row loss (the probe-batch
   gradient times the probe's row count, so it does not depend on the probe size) with
-  respect to the layer's pre-activation ``s`` (``y = f(s)``) for a :class:`~nn.Dense`
-  layer, as in the paper's ``dCost/ds``; with respect to the layer's output for any
-  other layer.
+  respect to the pre-activation ``s`` (``y = f(s)``) of a :class:`~nn.Dense` layer or
+  of a stand-alone activation layer, as in the paper's ``dCost/ds``; with respect to the
+  layer's output for any other layer.
 
 Each record holds the mean, the standard deviation, the saturation fraction (activations
 only) and a fixed-bin histogram (fractions of the entries, summing to 1).
@@ -248,7 +248,7 @@ class ActivationStats(Callback):
         pre = None
         if grads is not None:
             pre = [
-                a.backward(grads[j]) if isinstance(model[j], Dense) else grads[j]
+                grads[j] if a is None else a.backward(grads[j])
                 for j, a in zip(self._layers, acts, strict=True)
             ]
             if self._grad_range is None:
@@ -256,7 +256,9 @@ class ActivationStats(Callback):
                 self._grad_range = top if top > 0 else 1.0
         for i, (j, act) in enumerate(zip(self._layers, acts, strict=True)):
             name = act.name if act is not None else ""
-            label = f"{type(model[j]).__name__}({name})" if name else type(model[j]).__name__
+            label = type(model[j]).__name__
+            if name and not isinstance(model[j], Activation):
+                label = f"{label}({name})"
             y = outputs[j]
             t = self._thresholds.get(name)
             sat = _saturation(name, y, t) if t is not None else float("nan")

@@ -74,6 +74,19 @@ def test_records_equal_a_direct_forward_and_backward_pass() -> None:
     np.testing.assert_array_equal(arrays["epoch"], np.repeat([-1, 0, 1, 2], 6))
 
 
+def test_standalone_activation_layer_gives_the_dense_activation_records() -> None:
+    X, y = _regression(20)
+    fused = nn.Sequential([nn.Dense(4, 5, activation="tanh", rng=0), nn.Dense(5, 2, rng=1)])
+    split = nn.Sequential([nn.Dense(4, 5, rng=0), nn.Tanh(), nn.Dense(5, 2, rng=1)])
+    a, b = nn.ActivationStats(X, y, layers=[0]), nn.ActivationStats(X, y, layers=[1])
+    nn.fit(fused, "mse", "sgd", X, y, epochs=2, rng=0, callbacks=[a])
+    nn.fit(split, "mse", "sgd", X, y, epochs=2, rng=0, callbacks=[b])
+    for ra, rb in zip(a.records_, b.records_, strict=True):
+        assert (ra["kind"], ra["activation"], rb["name"]) == (rb["kind"], "tanh", "Tanh")
+        for key in ("mean", "std", "saturation", "hist"):
+            np.testing.assert_allclose(ra[key], rb[key], rtol=1e-12, atol=1e-18)
+
+
 def test_training_is_unchanged_by_the_callback() -> None:
     X, y = _regression()
     plain, watched = _net(), _net()
