@@ -219,20 +219,21 @@ def forecast_backtest(
 
 @st.cache_data(show_spinner="Reading the Takeout export…", max_entries=8)
 def search_summary(
-    name: str, content: bytes, tz: str, gap_days: float, top: int
+    name: str, content: bytes, tz: str, gap_days: float, top: int, partial: bool = False
 ) -> tuple[pd.DataFrame, Any, dict[str, Any]]:
     """Load an uploaded Takeout file (zip / JSON / HTML) and summarize it.
 
     The upload is written to a private temporary folder under its own file name, because
     :func:`analytics.load_takeout` reads files by path (and sniffs the format by content).
     Returns the entries, the :class:`analytics.SearchSummary` and the load report.
+    ``partial`` loads a truncated export up to its cut (the report's ``warnings`` say where).
     """
     with tempfile.TemporaryDirectory(prefix="riskcast-upload-") as tmp:
         path = os.path.join(tmp, os.path.basename(name) or "upload")
         with open(path, "wb") as fh:
             fh.write(content)
         try:
-            df = load_takeout(path, tz=tz)
+            df = load_takeout(path, tz=tz, partial=partial)
         except ValueError as exc:  # name the upload, not the temporary copy
             raise type(exc)(str(exc).replace(repr(path), repr(name))) from None
     return df, summarize(df, gap_days=gap_days, top=top), dict(df.attrs.get("report", {}))

@@ -234,29 +234,114 @@ def _iso(t: datetime) -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
 
-def write_json_export(path: Path, entries: list) -> None:
+def write_json_export(path: Path, entries: list, header: str = "Search") -> None:
     """Write ``entries`` (from :func:`random_entries`) as a MyActivity.json, newest first."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("[")
         for i, (t, _, title, url) in enumerate(reversed(entries)):
-            fh.write(("," if i else "") + json.dumps(json_entry(title, url, _iso(t)), indent=2))
+            e = json_entry(title, url, _iso(t), header)
+            fh.write(("," if i else "") + json.dumps(e, indent=2))
         fh.write("]")
 
 
-def write_html_export(path: Path, entries: list, tz: str = "Europe/Paris") -> None:
-    """Write ``entries`` as a MyActivity.html printing times in ``tz`` with its abbreviation."""
+def write_html_export(
+    path: Path,
+    entries: list,
+    tz: str = "Europe/Paris",
+    *,
+    export_time: datetime | None = None,
+    abbrev: str | None = None,
+    header: str = "Search",
+) -> None:
+    """Write ``entries`` as a MyActivity.html printing times in ``tz``.
+
+    ``export_time=None`` prints each entry in the offset ``tz`` has at its own date, with
+    that offset's abbreviation. With ``export_time``, every entry is printed in the offset
+    ``tz`` has at ``export_time`` and named by that offset's abbreviation, as real exports
+    since about 2020 do (an export made in January prints ``EST`` on July entries).
+    ``abbrev`` replaces the printed name (e.g. ``"TRT"`` for Europe/Istanbul's ``+03``).
+    """
     zone = ZoneInfo(tz)
+    fixed = None if export_time is None else export_time.astimezone(zone)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(HTML_HEAD)
         for t, _, title, url in reversed(entries):
-            local = t.astimezone(zone)
-            stamp = local.strftime("%b %-d, %Y, %-I:%M:%S\u202f%p ") + local.tzname()
+            if fixed is None:
+                local, name = t.astimezone(zone), t.astimezone(zone).tzname()
+            else:  # the export-time offset, not the entry's own
+                local, name = t + fixed.utcoffset(), fixed.tzname()  # type: ignore[operator]
+            name = abbrev or name
+            stamp = local.strftime("%b %-d, %Y, %-I:%M:%S\u202f%p ") + str(name)
             verb, _, rest = title.partition(" ")
             body = html.escape(verb + " ") + (link(url, rest) if url else html.escape(rest))
-            fh.write(html_entry(f"{body}<br>{stamp}"))
+            fh.write(html_entry(f"{body}<br>{stamp}", header))
         fh.write(HTML_TAIL)
+
+
+def product_entries(
+    n: int, product: str, seed: int, mean_gap_s: float = 86400.0
+) -> list[tuple[datetime, str, str, str | None]]:
+    """``n`` entries of another Google product that look like search activity by URL.
+
+    ``"Ads"``: ad clicks through ``google.com/url`` redirects; ``"Assistant"``: voice
+    commands with ``google.com/search`` URLs; ``"YouTube"``: watched videos.
+    """
+    rng = np.random.default_rng(seed)
+    start = datetime(2021, 1, 1, tzinfo=UTC)
+    steps = rng.exponential(mean_gap_s, size=n).cumsum()
+    out = []
+    for i in range(n):
+        t = start + timedelta(seconds=float(steps[i]))
+        q = " ".join(rng.choice(WORDS, size=2))
+        if product == "Ads":
+            target = f"https://shop.{SITES[i % len(SITES)]}/offer/{i}"
+            out.append((t, "visit", f"Visited {target}", redirect_url(target)))
+        elif product == "Assistant":
+            out.append((t, "search", f"Said {q}", search_url(q)))
+        else:
+            out.append((t, "other", f"Watched {q}", f"https://www.youtube.com/watch?v=v{i}"))
+    return out
+
+
+#: The paired exports of one year of events in New York: one JSON (UTC) and two HTML copies,
+#: exported in winter (EST printed on every entry) and in summer (EDT on every entry).
+PAIRED_NY = ("America/New_York", datetime(2022, 1, 15, 12, tzinfo=UTC),
+             datetime(2022, 7, 15, 12, tzinfo=UTC))  # fmt: skip
+
+
+def paired_entries(seed: int, start: datetime, n: int, step_days: float) -> list:
+    """Searches ``step_days`` apart (plus a random part of a day) from ``start``."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        t = start + timedelta(days=i * step_days, seconds=float(rng.uniform(0, 86400)))
+        t = t.replace(microsecond=int(rng.integers(1000)) * 1000)
+        q = " ".join(rng.choice(WORDS, size=2))
+        out.append((t, "search", f"Searched for {q}", search_url(q)))
+    return out
+
+
+def write_mixed_products(root: Path) -> None:
+    """A Takeout folder mixing Search, Ads, Assistant and YouTube activity (all JSON)."""
+    base = root / "Takeout" / "My Activity"
+    search = random_entries(60, seed=21, mean_gap_s=6 * 3600.0)
+    t = datetime(2021, 6, 1, 9, 30, 15, 250000, tzinfo=UTC)
+    search += [  # a web and a News-tab search in one second; two searches 1 ms apart
+        (t, "search", "Searched for football score", search_url("football score")),
+        (t.replace(microsecond=600000), "search", "Searched for football score",
+         search_url("football score") + "&tbm=nws"),
+        (t + timedelta(hours=1), "search", "Searched for train tickets",
+         search_url("train tickets")),
+        (t + timedelta(hours=1, milliseconds=1), "search", "Searched for train tickets",
+         search_url("train tickets")),
+    ]  # fmt: skip
+    search.sort(key=lambda e: e[0])
+    write_json_export(base / "Search" / "MyActivity.json", search)
+    for product, n, seed in (("Ads", 25, 22), ("Assistant", 15, 23), ("YouTube", 10, 24)):
+        entries = product_entries(n, product, seed)
+        write_json_export(base / product / "MyActivity.json", entries, header=product)
 
 
 def main(out: Path = FIXTURES) -> None:
@@ -298,6 +383,21 @@ def main(out: Path = FIXTURES) -> None:
             info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, data)
+    # One year of New York searches as JSON and as two HTML exports (winter and summer);
+    # six years of Istanbul searches as JSON and as an HTML export printing "TRT".
+    tz, winter, summer = PAIRED_NY
+    ny = paired_entries(31, datetime(2021, 1, 3, tzinfo=UTC), 24, 15.2)
+    write_json_export(out / "paired_tz" / "new_york" / "MyActivity.json", ny)
+    write_html_export(out / "paired_tz" / "new_york_winter" / "MyActivity.html", ny, tz,
+                      export_time=winter)  # fmt: skip
+    write_html_export(out / "paired_tz" / "new_york_summer" / "MyActivity.html", ny, tz,
+                      export_time=summer)  # fmt: skip
+    ist = paired_entries(32, datetime(2014, 3, 1, tzinfo=UTC), 12, 180.0)
+    write_json_export(out / "paired_tz" / "istanbul" / "MyActivity.json", ist)
+    write_html_export(out / "paired_tz" / "istanbul_trt" / "MyActivity.html", ist,
+                      "Europe/Istanbul", export_time=datetime(2023, 3, 1, tzinfo=UTC),
+                      abbrev="TRT")  # fmt: skip
+    write_mixed_products(out / "mixed_products")
     print(f"wrote fixtures under {out}")
 
 

@@ -10,23 +10,40 @@ text with one regular expression (about twice as fast as the standard library on
 pages, which are flat, machine-written markup; it assumes no ``>`` inside attribute
 values, which exports escape), ``engine="stdlib"`` uses :class:`html.parser.HTMLParser`
 (the reference, tolerant of any HTML). The tests check the two agree.
+
+The entry's URL is the link of its title line (the text before the first ``<br>``), or none:
+links further down ("1 notification / Including topics: / <a>...</a>") are details, not
+the entry.
+
+Limits (untrusted input): one entry, tag, comment or text run may hold at most
+``max_entry_chars`` characters (4 Mi by default; real entries are under 2 kB); documents that
+declare entities (``<!ENTITY``, a DOCTYPE internal subset) are refused, since exports never
+do and no entity is ever expanded; decimal character references beyond U+10FFFF read as
+U+FFFD. So hostile markup costs bounded memory and time and ends in
+:class:`UnreadableHTML`.
 """
 
 from __future__ import annotations
 
 import codecs
-import html
 import re
 from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import BinaryIO
 
-from analytics.search_history.json_reader import RawEntry
-from analytics.search_history.model import clean_text
+from analytics.errors import AnalyticsValueError
+from analytics.search_history.json_reader import Cut, RawEntry
+from analytics.search_history.model import clean_text, unescape
 from analytics.search_history.timeparse import parse_activity_time
 
-__all__ = ["iter_html_entries", "sniff_html"]
+__all__ = ["UnreadableHTML", "iter_html_entries", "sniff_html"]
+
+_ENTITY_DECL = re.compile(r"<!(?:ENTITY\b|DOCTYPE[^>\[]*\[)", re.IGNORECASE)
+
+
+class UnreadableHTML(AnalyticsValueError):
+    """An HTML file breaks a limit of the reader; the loader adds the file's name."""
 
 
 def sniff_html(head: bytes) -> bool:
@@ -67,7 +84,7 @@ def _attrs(text: str) -> list[tuple[str, str | None]]:
     for m in _ATTR.finditer(text):
         value = next((v for v in m.group(2, 3, 4) if v is not None), None)
         if value is not None and "&" in value:
-            value = html.unescape(value)
+            value = unescape(value)
         out.append((m.group(1).lower(), value))
     return out
 
@@ -75,10 +92,11 @@ def _attrs(text: str) -> list[tuple[str, str | None]]:
 class _ActivityCollector:
     """Collects the entries of a My Activity page from tag and text events."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_entry_chars: int = 1 << 22) -> None:
         self.entries: list[RawEntry] = []
         self.skipped: Counter[str] = Counter()
         self.n_cells = 0
+        self.max_entry_chars = max_entry_chars
         self._depth = 0  # div depth inside the current outer-cell (0: outside)
         self._cell: str | None = None  # "header", "content", "caption" or None
         self._cell_depth = 0
@@ -89,8 +107,24 @@ class _ActivityCollector:
         self._content: list[list[str]] = []  # text pieces split at <br>, per content cell
         self._url: str | None = None
         self._in_link = False
+        self._chars = 0
+
+    @property
+    def in_entry(self) -> bool:
+        """True between an ``outer-cell``'s start tag and its end tag."""
+        return self._depth > 0
+
+    def _charge(self, n: int) -> None:
+        self._chars += n
+        if self._chars > self.max_entry_chars:
+            raise UnreadableHTML(
+                f"entry {self.n_cells + 1} holds more than {self.max_entry_chars:,} characters "
+                "of markup and text (real entries hold a few hundred)"
+            )
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._depth:
+            self._charge(8)
         if tag == "div":
             classes = _classes(attrs)
             if self._depth == 0:
@@ -116,7 +150,8 @@ class _ActivityCollector:
             elif self._cell == "header":
                 self._header.append(" ")
         elif self._depth and tag == "a" and self._cell == "content":
-            if self._url is None:
+            # Only a link on the title line (first content cell, before any <br>) is the URL.
+            if self._url is None and len(self._content) == 1 and len(self._content[0]) == 1:
                 self._url = next((v for k, v in attrs if k == "href" and v), None)
                 self._in_link = True
 
@@ -133,6 +168,8 @@ class _ActivityCollector:
                 self._emit()
 
     def handle_data(self, data: str) -> None:
+        if self._depth:
+            self._charge(len(data))
         if self._cell == "content":
             self._content[-1][-1] += data
         elif self._cell == "header":
@@ -141,6 +178,7 @@ class _ActivityCollector:
     def _emit(self) -> None:
         self.n_cells += 1
         pieces = [clean_text(p) for cell in self._content for p in cell]
+        first_line = pieces[0] if pieces else ""
         pieces = [p for p in pieces if p]
         when = parsed = None
         for i in range(len(pieces) - 1, -1, -1):
@@ -151,12 +189,20 @@ class _ActivityCollector:
         if when is None:
             self.skipped["no date in HTML entry"] += 1
             return
-        title = " ".join(pieces)
+        # The title is the first line; details below it (subtitles) are not part of it.
+        title = first_line if first_line and first_line != when else " ".join(pieces)
         if not title and self._url is None:
             self.skipped["missing title and URL"] += 1
             return
         header = clean_text("".join(self._header))
         self.entries.append(RawEntry(when, title, self._url, header, parsed_time=parsed))
+
+
+def _refuse_entities(at: int) -> None:
+    raise UnreadableHTML(
+        f"it declares entities (<!ENTITY or a DOCTYPE internal subset, near character {at:,}), "
+        "which My Activity exports never do; entities are not expanded"
+    )
 
 
 class _StdlibFeeder(HTMLParser):
@@ -167,9 +213,36 @@ class _StdlibFeeder(HTMLParser):
         self.handle_starttag = collector.handle_starttag  # type: ignore[method-assign]
         self.handle_endtag = collector.handle_endtag  # type: ignore[method-assign]
         self.handle_data = collector.handle_data  # type: ignore[method-assign]
+        self.max_chars = collector.max_entry_chars
+        self.offset = 0
+
+    def feed(self, data: str) -> None:
+        self.offset += len(data)
+        super().feed(data)
+        if len(self.rawdata) > self.max_chars:  # an endless tag, comment or declaration
+            _too_long(self.offset - len(self.rawdata), self.max_chars)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
+
+    def handle_decl(self, decl: str) -> None:
+        if _ENTITY_DECL.match(f"<!{decl}"):
+            _refuse_entities(self.offset)
+
+    def handle_comment(self, data: str) -> None:  # "<!ENTITY ...>" is a bogus comment here
+        if data.upper().startswith("ENTITY"):
+            _refuse_entities(self.offset)
+
+    def unknown_decl(self, data: str) -> None:
+        if "ENTITY" in data.upper():
+            _refuse_entities(self.offset)
+
+
+def _too_long(at: int, limit: int) -> None:
+    raise UnreadableHTML(
+        f"a tag, comment or text run starting near character {at:,} runs on for more than "
+        f"{limit:,} characters"
+    )
 
 
 class _FastFeeder:
@@ -178,6 +251,7 @@ class _FastFeeder:
     def __init__(self, collector: _ActivityCollector) -> None:
         self.c = collector
         self.rest = ""
+        self.offset = 0  # characters consumed before self.rest
 
     def feed(self, text: str, final: bool = False) -> None:
         buf = self.rest + text
@@ -194,6 +268,8 @@ class _FastFeeder:
                     cut = m.start()
                     break
         self.rest = buf[cut:]
+        if len(self.rest) > self.c.max_entry_chars:
+            _too_long(self.offset + cut, self.c.max_entry_chars)
         c = self.c
         for m in _TOKEN.finditer(buf, 0, cut):
             raw, slash, name, attrs = m.groups()
@@ -204,7 +280,7 @@ class _FastFeeder:
                 elif name == "div":
                     cm = _CLASS.search(attrs)
                     cls = (cm[1] or cm[2] or cm[3] or "") if cm else ""
-                    c.handle_starttag(name, [("class", html.unescape(cls))])
+                    c.handle_starttag(name, [("class", unescape(cls))])
                 elif name == "a":
                     c.handle_starttag(name, _attrs(attrs))
                 else:
@@ -212,7 +288,10 @@ class _FastFeeder:
             elif raw is None:
                 piece = m.group()
                 if piece[0] != "<" or piece == "<":
-                    c.handle_data(html.unescape(piece) if "&" in piece else piece)
+                    c.handle_data(unescape(piece) if "&" in piece else piece)
+                elif _ENTITY_DECL.match(piece):
+                    _refuse_entities(self.offset + m.start())
+        self.offset += cut
 
 
 def iter_html_entries(
@@ -221,6 +300,8 @@ def iter_html_entries(
     *,
     chunk_size: int = 1 << 20,
     engine: str = "fast",
+    max_entry_chars: int = 1 << 22,
+    cuts: list[Cut] | None = None,
 ) -> Iterator[RawEntry]:
     """Yield the entries of a ``MyActivity.html`` byte stream one by one.
 
@@ -236,14 +317,24 @@ def iter_html_entries(
         Bytes read at a time.
     engine : {"fast", "stdlib"}
         Tokenizer (see the module docstring); both give the same entries.
+    max_entry_chars : int
+        Longest entry, tag, comment or text run accepted (see the module docstring).
+    cuts : list of Cut, optional
+        Receives a :class:`~analytics.search_history.json_reader.Cut` when the file ends
+        inside an entry (a download cut short); that entry is not yielded.
 
     Yields
     ------
     RawEntry
         ``time_text`` is the last text piece of the entry that reads as a date and time.
+
+    Raises
+    ------
+    UnreadableHTML
+        The file breaks one of the limits above.
     """
     decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
-    collector = _ActivityCollector()
+    collector = _ActivityCollector(max_entry_chars)
     feeder: _FastFeeder | _StdlibFeeder
     if engine == "fast":
         feeder = _FastFeeder(collector)
@@ -251,13 +342,24 @@ def iter_html_entries(
         feeder = _StdlibFeeder(collector)
     else:
         raise ValueError(f"engine must be 'fast' or 'stdlib', not {engine!r}")
+    lines, column = 1, 1  # position of the end of what was read
     while True:
         data = stream.read(chunk_size)
         text = decoder.decode(data, final=not data)
-        if isinstance(feeder, _FastFeeder):
-            feeder.feed(text, final=not data)
-        else:
-            feeder.feed(text)
+        nl = text.rfind("\n")
+        lines, column = (
+            (lines + text.count("\n"), len(text) - nl) if nl >= 0 else (lines, column + len(text))
+        )
+        try:
+            if isinstance(feeder, _FastFeeder):
+                feeder.feed(text, final=not data)
+            else:
+                feeder.feed(text)
+        except UnreadableHTML:
+            raise
+        except ValueError as exc:  # e.g. a character reference html.parser cannot convert
+            msg = f"unreadable markup near character {feeder.offset:,} ({exc})"
+            raise UnreadableHTML(msg) from None
         if collector.entries:
             yield from collector.entries
             collector.entries.clear()
@@ -267,3 +369,8 @@ def iter_html_entries(
         feeder.close()
     yield from collector.entries
     skipped.update(collector.skipped)
+    if collector.in_entry:
+        skipped["truncated HTML"] += 1
+        if cuts is not None:
+            what = f"the file ends inside entry {collector.n_cells + 1}"
+            cuts.append(Cut("truncated HTML", collector.n_cells, lines, column, what))

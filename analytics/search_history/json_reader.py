@@ -3,8 +3,14 @@
 The file is decoded and parsed chunk by chunk with :meth:`json.JSONDecoder.raw_decode`:
 one entry object is built at a time and reduced at once to the few strings the loader
 needs, so memory stays proportional to the number of entries, never to twice the file.
-A file cut short (an interrupted download) keeps every complete entry before the cut and
-reports the cut.
+A file cut short (an interrupted download) or malformed stops the reading at the first
+bad element: the complete entries before it are yielded, and a :class:`Cut` records where
+and why (line, column, entries before it), so the caller can refuse the file or keep them.
+
+Limits (untrusted input): one entry may span at most ``max_entry_chars`` characters (4 Mi by
+default; real entries are under 2 kB), and nesting deeper than the JSON decoder's recursion
+bound (about 1,000 levels; real entries nest 3) is refused as malformed, so a deeply nested
+or endless entry costs bounded memory and time.
 """
 
 from __future__ import annotations
@@ -12,12 +18,13 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-__all__ = ["RawEntry", "iter_json_entries", "sniff_json"]
+__all__ = ["Cut", "RawEntry", "iter_json_entries", "sniff_json"]
 
 _WS = " \t\r\n"
 _WS_RUN = re.compile(r"[ \t\r\n]*")
@@ -34,6 +41,35 @@ class RawEntry:
     header: str
     products: tuple[str, ...] = ()
     parsed_time: object = None  # HTML: the ParsedTime already read from time_text
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """Where a file stopped being readable.
+
+    Attributes
+    ----------
+    reason : str
+        ``"truncated JSON"`` (the file ends inside the array) or ``"malformed JSON"``.
+    n_before : int
+        Elements of the array read before the cut (entries yielded or skipped).
+    line, column : int
+        1-based position in the file (characters) where the reading stopped: the start of
+        the element that could not be read, or the offending character.
+    detail : str
+        What was found there, in words.
+    """
+
+    reason: str
+    n_before: int
+    line: int
+    column: int
+    detail: str
+
+    @property
+    def where(self) -> str:
+        """``"line 12, column 3"``."""
+        return f"line {self.line}, column {self.column}"
 
 
 def sniff_json(head: bytes) -> str | None:
@@ -59,7 +95,7 @@ def sniff_json(head: bytes) -> str | None:
         return None
     try:
         first, _ = _DECODER.raw_decode(rest)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         # The first entry is longer than the head: look at its keys textually.
         first = {k: "" for k in ("time", "title", "titleUrl") if f'"{k}"' in rest}
     if isinstance(first, dict) and "time" in first and ("title" in first or "titleUrl" in first):
@@ -97,6 +133,7 @@ def iter_json_entries(
     *,
     chunk_size: int = 1 << 20,
     max_entry_chars: int = 1 << 22,
+    cuts: list[Cut] | None = None,
 ) -> Iterator[RawEntry]:
     """Yield the entries of a ``MyActivity.json`` byte stream one by one.
 
@@ -111,6 +148,8 @@ def iter_json_entries(
         Bytes read at a time.
     max_entry_chars : int
         An entry that does not parse within this many characters is malformed.
+    cuts : list of Cut, optional
+        Receives the :class:`Cut` of a file that stops before its closing ``]``.
 
     Yields
     ------
@@ -120,12 +159,22 @@ def iter_json_entries(
     buf = ""
     pos = 0
     eof = False
+    dropped = 0  # characters discarded from the front of buf
+    dropped_lines = 0  # newlines among them
+    line_start = 0  # absolute offset of the first character of the line holding buf[0]
+    n_elements = 0
 
     def more() -> bool:
-        nonlocal buf, pos, eof
+        nonlocal buf, pos, eof, dropped, dropped_lines, line_start
         if eof:
             return False
         data = stream.read(chunk_size)
+        gone = buf[:pos]
+        nl = gone.rfind("\n")
+        if nl >= 0:
+            dropped_lines += gone.count("\n")
+            line_start = dropped + nl + 1
+        dropped += len(gone)
         if not data:
             eof = True
             buf = buf[pos:] + decoder.decode(b"", final=True)
@@ -144,6 +193,14 @@ def iter_json_entries(
             if not more():
                 return False
 
+    def cut(reason: str, at: int, detail: str) -> None:
+        skipped[reason] += 1
+        if cuts is not None:
+            nl = buf.rfind("\n", 0, at)
+            line = dropped_lines + buf.count("\n", 0, at) + 1
+            column = at - nl if nl >= 0 else dropped + at - line_start + 1
+            cuts.append(Cut(reason, n_elements, line, column, detail))
+
     if not skip_ws() or buf[pos] != "[":
         skipped["not a JSON array"] += 1
         return
@@ -151,14 +208,14 @@ def iter_json_entries(
     expect_value = True
     while True:
         if not skip_ws():
-            skipped["truncated JSON"] += 1
+            cut("truncated JSON", len(buf), f"the file ends after entry {n_elements}")
             return
         ch = buf[pos]
         if ch == "]":
             return
         if not expect_value:
             if ch != ",":
-                skipped["malformed JSON"] += 1
+                cut("malformed JSON", pos, f"expected ',' or ']' after entry {n_elements}")
                 return
             pos += 1
             expect_value = True
@@ -167,15 +224,28 @@ def iter_json_entries(
             try:
                 obj, end = _DECODER.raw_decode(buf, pos)
                 break
-            except json.JSONDecodeError:
-                if len(buf) - pos > max_entry_chars:
-                    skipped["malformed JSON"] += 1
+            except RecursionError:
+                cut(
+                    "malformed JSON",
+                    pos,
+                    f"entry {n_elements + 1} is nested deeper than the JSON decoder allows "
+                    f"(about {sys.getrecursionlimit():,} levels)",
+                )
+                return
+            except json.JSONDecodeError as exc:
+                # An error near the end of the buffer may be a chunk boundary: read on.
+                tail = buf.rstrip(_WS)
+                at_end = exc.msg.startswith("Unterminated string") or exc.pos >= len(tail) - 32
+                if not at_end or len(buf) - pos > max_entry_chars:
+                    what = "longer than max_entry_chars" if at_end else exc.msg.lower()
+                    cut("malformed JSON", exc.pos if not at_end else pos,
+                        f"entry {n_elements + 1} is not valid JSON ({what})")  # fmt: skip
                     return
                 if not more():
-                    tail = buf[pos:].strip()
-                    skipped["truncated JSON" if tail.startswith("{") else "malformed JSON"] += 1
+                    cut("truncated JSON", pos, f"the file ends inside entry {n_elements + 1}")
                     return
         pos = end
+        n_elements += 1
         expect_value = False
         entry = _entry(obj)
         if isinstance(entry, str):

@@ -4,12 +4,20 @@ Usage (with your own export)::
 
     from analytics.search_history import load_takeout
     df = load_takeout("Takeout.zip", tz="Europe/Paris")
-    df.attrs["skipped"]          # e.g. {'duplicate': 812, 'truncated JSON': 1}
+    df.attrs["skipped"]          # e.g. {'duplicate': 812, 'no date in HTML entry': 1}
+    df.attrs["set_aside"]        # e.g. {'Ads': 5796, 'Assistant': 1162}
+
+Duplicates are the same event exported twice, nothing else: the same URL (or, without one,
+the same title) at the same instant, to the full precision of the copies (JSON holds
+microseconds, HTML whole seconds: an HTML entry duplicates a JSON one of the same URL in
+the same second, two JSON entries only at the same microsecond). Two searches of one
+query in one second (web and News tab, ``&tbm=nws``) have different URLs and stay two.
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 import zipfile
 import zlib
 from collections import Counter
@@ -20,16 +28,17 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from tqdm.auto import tqdm
 
-from analytics.errors import AnalyticsValueError
+from analytics.errors import AnalyticsTypeError, AnalyticsValueError
 from analytics.search_history._checks import (
     check_number,
     check_path,
     check_positive_int,
     check_tz,
 )
-from analytics.search_history.html_reader import iter_html_entries, sniff_html
-from analytics.search_history.json_reader import RawEntry, iter_json_entries, sniff_json
-from analytics.search_history.model import COLUMNS, classify_url, is_google_host
+from analytics.search_history.html_reader import UnreadableHTML, iter_html_entries, sniff_html
+from analytics.search_history.json_reader import Cut, RawEntry, iter_json_entries, sniff_json
+from analytics.search_history.model import COLUMNS, classify_url, clean_text
+from analytics.search_history.products import select_search
 from analytics.search_history.report import LoadReport
 from analytics.search_history.sources import HEAD_BYTES, Budget, Source, iter_sources
 from analytics.search_history.timeparse import ParsedTime, parse_activity_time, to_utc
@@ -39,12 +48,6 @@ __all__ = ["DEFAULT_MAX_UNCOMPRESSED_BYTES", "load_takeout"]
 #: Default cap on the uncompressed bytes read from one archive (2 GiB).
 DEFAULT_MAX_UNCOMPRESSED_BYTES = 2 << 30
 
-#: Product names of Google Search in the "header"/"products" fields, lower-cased.
-SEARCH_PRODUCTS = frozenset(
-    "search|google search|suche|google suche|google-suche|recherche|recherche google|"
-    "búsqueda|busqueda|búsqueda de google|ricerca|ricerca google|pesquisa|pesquisa google|"
-    "zoeken|google zoeken|wyszukiwarka|sök|søk|søgning|haku|arama|поиск|検索|搜索".split("|")
-)
 _FUNC = "load_takeout"
 _FORMAT_RANK = {"json": 0, "html": 1}
 
@@ -55,36 +58,10 @@ class _Columns:
     def __init__(self) -> None:
         self.utc: list[pd.Series] = []
         self.cols: dict[str, list[Any]] = {
-            k: [] for k in ("kind", "query", "title", "url", "domain", "tz_abbrev", "source_file")
+            k: []
+            for k in ("kind", "query", "title", "url", "domain", "tz_abbrev", "source_file", "_raw")
         }
         self.format: list[str] = []
-
-
-def _searchiness(entries: list[RawEntry]) -> bool:
-    """True when a file's entries are Google Search activity (by product or by URL).
-
-    Looks at the first 2,000 entries: one naming a Search product (in any of the
-    :data:`SEARCH_PRODUCTS` languages) suffices; otherwise at least a quarter of them must
-    be Google searches or Google result redirects.
-    """
-    sample = entries[:2000]
-    for e in sample:
-        names = {e.header.casefold(), *(p.casefold() for p in e.products)}
-        if names & SEARCH_PRODUCTS:
-            return True
-    n_google = 0
-    for e in sample:
-        if e.url is not None:
-            c = classify_url(e.url)
-            if c.kind == "search" or (c.kind == "visit" and is_google_host(_host(e.url))):
-                n_google += 1
-    return n_google >= max(1, 0.25 * len(sample))
-
-
-def _host(url: str) -> str:
-    """Host part of ``url`` (cheap, for the Google-redirect test)."""
-    rest = url.split("://", 1)[-1]
-    return rest.split("/", 1)[0].split("?", 1)[0].split(":", 1)[0]
 
 
 class _Progress:
@@ -100,7 +77,7 @@ class _Progress:
 
 
 def _read_source(
-    src: Source, skipped: Counter[str], progress: bool
+    src: Source, skipped: Counter[str], cuts: list[Cut], progress: bool
 ) -> tuple[str | None, list[RawEntry], str]:
     """Sniff and parse one candidate; return ``(format or None, entries, reason)``."""
     with src.open() as fh:
@@ -114,9 +91,9 @@ def _read_source(
     with bar, src.open() as fh:
         stream: Any = _Progress(fh, bar) if progress else fh
         if kind == "activity":
-            return "json", list(iter_json_entries(stream, skipped)), ""
+            return "json", list(iter_json_entries(stream, skipped, cuts=cuts)), ""
         local: Counter[str] = Counter()
-        entries = list(iter_html_entries(stream, local))
+        entries = list(iter_html_entries(stream, local, cuts=cuts))
         if entries or local:
             skipped.update(local)
             return "html", entries, ""
@@ -186,6 +163,7 @@ def _add(
         cols["title"].append(e.title)
         cols["url"].append(c.url)
         cols["domain"].append(c.domain)
+        cols["_raw"].append(e.url if e.url is not None else "\x00" + clean_text(e.title))
     cols["tz_abbrev"] += abbrevs
     cols["source_file"] += [src.name] * len(kept)
     out.format += [fmt] * len(kept)
@@ -207,27 +185,43 @@ def _frame(out: _Columns, zone: ZoneInfo) -> pd.DataFrame:
 
 
 def _dedupe(df: pd.DataFrame, collapse: float | None, skipped: Counter[str]) -> pd.DataFrame:
+    """Drop the copies of events exported twice (see the module docstring), then collapse."""
     if df.empty:
-        return df
-    key = df["query"].where(df["kind"] == "search", df["url"]).fillna(df["title"])
-    work = df.assign(
-        _sec=df["timestamp_utc"].dt.floor("s"),
-        _key=key.astype(str).str.casefold(),
-        _rank=df["format"].map(_FORMAT_RANK),
-    ).sort_values("_rank", kind="stable")
-    dup = work.duplicated(subset=["_sec", "kind", "_key"], keep="first")
+        return df.drop(columns=["_raw"])
+    work = df.assign(_rank=df["format"].map(_FORMAT_RANK)).sort_values("_rank", kind="stable")
+    same = work.duplicated(subset=["timestamp_utc", "_raw"], keep="first")
+    is_html = work["format"] == "html"
+    json_keys = pd.MultiIndex.from_arrays(
+        [work.loc[~is_html, "timestamp_utc"].dt.floor("s"), work.loc[~is_html, "_raw"]]
+    )
+    html_keys = pd.MultiIndex.from_arrays(
+        [work.loc[is_html, "timestamp_utc"], work.loc[is_html, "_raw"]]
+    )
+    copy_of_json = pd.Series(False, index=work.index)
+    copy_of_json[is_html] = html_keys.isin(json_keys)
+    dup = same | copy_of_json
     if dup.any():
         skipped["duplicate"] += int(dup.sum())
     work = work[~dup].sort_values("timestamp_utc", kind="stable")
     if collapse is not None:
-        searches = work[work["kind"] == "search"].sort_values(["_key", "timestamp_utc"])
-        same = searches["_key"].eq(searches["_key"].shift())
+        key = work["query"].where(work["kind"] == "search").str.casefold()
+        searches = work[key.notna()].assign(_key=key).sort_values(["_key", "timestamp_utc"])
+        again = searches["_key"].eq(searches["_key"].shift())
         gap = searches["timestamp_utc"].diff().dt.total_seconds()
-        drop = searches.index[same & (gap <= collapse)]
+        drop = searches.index[again & (gap <= collapse)]
         if len(drop):
             skipped[f"repeated query within {collapse:g} s"] += len(drop)
             work = work.drop(index=drop)
-    return work.drop(columns=["_sec", "_key", "_rank"]).reset_index(drop=True)
+    return work.drop(columns=["_raw", "_rank"]).reset_index(drop=True)
+
+
+def _refuse_cut(src: Source, cut: Cut, n_entries: int) -> AnalyticsValueError:
+    what = "cut short (truncated)" if cut.reason.startswith("truncated") else "malformed"
+    return AnalyticsValueError(
+        f"The 'path' parameter of {_FUNC} names an incomplete export: {src.name!r} is {what} "
+        f"at {cut.where} ({cut.detail}). The {n_entries} entries before that point were read; "
+        "pass partial=True to load them with a warning, or download the export again."
+    )
 
 
 def load_takeout(
@@ -236,6 +230,7 @@ def load_takeout(
     *,
     collapse_seconds: float | None = None,
     max_uncompressed_bytes: int = DEFAULT_MAX_UNCOMPRESSED_BYTES,
+    partial: bool = False,
     progress: bool = False,
 ) -> pd.DataFrame:
     """Load the Google Search activity of a Takeout export.
@@ -252,7 +247,13 @@ def load_takeout(
     collapse_seconds : float, optional
         Drop a search when the same query was searched at most this many seconds earlier.
     max_uncompressed_bytes : int
-        Cap on the uncompressed bytes read from archives (zip-bomb guard).
+        Cap on the uncompressed bytes read from archives (zip-bomb guard): a member whose
+        declared size exceeds it is refused before it is read, and reading stops once the
+        bytes actually read exceed it.
+    partial : bool
+        Load a truncated or malformed activity file (a download cut short) up to the point
+        where it stops being readable, with a :class:`UserWarning` and the file listed in
+        ``df.attrs["report"]["partial"]``. By default such a file is refused.
     progress : bool
         Show a tqdm progress bar (bytes read) per activity file, on stderr.
 
@@ -263,15 +264,25 @@ def load_takeout(
         ``timestamp_utc`` (UTC), ``timestamp_local`` (``tz``), ``kind``
         (search / visit / view / other), ``query``, ``title``, ``url`` (redirect target
         for visits), ``domain``, ``tz_abbrev`` (zone text printed in HTML, else None),
-        ``source_file`` and ``format`` ("json" / "html"). ``df.attrs["skipped"]`` maps each
-        reason to the number of entries left out (duplicates included);
+        ``source_file`` and ``format`` ("json" / "html"). Only Search activity is loaded
+        (:mod:`~analytics.search_history.products`). ``df.attrs["skipped"]`` maps each
+        reason to the number of entries left out (duplicates included),
+        ``df.attrs["set_aside"]`` each other product to its entries left out;
         ``df.attrs["report"]`` is the full :class:`LoadReport` as a dict.
 
     Raises
     ------
     AnalyticsValueError
-        ``path`` is missing or holds no My Activity file, ``tz`` is not an IANA zone, or an
-        archive exceeds ``max_uncompressed_bytes``.
+        ``path`` is missing or holds no My Activity file, ``tz`` is not an IANA zone, an
+        archive exceeds ``max_uncompressed_bytes``, a file breaks a reader limit (an
+        entry over 4 Mi characters, nesting beyond about 1,000 levels, entity
+        declarations in HTML), or a file is truncated or malformed and ``partial`` is
+        False (the message names the file and the line and column where it stops).
+
+    Warns
+    -----
+    UserWarning
+        ``partial=True`` and a file stops early: how many entries were read and where.
     """
     p = check_path(path, func=_FUNC)
     zone = check_tz(tz, func=_FUNC)
@@ -281,6 +292,11 @@ def load_takeout(
         if collapse_seconds is None
         else check_number(collapse_seconds, name="collapse_seconds", func=_FUNC)
     )
+    if not isinstance(partial, bool):
+        raise AnalyticsTypeError(
+            f"The 'partial' parameter of {_FUNC} must be True or False. "
+            f"Got {type(partial).__name__} {partial!r} instead."
+        )
     report = LoadReport(tz=zone.key)
     out = _Columns()
     explicit_file = p.is_file() and not zipfile.is_zipfile(p)
@@ -289,8 +305,13 @@ def load_takeout(
     for src in iter_sources(p, Budget(limit, func=_FUNC)):
         n_candidates += 1
         local: Counter[str] = Counter()
+        cuts: list[Cut] = []
         try:
-            fmt, entries, reason = _read_source(src, local, progress)
+            fmt, entries, reason = _read_source(src, local, cuts, progress)
+        except UnreadableHTML as exc:
+            raise AnalyticsValueError(
+                f"The 'path' parameter of {_FUNC} names an unreadable export: {src.name!r}: {exc}."
+            ) from None
         except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
             # RuntimeError: zipfile's "File ... is encrypted, password required".
             raise AnalyticsValueError(
@@ -301,16 +322,26 @@ def load_takeout(
             report.ignored_files.append({"source": src.name, "reason": reason})
             continue
         found_activity = True
-        if entries and not explicit_file and not _searchiness(entries):
+        for cut in cuts:
+            if not partial:
+                raise _refuse_cut(src, cut, len(entries))
+            where = {"line": cut.line, "column": cut.column, "detail": cut.detail}
+            report.partial.append(
+                {"source": src.name, "reason": cut.reason, "entries": len(entries), **where}
+            )
+        kept, aside = select_search(entries, src.name, explicit=explicit_file)
+        report.set_aside.update(aside)
+        if entries and not kept:
+            per = ", ".join(f"{k} {v}" for k, v in aside.most_common())
             report.ignored_files.append(
-                {"source": src.name, "reason": f"activity of another product ({len(entries)})"}
+                {"source": src.name, "reason": f"activity of other products ({per})"}
             )
             continue
         report.skipped.update(local)
-        report.files.append({"source": src.name, "format": fmt, "entries": len(entries)})
-        report.n_read += len(entries)
-        if entries:
-            _add(out, src, fmt, entries, zone, report)
+        report.files.append({"source": src.name, "format": fmt, "entries": len(kept)})
+        report.n_read += len(kept)
+        if kept:
+            _add(out, src, fmt, kept, zone, report)
     if not found_activity:
         what = "" if explicit_file else f" among {n_candidates} .json/.html file(s)"
         raise AnalyticsValueError(
@@ -322,5 +353,8 @@ def load_takeout(
     df = df[list(COLUMNS)]
     report.n_loaded = len(df)
     df.attrs["skipped"] = dict(report.skipped.most_common())
+    df.attrs["set_aside"] = dict(report.set_aside.most_common())
     df.attrs["report"] = report.as_dict()
+    for message in report.warnings[: len(report.partial)]:
+        warnings.warn(message, UserWarning, stacklevel=2)
     return df

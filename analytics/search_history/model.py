@@ -31,6 +31,7 @@ __all__ = [
     "clean_text",
     "domain_of",
     "is_google_host",
+    "unescape",
 ]
 
 #: Columns of the DataFrame returned by :func:`analytics.search_history.load_takeout`.
@@ -55,6 +56,24 @@ _GOOGLE_HOST = re.compile(r"^(?:[a-z0-9-]+\.)*google\.(?:com?\.)?[a-z]{2,3}$")
 # Every kind of space HTML exports use between words and in dates.
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2000-\u200a\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+# A decimal character reference of 8 or more significant digits is beyond U+10FFFF.
+_HUGE_DECIMAL_REF = re.compile(r"&#0*[0-9]{8,};?")
+
+
+def unescape(text: str) -> str:
+    """:func:`html.unescape`, safe on hostile input.
+
+    A decimal reference beyond U+10FFFF becomes U+FFFD, as HTML5 says, instead of making
+    Python convert a number of thousands of digits (which it refuses with a ValueError).
+
+    Examples
+    --------
+    >>> unescape("caf&eacute; &#65; &#" + "9" * 5000 + ";")
+    'café A \ufffd'
+    """
+    if "&#" in text:
+        text = _HUGE_DECIMAL_REF.sub("\ufffd", text)
+    return html.unescape(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +97,7 @@ def clean_text(text: str | None) -> str:
     if not text:
         return ""
     if "&" in text:
-        text = html.unescape(text)
+        text = unescape(text)
     text = _ZERO_WIDTH.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
@@ -172,7 +191,7 @@ def classify_url(url: str | None) -> Classified:
     """
     if not url:
         return Classified("other", None, None, None)
-    url = html.unescape(url).strip() if "&amp;" in url else url.strip()
+    url = unescape(url).strip() if "&amp;" in url else url.strip()
     fast = _fast_classify(url)
     if fast is not None:
         return fast

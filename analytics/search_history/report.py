@@ -35,8 +35,16 @@ class LoadReport:
     tz_abbreviations : collections.Counter
         Zone texts printed in HTML entries (``"PDT"``, ``"MEZ"``, ``"UTC"``), by count.
     n_tz_mismatch : int
-        HTML entries whose printed abbreviation is not one ``tz`` uses at that instant: a
-        sign that ``tz`` is not the zone the export was made in.
+        HTML entries whose printed abbreviation names no offset ``tz`` uses (see
+        :mod:`~analytics.search_history.timeparse`): a sign that ``tz`` is not the zone the
+        export was made in.
+    set_aside : collections.Counter
+        Entries of other Google products (Ads, Assistant, YouTube, ...) left out, by the
+        product they name.
+    partial : list of dict
+        One ``{"source", "reason", "entries", "line", "column", "detail"}`` per file that
+        stops before its end (truncated or malformed) and was loaded anyway
+        (``partial=True``): ``entries`` were read before ``line``, ``column``.
     """
 
     tz: str
@@ -47,11 +55,31 @@ class LoadReport:
     skipped: Counter[str] = field(default_factory=Counter)
     tz_abbreviations: Counter[str] = field(default_factory=Counter)
     n_tz_mismatch: int = 0
+    set_aside: Counter[str] = field(default_factory=Counter)
+    partial: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def n_skipped(self) -> int:
         """Total number of entries left out, all reasons together."""
         return sum(self.skipped.values())
+
+    @property
+    def warnings(self) -> list[str]:
+        """What a front end must show as a warning: incomplete files, a doubtful ``tz``."""
+        out = [
+            f"{p['source']} is incomplete ({p['reason']}): {p['entries']} entries were read "
+            f"before line {p['line']}, column {p['column']}, where reading stopped "
+            f"({p['detail']}); the rest of the file is not loaded"
+            for p in self.partial
+        ]
+        if self.n_tz_mismatch:
+            seen = ", ".join(self.tz_abbreviations)
+            out.append(
+                f"{self.n_tz_mismatch} HTML times carry a zone abbreviation ({seen}) that "
+                f"names no offset {self.tz} uses; they were read in {self.tz}: pass the zone "
+                "the export was made in as tz"
+            )
+        return out
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (the form stored in ``df.attrs["report"]``)."""
@@ -65,6 +93,9 @@ class LoadReport:
             "skipped": dict(self.skipped.most_common()),
             "tz_abbreviations": dict(self.tz_abbreviations.most_common()),
             "n_tz_mismatch": self.n_tz_mismatch,
+            "set_aside": dict(self.set_aside.most_common()),
+            "partial": [dict(p) for p in self.partial],
+            "warnings": self.warnings,
         }
 
     @classmethod
@@ -85,6 +116,8 @@ class LoadReport:
             skipped=Counter(d["skipped"]),
             tz_abbreviations=Counter(d["tz_abbreviations"]),
             n_tz_mismatch=d["n_tz_mismatch"],
+            set_aside=Counter(d.get("set_aside", {})),
+            partial=list(d.get("partial", [])),
         )
 
     def lines(self) -> list[str]:
@@ -99,12 +132,12 @@ class LoadReport:
         if self.skipped:
             out.append(f"{self.n_skipped} skipped:")
             out += [f"  {n} {reason}" for reason, n in self.skipped.most_common()]
+        if self.set_aside:
+            n = sum(self.set_aside.values())
+            per = ", ".join(f"{k} {v}" for k, v in self.set_aside.most_common())
+            out.append(f"{n} entries of other Google products set aside: {per}")
         if self.tz_abbreviations:
             seen = ", ".join(f"{k} ({n})" for k, n in self.tz_abbreviations.most_common())
             out.append(f"zone abbreviations in HTML times: {seen}")
-        if self.n_tz_mismatch:
-            out.append(
-                f"warning: {self.n_tz_mismatch} HTML times carry an abbreviation {self.tz} "
-                "does not use; pass the zone the export was made in as tz"
-            )
+        out += [f"warning: {w}" for w in self.warnings]
         return out

@@ -8,10 +8,21 @@ HTML exports print the time in the account's zone, in the account's language, e.
     6 Oct 2020, 14:32:28 PDT
     10.01.2025, 17:21:55 MEZ             (German: "Mitteleuropäische Zeit")
 
-A zone abbreviation is ambiguous (``CST`` is Central, China and Cuba Standard Time; ``MEZ``
-is German), so it is *recorded*, never guessed: the wall time is read in the zone the user
-names, and the abbreviation only decides which of the two readings of a wall time repeated
-by a daylight-saving change is meant. ``UTC``, ``GMT`` and numeric offsets (``UTC+2``,
+Which offset the printed wall time is in was decided from paired exports (a JSON and an HTML
+export of the same events: the JSON holds the UTC instant, the HTML the printed wall time):
+exports since about 2020 print *every* entry in the offset the account's zone had when the
+export was made, and name that offset (an export made in January prints ``EST`` on July
+entries too, with the wall time in EST). So the printed abbreviation is read as the offset it
+names, and the wall time minus that offset is the instant.
+
+An abbreviation alone is ambiguous (``CST`` is Central, China and Cuba Standard Time; ``MEZ``
+is German), so it is resolved *through* ``tz``: it names the offset ``tz`` uses under that
+name (``EST`` in America/New_York is UTC-5, ``MEZ`` counts as ``CET``), or, for names the
+zone database does not print (``TRT``, which it calls ``+03``), an offset of
+:data:`KNOWN_OFFSETS` that ``tz`` uses, in the years from the entry to today (the export was
+made after the entry). An abbreviation that names no offset ``tz`` uses cannot be
+reconciled: the wall time is then read in ``tz`` at the entry's date and flagged.
+Times without a zone are read in ``tz``; ``UTC``, ``GMT`` and numeric offsets (``UTC+2``,
 ``GMT-03:30``) are exact and used as such.
 """
 
@@ -20,11 +31,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from analytics.search_history.model import clean_text
 
-__all__ = ["ParsedTime", "parse_activity_time", "to_utc"]
+__all__ = ["KNOWN_OFFSETS", "ParsedTime", "parse_activity_time", "printed_offset", "to_utc"]
 
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -164,36 +176,107 @@ def parse_activity_time(text: str) -> ParsedTime | None:
     return ParsedTime(wall, abbrev, offset)
 
 
-def _same_abbrev(printed: str, zone_name: str | None) -> bool:
-    if zone_name is None:
-        return False
-    printed = printed.upper()
-    return _ALIASES.get(printed, printed) == zone_name.upper()
+def _hours(*values: float) -> tuple[timedelta, ...]:
+    return tuple(timedelta(hours=v) for v in values)
 
 
-def to_utc(parsed: ParsedTime, zone: ZoneInfo) -> tuple[datetime, bool]:
-    """Return the UTC instant of ``parsed`` and whether its abbreviation agrees with ``zone``.
+#: Offsets of common abbreviations, used only for names ``tz`` does not print itself, and
+#: only when ``tz`` uses one of the offsets (so ``IST`` is +05:30 in Asia/Kolkata, +01:00 in
+#: Europe/Dublin, +02:00 in Asia/Jerusalem).
+KNOWN_OFFSETS: dict[str, tuple[timedelta, ...]] = {
+    "GMT": _hours(0), "WET": _hours(0), "WEST": _hours(1), "BST": _hours(1, 6),
+    "CET": _hours(1), "CEST": _hours(2), "EET": _hours(2), "EEST": _hours(3),
+    "TRT": _hours(3), "MSK": _hours(3), "IST": _hours(5.5, 1, 2), "IDT": _hours(3),
+    "WAT": _hours(1), "CAT": _hours(2), "SAST": _hours(2), "EAT": _hours(3),
+    "GST": _hours(4), "AZT": _hours(4), "GET": _hours(4), "AMT": _hours(4),
+    "IRST": _hours(3.5), "IRDT": _hours(4.5), "AFT": _hours(4.5), "PKT": _hours(5),
+    "UZT": _hours(5), "NPT": _hours(5.75), "BDT": _hours(6), "ICT": _hours(7),
+    "WIB": _hours(7), "WITA": _hours(8), "WIT": _hours(9), "SGT": _hours(8),
+    "MYT": _hours(8), "HKT": _hours(8), "PHT": _hours(8), "PHST": _hours(8),
+    "CST": _hours(-6, 8, -5), "CDT": _hours(-5), "JST": _hours(9), "KST": _hours(9),
+    "AWST": _hours(8), "ACST": _hours(9.5), "ACDT": _hours(10.5), "AEST": _hours(10),
+    "AEDT": _hours(11), "NZST": _hours(12), "NZDT": _hours(13), "HST": _hours(-10),
+    "AKST": _hours(-9), "AKDT": _hours(-8), "PST": _hours(-8, 8), "PDT": _hours(-7),
+    "MST": _hours(-7), "MDT": _hours(-6), "EST": _hours(-5), "EDT": _hours(-4),
+    "AST": _hours(-4, 3), "ADT": _hours(-3), "NST": _hours(-3.5), "NDT": _hours(-2.5),
+    "BRT": _hours(-3), "BRST": _hours(-2), "ART": _hours(-3), "UYT": _hours(-3),
+    "CLT": _hours(-4), "CLST": _hours(-3), "COT": _hours(-5), "PET": _hours(-5),
+    "VET": _hours(-4),
+}  # fmt: skip
 
-    Exact zones (``offset`` set) are converted exactly. Otherwise the wall time is read in
-    ``zone``; when a daylight-saving change repeats it, the reading whose abbreviation
-    matches the printed one wins (else the first). The flag is ``True`` when there is no
-    abbreviation, an exact one, or one ``zone`` uses at that instant (``MEZ`` counts as
-    ``CET``); ``False`` flags a likely wrong ``tz``.
+
+@lru_cache(maxsize=4096)
+def _zone_year(zone: ZoneInfo, year: int) -> dict[str, timedelta]:
+    """Abbreviations ``zone`` prints in ``year`` and their offsets (sampled weekly)."""
+    out: dict[str, timedelta] = {}
+    start = datetime(year, 1, 1, 12, tzinfo=UTC)
+    for week in range(53):
+        local = (start + timedelta(weeks=week)).astimezone(zone)
+        name, offset = local.tzname(), local.utcoffset()
+        if name is not None and offset is not None:
+            out.setdefault(name.upper(), offset)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def printed_offset(abbrev: str, zone: ZoneInfo, year: int) -> timedelta | None:
+    """The UTC offset an abbreviation printed on an entry of ``year`` names, given ``zone``.
+
+    The years from ``year`` to today are searched in order (the export that printed the
+    abbreviation was made after the entry): first for the name as ``zone`` prints it
+    (localized names such as ``MEZ`` are mapped to ``CET`` first), then for an offset of
+    :data:`KNOWN_OFFSETS` that ``zone`` uses. ``None`` when the abbreviation cannot be
+    reconciled with ``zone``.
 
     Examples
     --------
-    >>> la = ZoneInfo("America/Los_Angeles")
-    >>> to_utc(parse_activity_time("Aug 25, 2020, 5:06:44 PM PDT"), la)
-    (datetime.datetime(2020, 8, 26, 0, 6, 44, tzinfo=datetime.timezone.utc), True)
+    >>> printed_offset("EST", ZoneInfo("America/New_York"), 2021)
+    datetime.timedelta(days=-1, seconds=68400)
+    >>> printed_offset("TRT", ZoneInfo("Europe/Istanbul"), 2021)
+    datetime.timedelta(seconds=10800)
+    >>> printed_offset("PDT", ZoneInfo("Europe/Paris"), 2021) is None
+    True
+    """
+    upper = abbrev.upper()
+    name = _ALIASES.get(upper, upper)
+    years = range(year, max(year, datetime.now(UTC).year) + 1)
+    for y in years:
+        offset = _zone_year(zone, y).get(name)
+        if offset is not None:
+            return offset
+    known = KNOWN_OFFSETS.get(name, ())
+    for y in years:
+        used = set(_zone_year(zone, y).values())
+        for offset in known:
+            if offset in used:
+                return offset
+    return None
+
+
+def to_utc(parsed: ParsedTime, zone: ZoneInfo) -> tuple[datetime, bool]:
+    """Return the UTC instant of ``parsed`` and whether its zone text agrees with ``zone``.
+
+    Exact zones (``offset`` set) are converted exactly. A printed abbreviation is read as
+    the offset it names in ``zone`` (:func:`printed_offset`): the wall time minus that
+    offset, whatever the offset of ``zone`` at the entry's date. Without an abbreviation,
+    or with one that cannot be reconciled with ``zone``, the wall time is read in ``zone``
+    at its date (the first reading of a wall time repeated by a daylight-saving change).
+    The flag is ``False`` only for an abbreviation that cannot be reconciled: a sign that
+    ``tz`` is not the zone the export was made in.
+
+    Examples
+    --------
+    >>> ny = ZoneInfo("America/New_York")
+    >>> to_utc(parse_activity_time("Jul 4, 2021, 3:00:00 PM EST"), ny)
+    (datetime.datetime(2021, 7, 4, 20, 0, tzinfo=datetime.timezone.utc), True)
+    >>> to_utc(parse_activity_time("Jul 4, 2021, 3:00:00 PM"), ny)
+    (datetime.datetime(2021, 7, 4, 19, 0, tzinfo=datetime.timezone.utc), True)
     """
     if parsed.offset is not None:
-        utc = (parsed.wall - parsed.offset).replace(tzinfo=UTC)
-        return utc, True
-    first = parsed.wall.replace(tzinfo=zone, fold=0)
-    chosen = first
-    if parsed.abbrev is not None and not _same_abbrev(parsed.abbrev, first.tzname()):
-        second = parsed.wall.replace(tzinfo=zone, fold=1)
-        if _same_abbrev(parsed.abbrev, second.tzname()):
-            chosen = second
-    agrees = parsed.abbrev is None or _same_abbrev(parsed.abbrev, chosen.tzname())
-    return chosen.astimezone(UTC), agrees
+        return (parsed.wall - parsed.offset).replace(tzinfo=UTC), True
+    if parsed.abbrev is not None:
+        offset = printed_offset(parsed.abbrev, zone, parsed.wall.year)
+        if offset is not None:
+            return (parsed.wall - offset).replace(tzinfo=UTC), True
+    utc = parsed.wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    return utc, parsed.abbrev is None

@@ -21,17 +21,41 @@ zones = sorted(zoneinfo.available_timezones())
 tz = st.sidebar.selectbox("Time zone of the account", zones, index=zones.index("UTC"), key="tz")
 gap_days = float(st.sidebar.number_input("Report gaps longer than (days)", 1.0, 3650.0, 30.0))
 top = int(st.sidebar.number_input("Top words and domains", 5, 100, 20))
+partial = st.sidebar.checkbox(
+    "Load a truncated export",
+    key="partial",
+    help="A download cut short is refused by default. Tick to load the entries before the "
+    "cut; a warning says how many were kept and where reading stopped.",
+)
 if uploaded is None:
     st.info("Upload a Takeout export to see the charts.")
     st.stop()
 
+
+def _load(*args: object) -> object:
+    """``_state.search_summary``, its advice worded for this page."""
+    try:
+        return _state.search_summary(*args)  # type: ignore[arg-type]
+    except ValueError as exc:
+        advice = str(exc).replace("pass partial=True", "tick 'Load a truncated export'")
+        raise type(exc)(advice) from None
+
+
 loaded = _ui.guarded(
     f"Could not read {uploaded.name!r}",
-    _state.search_summary, uploaded.name, uploaded.getvalue(), tz, gap_days, top,
+    _load, uploaded.name, uploaded.getvalue(), tz, gap_days, top, partial,
 )  # fmt: skip
 if loaded is None:
     st.stop()
-entries, summary, report = loaded
+entries, summary, report = loaded  # type: ignore[misc]
+for warning in report.get("warnings", []):
+    st.warning(warning)
+set_aside = report.get("set_aside", {})
+if set_aside:
+    st.caption(
+        "Set aside (other Google products, not search history): "
+        + ", ".join(f"{k} {v}" for k, v in set_aside.items())
+    )
 if summary.n_entries == 0:
     st.warning(f"{uploaded.name!r} holds no search activity entries.")
     st.stop()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from typing import TextIO
 
+from analytics.errors import AnalyticsValueError
 from analytics.search_history import LoadReport, load_takeout
 from analytics.search_history.summary import SearchSummary, summarize
 
@@ -45,6 +47,13 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         type=float,
         default=2048.0,
         help="cap on uncompressed MB read from a zip (zip-bomb guard, 2048)",
+    )
+    p.add_argument(
+        "--partial",
+        action="store_true",
+        help="load a truncated or malformed export (a download cut short) up to where it "
+        "stops, with a warning saying how many entries were kept and where; by default "
+        "such an export is refused",
     )
     p.add_argument("--json", action="store_true", help="print one JSON document for scripts")
     p.set_defaults(func=run)
@@ -90,13 +99,19 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Load, summarize and print; return the exit code."""
     out = out or sys.stdout
     max_bytes = args.max_uncompressed_mb * 1024 * 1024
-    df = load_takeout(
-        args.path,
-        tz=args.tz,
-        collapse_seconds=args.collapse_seconds,
-        max_uncompressed_bytes=int(max_bytes) if max_bytes >= 1 else 0,
-        progress=sys.stderr.isatty(),
-    )
+    with warnings.catch_warnings():  # printed below from the report, in the CLI's words
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            df = load_takeout(
+                args.path,
+                tz=args.tz,
+                collapse_seconds=args.collapse_seconds,
+                max_uncompressed_bytes=int(max_bytes) if max_bytes >= 1 else 0,
+                partial=args.partial,
+                progress=sys.stderr.isatty(),
+            )
+        except AnalyticsValueError as exc:
+            raise AnalyticsValueError(str(exc).replace("partial=True", "--partial")) from None
     stop = [w.strip() for w in args.stop_words.split(",") if w.strip()]
     s = summarize(
         df,
@@ -106,6 +121,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         top=args.top,
     )
     report = LoadReport.from_frame(df)
+    for warning in report.warnings:
+        print(f"riskcast {NAME}: warning: {warning}", file=sys.stderr)
     if args.json:
         doc = {"summary": s.to_dict(), "report": report.as_dict()}
         print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)

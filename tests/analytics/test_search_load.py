@@ -115,10 +115,33 @@ def test_empty_export_gives_empty_frame_with_columns() -> None:
     assert str(df["timestamp_local"].dt.tz) == "Europe/Paris"
 
 
-def test_truncated_export_keeps_complete_entries() -> None:
-    df = load_takeout(FIX / "truncated" / "MyActivity.json")
-    assert len(df) == 3
+def test_truncated_export_is_refused_naming_file_and_position() -> None:
+    # The fixture cuts the 4-entry list inside the 4th entry, whose "{" is line 38, column 3.
+    with pytest.raises(AnalyticsValueError) as err:
+        load_takeout(FIX / "truncated" / "MyActivity.json")
+    msg = str(err.value)
+    assert "'MyActivity.json' is cut short (truncated) at line 38, column 3" in msg
+    assert "ends inside entry 4" in msg and "The 3 entries before" in msg
+    assert "partial=True" in msg
+
+
+def test_truncated_export_with_partial_keeps_complete_entries_and_warns() -> None:
+    with pytest.warns(UserWarning, match=r"3 entries were read before line 38, column 3"):
+        df = load_takeout(FIX / "truncated" / "MyActivity.json", partial=True)
+    assert df["title"].tolist() == [
+        "Searched for weather paris",
+        "Searched for café au lait",
+        "Visited https://example.org/page?id=7",
+    ]
     assert df.attrs["skipped"] == {"truncated JSON": 1}
+    (part,) = LoadReport.from_frame(df).partial
+    assert part == {"source": "MyActivity.json", "reason": "truncated JSON", "entries": 3,
+                    "line": 38, "column": 3, "detail": "the file ends inside entry 4"}  # fmt: skip
+
+
+def test_partial_must_be_a_bool() -> None:
+    with pytest.raises(AnalyticsTypeError, match="'partial' parameter of load_takeout"):
+        load_takeout(FIX / "empty" / "MyActivity.json", partial="yes")  # type: ignore[arg-type]
 
 
 def test_zip_with_json_and_html_of_same_export_is_deduplicated() -> None:
