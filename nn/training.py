@@ -257,6 +257,12 @@ def fit(
                 "The 'synthetic_gradients' parameter of fit must be built on the model being "
                 "trained (SyntheticGradients(model, at=...)). Got one built on another model."
             )
+        if sg.optimizer_ is optimizer:
+            raise NNValueError(
+                "The 'optimizer' parameter of fit must not be the optimizer of its "
+                "synthetic_gradients: each keeps its own step count (and noise schedule). "
+                "Give SyntheticGradients its own optimizer object."
+            )
     gen = as_rng(rng, func=func)
     for layer in model.layers():
         if isinstance(layer, Dropout) and layer.rng is None:

@@ -197,6 +197,10 @@ def test_bad_inputs_raise_clear_errors() -> None:
         nn.fit(model, "mse", "sgd", X, y, synthetic_gradients=other)
     with pytest.raises(nn.NNTypeError, match="synthetic_gradients"):
         nn.fit(model, "mse", "sgd", X, y, synthetic_gradients=[0])
+    adam = nn.Adam()
+    shared = nn.SyntheticGradients(model, at=[0], optimizer=adam)
+    with pytest.raises(nn.NNValueError, match="its own optimizer object"):
+        nn.fit(model, "mse", adam, X, y, synthetic_gradients=shared)
     cond = nn.SyntheticGradients(model, at=[0], conditional=True)
     with pytest.raises(nn.NNValueError, match="conditional=True"):
         cond.predict_gradients(X)
