@@ -154,7 +154,8 @@ class _Conv(Layer):
         self._out_shape = z.shape
         return z if self._act is None else self._act.forward(z, training=training)
 
-    def _grad_pre(self, grad: Any) -> np.ndarray:
+    def _grad_pre(self, grad: Any) -> tuple[np.ndarray, np.ndarray]:
+        """dLoss/d(convolution + bias) from dLoss/dOutput, and the cached input."""
         name = type(self).__name__
         if self._x is None:
             raise NNValueError(f"backward of {name} was called before forward. Call forward first.")
@@ -164,7 +165,7 @@ class _Conv(Layer):
                 f"The 'grad' parameter of {name}.backward must have the shape of the last "
                 f"output {self._out_shape}. Got {grad.shape} instead."
             )
-        return grad if self._act is None else self._act.backward(grad)
+        return (grad if self._act is None else self._act.backward(grad)), self._x
 
     def get_config(self) -> dict[str, Any]:
         act = self.activation
@@ -235,14 +236,14 @@ class Conv1D(_Conv):
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
         """Fill ``grads`` and return dLoss/dx of shape ``(batch, time, in_channels)``."""
-        dz = self._grad_pre(grad)
+        dz, x = self._grad_pre(grad)
         w = self.params["weight"]
         self.grads["weight"] = _conv_ops.conv1d_backward_weight(
-            self._x, dz, w.shape, columns=self._cols, **self._spec()
+            x, dz, w.shape, columns=self._cols, **self._spec()
         )
         if self.bias:
             self.grads["bias"] = dz.sum(axis=(0, 1))
-        return _conv_ops.conv1d_backward_input(dz, w, self._x.shape, **self._spec())
+        return _conv_ops.conv1d_backward_input(dz, w, x.shape, **self._spec())
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()
@@ -294,11 +295,11 @@ class Conv2D(_Conv):
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
         """Fill ``grads`` and return dLoss/dx of shape ``(batch, in_channels, H, W)``."""
-        dz = self._grad_pre(grad)
+        dz, x = self._grad_pre(grad)
         w = self.params["weight"]
         self.grads["weight"] = _conv_ops.conv2d_backward_weight(
-            self._x, dz, w.shape, columns=self._cols, **self._spec()
+            x, dz, w.shape, columns=self._cols, **self._spec()
         )
         if self.bias:
             self.grads["bias"] = dz.sum(axis=(0, 2, 3))
-        return _conv_ops.conv2d_backward_input(dz, w, self._x.shape, **self._spec())
+        return _conv_ops.conv2d_backward_input(dz, w, x.shape, **self._spec())
