@@ -148,6 +148,64 @@ def conv1d_case(batch: int, steps: int, c_in: int, c_out: int, k: int, padding: 
     return numpy_step, torch_step
 
 
+def convlstm2d_case(batch: int, steps: int, c_in: int, hidden: int, size: int, k: int):
+    """Builders for ``ConvLSTM2D(c_in, hidden, k)`` on ``(batch, steps, c_in, size, size)``,
+    every step's output returned. PyTorch has no ConvLSTM: its side is the same cell
+    written with torch operations (the input convolution of all steps in one
+    ``F.conv2d``, one hidden ``F.conv2d`` per step, gates i, f, g, o) and autograd,
+    ``out.backward(dy)``."""
+
+    def data(dtype, rng):
+        x = rng.normal(size=(batch, steps, c_in, size, size)).astype(dtype)
+        s = 1.0 / np.sqrt((c_in + hidden) * k * k)
+        w_ih = rng.uniform(-s, s, size=(4 * hidden, c_in, k, k)).astype(dtype)
+        w_hh = rng.uniform(-s, s, size=(4 * hidden, hidden, k, k)).astype(dtype)
+        b = rng.uniform(-s, s, size=4 * hidden).astype(dtype)
+        dy = rng.normal(size=(batch, steps, hidden, size, size)).astype(dtype)
+        return x, w_ih, w_hh, b, dy
+
+    def numpy_step(dtype, rng):
+        x, w_ih, w_hh, b, dy = data(dtype, rng)
+        layer = nn.ConvLSTM2D(c_in, hidden, k, dtype=dtype)
+        for key, value in (("weight_ih", w_ih), ("weight_hh", w_hh), ("bias", b)):
+            layer.params[key][...] = value
+
+        def step() -> None:
+            layer.forward(x, training=True)
+            layer.backward(dy)
+
+        return step
+
+    def torch_step(dtype, rng):
+        import torch
+        import torch.nn.functional as F
+
+        x, w_ih, w_hh, b, dy = (torch.from_numpy(a) for a in data(dtype, rng))
+        leaves = [x, w_ih, w_hh, b]
+        for t in leaves:
+            t.requires_grad_(True)
+        pad = (k - 1) // 2
+
+        def step() -> None:
+            for t in leaves:
+                t.grad = None
+            xi = F.conv2d(x.reshape(batch * steps, c_in, size, size), w_ih, b, padding=pad)
+            xi = xi.reshape(batch, steps, 4 * hidden, size, size)
+            h = torch.zeros(batch, hidden, size, size, dtype=x.dtype)
+            c = torch.zeros_like(h)
+            outs = []
+            for t in range(steps):
+                i, f, g, o = (xi[:, t] + F.conv2d(h, w_hh, padding=pad)).chunk(4, dim=1)
+                c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+                h = torch.sigmoid(o) * torch.tanh(c)
+                outs.append(h)
+            torch.stack(outs, dim=1).backward(dy)
+
+        return step
+
+    return numpy_step, torch_step
+
+
 f32, f64 = np.float32, np.float64
 # ---------------------------------------------------------------------------- CASES
 # The list of benchmark cases. To add a layer (e.g. ConvLSTM2D, nn/convrecurrent.py),
@@ -164,6 +222,10 @@ CASES: list[Case] = [
     Case("Conv2D", "64x1x28x28 -> 32, 3x3 valid", f64, *conv2d_case(64, 1, 28, 32, 3, "valid")),
     Case("Conv1D", "64x24x16 -> 32, k 3 valid", f64, *conv1d_case(64, 24, 16, 32, 3, "valid")),
     # ConvLSTM2D cases (nn/convrecurrent.py) go here.
+    Case("ConvLSTM2D", "16x8x1x16x16 -> 16, 3x3 same", f32,
+         *convlstm2d_case(16, 8, 1, 16, 16, 3), headline=True),
+    Case("ConvLSTM2D", "8x6x4x12x12 -> 8, 5x5 same", f32, *convlstm2d_case(8, 6, 4, 8, 12, 5)),
+    Case("ConvLSTM2D", "16x8x1x16x16 -> 16, 3x3 same", f64, *convlstm2d_case(16, 8, 1, 16, 16, 3)),
 ]  # fmt: skip
 # ---------------------------------------------------------------------------- end CASES
 
@@ -223,7 +285,10 @@ def main(argv: list[str] | None = None) -> int:
         "time of the calling thread. Targets (issue 11, float32, one thread): Conv2D at batch "
         "64, 1x28x28 -> 32 channels 3x3 ≥ 0.5; Conv1D at batch 64, 24 steps, 16 -> 32 "
         "channels, kernel 3 ≥ 0.7. nn's kernels: im2col by one strided copy per kernel tap "
-        "plus one BLAS product (`nn/_conv_ops.py`).",
+        "plus one BLAS product (`nn/_conv_ops.py`). ConvLSTM2D (issue 11: report the ratio): "
+        "`(batch, time, C, H, W)`, every step's output, forward + BPTT; PyTorch has no "
+        "ConvLSTM, so its side is the same cell written with torch ops (`F.conv2d` for the "
+        "input of all steps at once and for the hidden state at each step) and autograd.",
         "",
         "Command: `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python "
         f"benchmarks/nn_conv_step.py{' --quick' if args.quick else ''}`",
