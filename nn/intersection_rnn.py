@@ -128,7 +128,7 @@ class IntersectionRNN(Recurrent):
             p["bias_ih"][2 * H :] += self.gate_bias
         if self.input_projection:
             k = 1.0 / np.sqrt(D)
-            shapes = {"weight_proj": (H, D)}
+            shapes: dict[str, tuple[int, ...]] = {"weight_proj": (H, D)}
             if self.bias:
                 shapes["bias_proj"] = (H,)
             for key, shape in shapes.items():
@@ -214,7 +214,7 @@ class IntersectionRNN(Recurrent):
         w_hh_t = np.ascontiguousarray(self.params["weight_hh"].T)  # (H, 4H)
         dh = self._buf("dh", (H, B))
         tmp = self._buf("tmp_hb", (H, B))
-        dh_next = dstates[0].copy()
+        dh_next = np.array(dstates[0], dtype=self.dtype)  # a copy; never None here
         for t in range(T - 1, -1, -1):
             dh, dh_next = dh_next, dh  # the state is not an output: dh is the carried part
             np.multiply(dh, q[t], out=e[t, 1::2])

@@ -120,7 +120,7 @@ class UGRNN(Recurrent):
         w_hh_t = np.ascontiguousarray(self.params["weight_hh"].T)  # (H, 2H)
         dh = self._buf("dh", (H, B))
         tmp = self._buf("tmp_hb", (H, B))
-        dh_next = dstates[0].copy()
+        dh_next = np.array(dstates[0], dtype=self.dtype)  # a copy; never None here
         for t in range(T - 1, -1, -1):
             if dy is not None:
                 np.add(dh_next, dy[t], out=dh)
