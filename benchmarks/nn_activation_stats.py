@@ -11,8 +11,8 @@ tanh ``|y| > 0.99``, softsign ``|y| > 0.9``) and the back-propagated gradients.
 
 The learning rate of each activation is chosen among ``LRS`` by validation accuracy,
 ties broken by the validation cross-entropy (seed 0), as the paper chose its
-hyperparameters on validation; the test part is only reported. The figure
-(``dashboard.figures.saturation_comparison``) goes to
+hyperparameters on validation; the test part is only reported. The figures
+(``dashboard.figures.saturation_comparison`` and ``activation_histograms``) go to
 ``benchmarks/results/nn_activation_stats.html`` (plotly.js from its CDN, to keep the
 file small); the numbers go to BENCHMARKS.md.
 
@@ -130,15 +130,35 @@ def main() -> None:
     print(md)
     if args.quick:
         return
-    from dashboard.figures import saturation_comparison
-
-    fig = saturation_comparison(
-        runs, title="Activation mean +- std and saturation per hidden layer (digits, 5x256)"
-    )
-    write_html_atomic(
-        fig.to_html(include_plotlyjs="cdn", full_html=True), RESULTS / "nn_activation_stats.html"
-    )
+    write_html_atomic(page(runs, epochs), RESULTS / "nn_activation_stats.html")
     write_section("nn_activation_stats", md)
+
+
+def page(runs: dict, epochs: int) -> str:
+    """One HTML page: the saturation comparison, then per activation the activation
+    histograms after the last epoch and the gradient histograms before training (the
+    paper's Figures 6 and 7)."""
+    from dashboard.figures import activation_histograms, saturation_comparison
+
+    figs = [
+        saturation_comparison(
+            runs, title="Activation mean +- std and saturation per hidden layer (digits, 5x256)"
+        )
+    ]
+    for act, records in runs.items():
+        for kind, epoch in (("activation", epochs - 1), ("gradient", -1)):
+            fig = activation_histograms(records, epoch=epoch, kind=kind)
+            figs.append(fig.update_layout(title=f"{act}: {fig.layout.title.text.lower()}"))
+    divs = [
+        fig.to_html(include_plotlyjs="cdn" if i == 0 else False, full_html=False)
+        for i, fig in enumerate(figs)
+    ]
+    return (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+        "<title>nn activation statistics</title></head><body>\n"
+        + "\n".join(divs)
+        + "\n</body></html>\n"
+    )
 
 
 def _cell(records: list[dict], layer: int, epoch: int, kind: str, key: str) -> float:
@@ -204,8 +224,10 @@ U(-1/sqrt(n_in), 1/sqrt(n_in)), SGD with mini-batches of 10, {epochs} epochs. St
 fixed probe of the first 300 validation examples, before training and after every epoch.
 Saturation: sigmoid < 0.01 or > 0.99; tanh |y| > 0.99; softsign |y| > 0.9. Learning rate per
 activation chosen by validation accuracy, ties broken by validation cross-entropy (seed 0),
-among {", ".join(map(str, LRS))}; test accuracy only reported. Figure:
-`benchmarks/results/nn_activation_stats.html` (`dashboard.figures.saturation_comparison`).
+among {", ".join(map(str, LRS))}; test accuracy only reported. Figures:
+`benchmarks/results/nn_activation_stats.html` (`dashboard.figures.saturation_comparison`:
+mean ± std and saturation per layer over training; `activation_histograms`: activations
+after the last epoch and gradients before training, per activation).
 
 Command: `nice -n 10 python benchmarks/nn_activation_stats.py`
 
