@@ -14,8 +14,10 @@ from __future__ import annotations
 import html
 import json
 import shutil
+import struct
 import sys
 import zipfile
+import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, quote_plus
@@ -342,6 +344,47 @@ def write_mixed_products(root: Path) -> None:
     for product, n, seed in (("Ads", 25, 22), ("Assistant", 15, 23), ("YouTube", 10, 24)):
         entries = product_entries(n, product, seed)
         write_json_export(base / product / "MyActivity.json", entries, header=product)
+
+
+def write_zeros_zip(path: Path, member: str, prefix: bytes, n_mib: int) -> int:
+    """Write a zip whose one member is ``prefix`` followed by ``n_mib`` MiB of zero bytes.
+
+    A zip bomb made cheaply: one MiB of zeros deflates to about 1 kB, and after a full flush
+    the compressor is back in the same state, so that block is repeated instead of
+    compressing gigabytes (``n_mib=3072`` writes a 3 MB file holding 3 GiB). The sizes and
+    CRC in the headers are the true ones (no ZIP64: the member stays under 4 GiB). Returns
+    the member's uncompressed size.
+    """
+    zeros = bytes(1 << 20)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = c.compress(prefix) + c.flush(zlib.Z_FULL_FLUSH)
+    block = c.compress(zeros) + c.flush(zlib.Z_FULL_FLUSH)
+    assert block == c.compress(zeros) + c.flush(zlib.Z_FULL_FLUSH)  # the state repeats
+    tail = c.flush(zlib.Z_FINISH)
+    size = len(prefix) + n_mib * len(zeros)
+    if size >= 1 << 32:
+        raise ValueError(f"the member must stay under 4 GiB (no ZIP64); got {size} bytes")
+    crc = zlib.crc32(prefix)
+    for _ in range(n_mib):
+        crc = zlib.crc32(zeros, crc)
+    csize = len(head) + n_mib * len(block) + len(tail)
+    name = member.encode()
+    when = (0, (2020 - 1980) << 9 | 1 << 5 | 1)  # DOS time, date 2020-01-01
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, *when, crc, csize, size,
+                        len(name), 0)  # fmt: skip
+    central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, *when, crc, csize,
+                          size, len(name), 0, 0, 0, 0, 0, 0)  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(local + name + head)
+        for _ in range(n_mib):
+            fh.write(block)
+        fh.write(tail)
+        cd_offset = fh.tell()
+        fh.write(central + name)
+        fh.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central) + len(name),
+                             cd_offset, 0))  # fmt: skip
+    return size
 
 
 def main(out: Path = FIXTURES) -> None:

@@ -127,6 +127,18 @@ def _entry(obj: object) -> RawEntry | str:
     return RawEntry(time_text, title, url, header if isinstance(header, str) else "", products)
 
 
+_PARTIAL_NUMBER = re.compile(r"-?[0-9.eE+-]*")
+
+
+def _cut_short(rest: str, unterminated: bool) -> bool:
+    """True when the text after a decoding error at the end of a file is a cut-off value."""
+    if unterminated or not rest:
+        return True
+    return any(w.startswith(rest) for w in ("true", "false", "null")) or bool(
+        _PARTIAL_NUMBER.fullmatch(rest)
+    )
+
+
 def iter_json_entries(
     stream: BinaryIO,
     skipped: Counter[str],
@@ -234,16 +246,25 @@ def iter_json_entries(
                 return
             except json.JSONDecodeError as exc:
                 # An error near the end of the buffer may be a chunk boundary: read on.
-                tail = buf.rstrip(_WS)
-                at_end = exc.msg.startswith("Unterminated string") or exc.pos >= len(tail) - 32
-                if not at_end or len(buf) - pos > max_entry_chars:
-                    what = "longer than max_entry_chars" if at_end else exc.msg.lower()
-                    cut("malformed JSON", exc.pos if not at_end else pos,
-                        f"entry {n_elements + 1} is not valid JSON ({what})")  # fmt: skip
-                    return
-                if not more():
+                tail = len(buf.rstrip(_WS))
+                unterminated = exc.msg.startswith("Unterminated string")
+                near_end = unterminated or exc.pos >= tail - 32
+                too_long = len(buf) - pos > max_entry_chars
+                if near_end and not too_long and more():
+                    continue
+                if near_end and not too_long and _cut_short(buf[exc.pos : tail], unterminated):
                     cut("truncated JSON", pos, f"the file ends inside entry {n_elements + 1}")
-                    return
+                elif too_long:
+                    cut("malformed JSON", pos, f"entry {n_elements + 1} runs on for more than "
+                        f"{max_entry_chars:,} characters")  # fmt: skip
+                else:
+                    what = exc.msg[0].lower() + exc.msg[1:]
+                    cut(
+                        "malformed JSON",
+                        exc.pos,
+                        f"entry {n_elements + 1} is not valid JSON ({what})",
+                    )
+                return
         pos = end
         n_elements += 1
         expect_value = False

@@ -216,9 +216,11 @@ def _dedupe(df: pd.DataFrame, collapse: float | None, skipped: Counter[str]) -> 
 
 
 def _refuse_cut(src: Source, cut: Cut, n_entries: int) -> AnalyticsValueError:
-    what = "cut short (truncated)" if cut.reason.startswith("truncated") else "malformed"
+    truncated = cut.reason.startswith("truncated")
+    what = "cut short (truncated)" if truncated else "malformed"
     return AnalyticsValueError(
-        f"The 'path' parameter of {_FUNC} names an incomplete export: {src.name!r} is {what} "
+        f"The 'path' parameter of {_FUNC} names {'an incomplete' if truncated else 'a malformed'} "
+        f"export: {src.name!r} is {what} "
         f"at {cut.where} ({cut.detail}). The {n_entries} entries before that point were read; "
         "pass partial=True to load them with a warning, or download the export again."
     )
