@@ -59,7 +59,7 @@ from typing import Any
 import numpy as np
 
 from nn._convrec_base import ConvRecurrent
-from nn._validate import check_positive_int
+from nn._validate import check_number, check_positive_int
 from nn.errors import NNTypeError, NNValueError
 
 __all__ = ["ConvLSTM2D", "ConvUGRNN2D"]
@@ -263,11 +263,44 @@ class ConvUGRNN2D(ConvRecurrent):
     c (candidate, ``tanh``), g (update gate, ``σ``). The state is one array ``h (batch, K,
     height, width)``. Fused parameters: ``weight_ih (2K, C, kh, kw)``, ``weight_hh (2K,
     K, kh, kw)``, ``bias (2K,)``; decoupled: ``weight_ih_c``, ``weight_hh_c``, ``bias_c``,
-    ``weight_ih_g``, ``weight_hh_g``, ``bias_g``.
+    ``weight_ih_g``, ``weight_hh_g``, ``bias_g``. ``gate_bias`` (default 1.0) is added to
+    the initial bias of the update gate, as in :class:`nn.UGRNN` (the ``forget_bias=1.0``
+    of the authors' TensorFlow cell), so an untrained layer leans toward keeping its state.
     """
 
     gates = ("c", "g")
     n_states = 1
+
+    def __init__(
+        self,
+        in_channels: int,
+        hidden_channels: int,
+        kernel_size: int | tuple[int, int] = 3,
+        *,
+        gate_bias: float = 1.0,
+        decoupled: bool = False,
+        gate_kernel_sizes: list[Any] | tuple[Any, ...] | None = None,
+        bias: bool = True,
+        return_sequences: bool = True,
+        rng: np.random.Generator | int | None = None,
+        dtype: Any = np.float64,
+    ) -> None:
+        self.gate_bias = check_number(gate_bias, name="gate_bias", func=type(self).__name__)
+        super().__init__(
+            in_channels,
+            hidden_channels,
+            kernel_size,
+            decoupled=decoupled,
+            gate_kernel_sizes=gate_kernel_sizes,
+            bias=bias,
+            return_sequences=return_sequences,
+            rng=rng,
+            dtype=dtype,
+        )
+        if self.bias and self.decoupled:
+            self.params["bias_g"] += self.gate_bias
+        elif self.bias:
+            self.params["bias"][self.hidden_channels :] += self.gate_bias
 
     def _forward_loop(
         self, pre: np.ndarray, hs: np.ndarray, states: tuple[np.ndarray, ...]
@@ -304,3 +337,8 @@ class ConvUGRNN2D(ConvRecurrent):
             d_u *= u * (1.0 - u)
             dh_next = dh * u + self._hidden_step_grad(dpre[t])
         return dpre, (dh_next,)
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        config["gate_bias"] = self.gate_bias
+        return config

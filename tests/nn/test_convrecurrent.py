@@ -1,5 +1,5 @@
 """ConvLSTM2D and ConvUGRNN2D: parity with torch-ops cells (F.conv2d + autograd), BPTT
-gradient checks, 1x1 kernels equal the dense LSTM per pixel, the receptive field grows one
+gradient checks, 1x1 kernels equal the dense LSTM/UGRNN per pixel, the receptive field grows one
 pixel per step, decoupled == fused, training with nn.fit, float32, save/load, stacking and
 bad inputs."""
 
@@ -111,6 +111,43 @@ def test_kernel_1x1_conv_lstm_is_the_dense_lstm_at_every_pixel():
     np.testing.assert_allclose(
         conv.grads["weight_hh"][:, :, 0, 0], dense.grads["weight_hh"], atol=1e-12
     )
+
+
+def test_kernel_1x1_conv_ugrnn_is_the_dense_ugrnn_at_every_pixel():
+    rng = np.random.default_rng(24)
+    conv = nn.ConvUGRNN2D(2, 3, kernel_size=1, rng=25)
+    dense = nn.UGRNN(2, 3, rng=26)
+    _randomise(conv, rng)
+    dense.params["weight_ih"][...] = conv.params["weight_ih"][:, :, 0, 0]
+    dense.params["weight_hh"][...] = conv.params["weight_hh"][:, :, 0, 0]
+    dense.params["bias_ih"][...] = conv.params["bias"]
+    dense.params["bias_hh"][...] = 0.0
+    x = rng.normal(size=(2, 4, 2, 2, 3))
+    h0 = rng.normal(size=(2, 3, 2, 3))
+    out, h = conv.forward(x, state=h0)
+    ref, h_ref = dense.forward(
+        x.transpose(0, 3, 4, 1, 2).reshape(12, 4, 2), state=h0.transpose(0, 2, 3, 1).reshape(12, 3)
+    )
+    np.testing.assert_allclose(out, ref.reshape(2, 2, 3, 4, 3).transpose(0, 3, 4, 1, 2), atol=1e-13)
+    np.testing.assert_allclose(h, h_ref.reshape(2, 2, 3, 3).transpose(0, 3, 1, 2), atol=1e-13)
+    g = rng.normal(size=out.shape)
+    dx = conv.backward(g)
+    dx_ref = dense.backward(g.transpose(0, 3, 4, 1, 2).reshape(12, 4, 3))
+    dx_ref = dx_ref.reshape(2, 2, 3, 4, 2).transpose(0, 3, 4, 1, 2)
+    np.testing.assert_allclose(dx, dx_ref, atol=1e-12)
+    np.testing.assert_allclose(
+        conv.grads["weight_ih"][:, :, 0, 0], dense.grads["weight_ih"], atol=1e-12
+    )
+
+
+def test_update_gate_bias_starts_at_gate_bias_as_in_dense_ugrnn():
+    zero = nn.ConvUGRNN2D(2, 3, gate_bias=0.0, rng=27)
+    one = nn.ConvUGRNN2D(2, 3, rng=27)
+    np.testing.assert_allclose(one.params["bias"][3:] - zero.params["bias"][3:], 1.0)
+    np.testing.assert_array_equal(one.params["bias"][:3], zero.params["bias"][:3])
+    dec = nn.ConvUGRNN2D(2, 3, decoupled=True, gate_bias=2.5, rng=27)
+    assert dec.params["bias_g"].min() > 2.0 and np.abs(dec.params["bias_c"]).max() < 1.0
+    assert nn.ConvUGRNN2D(2, 3, gate_bias=-1.0).get_config()["gate_bias"] == -1.0
 
 
 @pytest.mark.parametrize("cell", sorted(CELLS))
