@@ -4,9 +4,10 @@ the time loop, ``return_sequences`` and the parameter gradients.
 
 The time loop runs time-major: the input convolutions of all steps are one batched call
 before the loop (``(time * batch, C, H, W)``), each step adds the hidden convolution of
-the previous state, and after the backward loop the weight gradients of all steps come
-from one batched call each (the input and the hidden path). The convolutions themselves
-are the shared kernels of :mod:`nn._conv_ops` (stride 1, "same" zero padding).
+the previous state, and after the backward loop the weight gradients come from the
+receptive fields gathered in forward (kept between the calls, so the memory of a forward
+pass is about ``kh * kw`` times that of the states). The convolutions themselves are the
+shared kernels of :mod:`nn._conv_ops` (stride 1, "same" zero padding).
 """
 
 from __future__ import annotations
