@@ -8,6 +8,53 @@ calling package's error class, so each package keeps its own error types and wor
 from __future__ import annotations
 
 from kernel.estimator import BaseEstimator, NotFittedError, clone
+from kernel.io import (
+    publish,
+    save_npz_atomic,
+    stage_bytes,
+    stage_text,
+    write_atomic,
+    write_text_atomic,
+)
 from kernel.seeds import stream_rng, stream_seed
+from kernel.tables import column_dates, column_numbers, describe_cell, read_table
+from kernel.validation import (
+    PeriodIssue,
+    as_rng,
+    check_bool,
+    check_number,
+    check_positive_int,
+    check_quantiles,
+    first_non_finite,
+    first_non_number,
+    is_number,
+    period_order_issue,
+)
 
-__all__ = ["BaseEstimator", "NotFittedError", "clone", "stream_rng", "stream_seed"]
+__all__ = [
+    "BaseEstimator",
+    "NotFittedError",
+    "PeriodIssue",
+    "as_rng",
+    "check_bool",
+    "check_number",
+    "check_positive_int",
+    "check_quantiles",
+    "clone",
+    "column_dates",
+    "column_numbers",
+    "describe_cell",
+    "first_non_finite",
+    "first_non_number",
+    "is_number",
+    "period_order_issue",
+    "publish",
+    "read_table",
+    "save_npz_atomic",
+    "stage_bytes",
+    "stage_text",
+    "stream_rng",
+    "stream_seed",
+    "write_atomic",
+    "write_text_atomic",
+]
