@@ -7,11 +7,11 @@ expected, and *what came*, e.g. ``"The 'lr' parameter of Adam must be a finite n
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
+import kernel
 from nn.errors import NNTypeError, NNValueError
 
 __all__ = [
@@ -23,25 +23,13 @@ __all__ = [
     "check_sample_weight",
 ]
 
+#: The error classes :mod:`kernel`'s checks raise for :mod:`nn`.
+_ERRORS = {"error": NNValueError, "type_error": NNTypeError}
+
 
 def as_rng(rng: Any, *, name: str = "rng", func: str = "") -> np.random.Generator:
     """Return a :class:`numpy.random.Generator` from a Generator, an int seed or ``None``."""
-    where = f"The '{name}' parameter of {func}" if func else f"The '{name}' parameter"
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None:
-        return np.random.default_rng()
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        if int(rng) < 0:
-            raise NNValueError(
-                f"{where} must be a non-negative int seed or a numpy.random.Generator. "
-                f"Got {rng!r} instead."
-            )
-        return np.random.default_rng(int(rng))
-    raise NNTypeError(
-        f"{where} must be a numpy.random.Generator, a non-negative int seed or None. "
-        f"Got {type(rng).__name__} {rng!r} instead."
-    )
+    return kernel.as_rng(rng, name=name, func=func, **_ERRORS)
 
 
 def check_number(
@@ -58,44 +46,15 @@ def check_number(
 
     ``low_open`` / ``high_open`` make the corresponding bound strict.
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise NNTypeError(
-            f"The '{name}' parameter of {func} must be a finite number. "
-            f"Got {type(value).__name__} {value!r} instead."
-        )
-    v = float(value)
-    bad = not np.isfinite(v)
-    if low is not None:
-        bad = bad or (v <= low if low_open else v < low)
-    if high is not None:
-        bad = bad or (v >= high if high_open else v > high)
-    if bad:
-        parts = []
-        if low is not None:
-            parts.append(f"{'>' if low_open else '>='} {low:g}")
-        if high is not None:
-            parts.append(f"{'<' if high_open else '<='} {high:g}")
-        rule = " and ".join(parts)
-        rule = f" {rule}" if rule else ""
-        raise NNValueError(
-            f"The '{name}' parameter of {func} must be a finite number{rule}. Got {v!r} instead."
-        )
-    return v
+    return kernel.check_number(
+        value, name=name, func=func, low=low, high=high, low_open=low_open,
+        high_open=high_open, **_ERRORS,
+    )  # fmt: skip
 
 
 def check_positive_int(value: Any, *, name: str, func: str, minimum: int = 1) -> int:
     """Return ``value`` as an int, or raise if it is not an integer >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise NNTypeError(
-            f"The '{name}' parameter of {func} must be an integer >= {minimum}. "
-            f"Got {type(value).__name__} {value!r} instead."
-        )
-    if int(value) < minimum:
-        raise NNValueError(
-            f"The '{name}' parameter of {func} must be an integer >= {minimum}. "
-            f"Got {int(value)} instead."
-        )
-    return int(value)
+    return kernel.check_positive_int(value, name=name, func=func, minimum=minimum, **_ERRORS)
 
 
 def check_positive_ints(value: Any, ndim: int, *, name: str, func: str) -> tuple[int, ...]:

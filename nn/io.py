@@ -6,7 +6,8 @@ names and their ``get_config()``, nested for containers) and the list of paramet
 entries. Loading never unpickles (``np.load(allow_pickle=False)``) and only builds layer
 classes exported by :mod:`nn` (or passed in ``custom_objects``). Writing is atomic: a
 temporary file in the target directory is renamed over the destination with
-``os.replace``, so a crash never leaves a half-written model behind.
+``os.replace`` (:func:`kernel.save_npz_atomic`), so a crash never leaves a half-written
+model behind.
 
 Examples
 --------
@@ -25,13 +26,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from kernel import save_npz_atomic
 from nn.base import Layer
 from nn.errors import NNTypeError, NNValueError
 
@@ -93,18 +94,7 @@ def save_model(model: Layer, path: str | os.PathLike[str]) -> None:
         "params": entries,
     }
     arrays[_META_KEY] = np.array(json.dumps(meta))
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    save_npz_atomic(path, arrays)
 
 
 def _layer_classes(custom_objects: dict[str, type] | None) -> dict[str, type]:
