@@ -135,7 +135,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="5 epochs, do not write BENCHMARKS.md")
     args = ap.parse_args()
     res = run(SEED, 5 if args.quick else MAX_EPOCHS)
-    curve = ", ".join(f"{100 * s:.0f}" for _, s in res["curve"])
+    curve = ", ".join(f"{100 * s:.1f}" for _, s in res["curve"])
     print(
         f"epochs {res['epochs']}  test bits {100 * res['bit_acc']:.3f}%  "
         f"sums {100 * res['sum_acc']:.3f}% ({res['n_wrong']} wrong of {res['n_test']})  "
