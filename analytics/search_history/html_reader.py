@@ -34,7 +34,7 @@ from typing import BinaryIO
 
 from analytics.errors import AnalyticsValueError
 from analytics.search_history.json_reader import Cut, RawEntry
-from analytics.search_history.model import clean_text, unescape
+from analytics.search_history.model import clean_text, replace_huge_refs, unescape
 from analytics.search_history.timeparse import parse_activity_time
 
 __all__ = ["UnreadableHTML", "iter_html_entries", "sniff_html"]
@@ -218,7 +218,7 @@ class _StdlibFeeder(HTMLParser):
 
     def feed(self, data: str) -> None:
         self.offset += len(data)
-        super().feed(data)
+        super().feed(replace_huge_refs(data))
         if len(self.rawdata) > self.max_chars:  # an endless tag, comment or declaration
             _too_long(self.offset - len(self.rawdata), self.max_chars)
 

@@ -244,8 +244,11 @@ def load_takeout(
         ``MyActivity.json`` or a ``MyActivity.html``. Search activity files are recognised
         by content: the product named in their entries, or Google search URLs.
     tz : str or zoneinfo.ZoneInfo
-        IANA zone of ``timestamp_local``; HTML wall times without an exact zone are read in
-        it (HTML exports print times in the account's zone, so pass that zone).
+        IANA zone of ``timestamp_local``, and the zone HTML times are read through: a
+        printed abbreviation is read as the offset it names in ``tz`` (``EST`` in
+        America/New_York is UTC-5 on every date, since exports print every entry in the
+        export-time offset), a time without one in ``tz`` at its date
+        (:mod:`~analytics.search_history.timeparse`). Pass the account's zone.
     collapse_seconds : float, optional
         Drop a search when the same query was searched at most this many seconds earlier.
     max_uncompressed_bytes : int

@@ -31,6 +31,7 @@ __all__ = [
     "clean_text",
     "domain_of",
     "is_google_host",
+    "replace_huge_refs",
     "unescape",
 ]
 
@@ -60,6 +61,11 @@ _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _HUGE_DECIMAL_REF = re.compile(r"&#0*[0-9]{8,};?")
 
 
+def replace_huge_refs(text: str) -> str:
+    """Replace decimal character references beyond U+10FFFF by U+FFFD (see :func:`unescape`)."""
+    return _HUGE_DECIMAL_REF.sub("\ufffd", text) if "&#" in text else text
+
+
 def unescape(text: str) -> str:
     """:func:`html.unescape`, safe on hostile input.
 
@@ -71,9 +77,7 @@ def unescape(text: str) -> str:
     >>> unescape("caf&eacute; &#65; &#" + "9" * 5000 + ";")
     'café A \ufffd'
     """
-    if "&#" in text:
-        text = _HUGE_DECIMAL_REF.sub("\ufffd", text)
-    return html.unescape(text)
+    return html.unescape(replace_huge_refs(text))
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,6 +141,8 @@ def test_html_character_reference_of_5000_digits_reads_as_replacement(tmp_path: 
     path.write_text(HTML_HEAD + cell + HTML_TAIL)
     df = load_takeout(path)
     assert df["title"].tolist() == ["Searched for x\ufffd"]
+    stdlib = iter_html_entries(io.BytesIO(path.read_bytes()), Counter(), engine="stdlib")
+    assert [e.title for e in stdlib] == ["Searched for x\ufffd"]
 
 
 @pytest.mark.parametrize("opening", ["<!-- ", "<script>", "<div class='outer-cell'>"])
