@@ -73,11 +73,10 @@ class LoadReport:
             for p in self.partial
         ]
         if self.n_tz_mismatch:
-            seen = ", ".join(self.tz_abbreviations)
             out.append(
-                f"{self.n_tz_mismatch} HTML times carry a zone abbreviation ({seen}) that "
-                f"names no offset {self.tz} uses; they were read in {self.tz}: pass the zone "
-                "the export was made in as tz"
+                f"{self.n_tz_mismatch} HTML times carry a zone abbreviation that names no "
+                f"offset {self.tz} uses; they were read in {self.tz}: pass the zone the export "
+                "was made in as tz"
             )
         return out
 

@@ -2,7 +2,9 @@
 
 Files are found by what they contain, never by folder names (which Google localizes:
 "My Activity/Search", "Meine Aktivitäten/Suche", "Mes activités/Recherche"...). Every
-``.json`` / ``.html`` file is opened and its first bytes are sniffed.
+``.json`` / ``.html`` file is opened and its first bytes are sniffed. (Which entries are
+Search activity is decided by :mod:`~analytics.search_history.products`, where a folder
+named after Search only settles entries that name no product.)
 
 Reading from an archive is capped: the uncompressed bytes actually read (not the sizes the
 archive claims) may not exceed ``max_uncompressed_bytes``, so a zip bomb stops with a clear

@@ -76,7 +76,12 @@ def test_both_html_exports_and_the_json_deduplicate_to_one_copy(tmp_path: Path) 
     assert df.attrs["skipped"] == {"duplicate": 2 * 24}
     # Read in Istanbul, EST/EDT name no offset of that zone: the HTML copies no longer match.
     shifted = load_takeout(tmp_path, tz="Europe/Istanbul")
-    assert len(shifted) == 3 * 24 and LoadReport.from_frame(shifted).n_tz_mismatch == 2 * 24
+    report = LoadReport.from_frame(shifted)
+    assert len(shifted) == 3 * 24 and report.n_tz_mismatch == 2 * 24
+    assert report.warnings == [
+        "48 HTML times carry a zone abbreviation that names no offset Europe/Istanbul uses; "
+        "they were read in Europe/Istanbul: pass the zone the export was made in as tz"
+    ]
 
 
 def test_trt_in_istanbul_is_the_zone_own_offset() -> None:
