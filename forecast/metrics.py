@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from forecast.errors import ForecastValueError
+from montecarlo import crps_from_samples
 
 __all__ = [
     "coverage",
@@ -146,7 +147,8 @@ def pinball_loss(y_true: Any, y_quantile: Any, level: float) -> float:
 
 
 def crps(y_true: Any, paths: Any) -> float:
-    """CRPS of sample paths ``(n_paths, h)`` against actuals ``(h,)``, averaged over h."""
+    """CRPS of sample paths ``(n_paths, h)`` against actuals ``(h,)``, averaged over h
+    (:func:`montecarlo.backtest.crps_from_samples` per step)."""
     y = _arr(y_true, "y_true", "crps")
     p = np.asarray(paths, dtype=np.float64)
     if p.ndim != 2 or p.shape[1] != y.size or p.shape[0] < 1:
@@ -156,13 +158,7 @@ def crps(y_true: Any, paths: Any) -> float:
         )
     if not np.isfinite(p).all():
         raise ForecastValueError("The 'paths' parameter of crps must contain only finite numbers.")
-    n = p.shape[0]
-    term1 = np.mean(np.abs(p - y[None, :]), axis=0)
-    s = np.sort(p, axis=0)
-    weights = (2.0 * np.arange(1, n + 1) - n - 1)[:, None]
-    # E|X - X'| over all ordered pairs (i, j) = 2 / n^2 * sum_i (2i - n - 1) x_(i)
-    term2 = 2.0 * np.sum(weights * s, axis=0) / n**2
-    return float(np.mean(term1 - 0.5 * term2))
+    return float(np.mean(crps_from_samples(p, y)))
 
 
 def coverage(y_true: Any, lower: Any, upper: Any) -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from montecarlo.backtest import BacktestResult, calibration_backtest
+from montecarlo.backtest import BacktestResult, calibration_backtest, crps_from_samples
 from montecarlo.base import NotFittedError, Simulator
 from montecarlo.checks import as_monthly_series, as_rng
 from montecarlo.correlation import iman_conover
@@ -49,6 +49,7 @@ __all__ = [
     "bootstrap_parameters",
     "calibration_backtest",
     "compare_fits",
+    "crps_from_samples",
     "fit_distribution",
     "fit_johnson",
     "fit_truncated_normal",

@@ -35,7 +35,7 @@ from montecarlo.checks import as_monthly_series, as_rng, check_positive_int
 from montecarlo.engine import check_simulator
 from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
 from montecarlo.samplers import Sampler, as_sampler
-from montecarlo.target import _row_sums
+from montecarlo.target import row_sums
 
 __all__ = [
     "BacktestResult",
@@ -49,25 +49,39 @@ DEFAULT_RATIOS: tuple[float, ...] = (0.98, 1.0, 1.02, 1.04, 1.06)
 DEFAULT_LEVELS: tuple[float, ...] = (0.5, 0.8, 0.95)
 
 
-def crps_from_samples(samples: np.ndarray, observed: float) -> float:
+def crps_from_samples(samples: Any, observed: Any) -> Any:
     """Continuous ranked probability score of an ensemble, ``E|X-y| - E|X-X'|/2``.
+
+    The one copy in riskcast (:func:`forecast.crps` averages it over a horizon). With
+    the ``n`` samples sorted, ``E|X-X'|/2 = sum_i (2i - n - 1) x_(i) / n^2``: one sort and
+    one weighted sum instead of ``n^2`` differences.
 
     Parameters
     ----------
-    samples : ndarray of shape (n,)
-    observed : float
+    samples : ndarray of shape (n,) or (n, h)
+        The ensemble (one column per forecast step).
+    observed : float or ndarray of shape (h,)
+        What happened (one value per column).
+
+    Returns
+    -------
+    float, or ndarray of shape (h,) for 2-D samples
 
     Examples
     --------
     >>> round(crps_from_samples(np.array([0.0, 1.0]), 0.0), 6)
     0.25
+    >>> crps_from_samples(np.array([[0.0, 3.0], [1.0, 3.0]]), np.array([0.0, 5.0])).tolist()
+    [0.25, 2.0]
     """
-    x = np.sort(np.asarray(samples, dtype=np.float64))
-    n = x.size
-    term1 = np.abs(x - observed).mean()
+    x = np.sort(np.asarray(samples, dtype=np.float64), axis=0)
+    n = x.shape[0]
+    term1 = np.abs(x - observed).mean(axis=0)
     weights = 2.0 * np.arange(1, n + 1) - n - 1
     term2 = (weights @ x) / (n * n)  # = E|X - X'| / 2
-    return float(term1 - term2)
+    if x.ndim == 1:
+        return float(term1 - term2)
+    return term1 - term2
 
 
 def pit_value(samples: np.ndarray, observed: float) -> float:
@@ -213,7 +227,7 @@ def calibration_backtest(
             finally:
                 if progress is not None:
                     progress(1)
-            totals = ytd + _row_sums(np.asarray(paths, dtype=np.float64))
+            totals = ytd + row_sums(np.asarray(paths, dtype=np.float64))
             rows.append(_score(name, y, as_of, ytd, actual, totals, levels))
             prev = float(hist.loc[str(y - 1)].sum())
             for r in ratios:

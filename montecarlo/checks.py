@@ -7,12 +7,12 @@ a finite number. Got nan instead."``
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+import kernel
 from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
 
 __all__ = [
@@ -22,8 +22,13 @@ __all__ = [
     "check_choice",
     "check_finite_number",
     "check_positive_int",
+    "check_quantiles",
     "check_sample",
 ]
+
+
+#: The error classes :mod:`kernel`'s checks raise for :mod:`montecarlo`.
+_ERRORS = {"error": MonteCarloValueError, "type_error": MonteCarloTypeError}
 
 
 def as_rng(rng: np.random.Generator | int | None, *, name: str = "rng") -> np.random.Generator:
@@ -34,36 +39,12 @@ def as_rng(rng: np.random.Generator | int | None, *, name: str = "rng") -> np.ra
     >>> int(as_rng(7).integers(0, 10)) == int(as_rng(7).integers(0, 10))
     True
     """
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None:
-        return np.random.default_rng()
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        if int(rng) < 0:
-            raise MonteCarloValueError(
-                f"The '{name}' parameter must be a non-negative int seed or a "
-                f"numpy.random.Generator. Got {rng!r} instead."
-            )
-        return np.random.default_rng(int(rng))
-    raise MonteCarloTypeError(
-        f"The '{name}' parameter must be a numpy.random.Generator, an int seed or None. "
-        f"Got {type(rng).__name__} instead."
-    )
+    return kernel.as_rng(rng, name=name, **_ERRORS)
 
 
 def check_finite_number(value: Any, *, name: str, func: str) -> float:
     """Return ``value`` as a float, or raise if it is not a finite real number."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise MonteCarloTypeError(
-            f"The '{name}' parameter of {func} must be a finite number. "
-            f"Got {type(value).__name__} {value!r} instead."
-        )
-    v = float(value)
-    if not np.isfinite(v):
-        raise MonteCarloValueError(
-            f"The '{name}' parameter of {func} must be a finite number. Got {v!r} instead."
-        )
-    return v
+    return kernel.check_number(value, name=name, func=func, **_ERRORS)
 
 
 def check_bool(value: Any, *, name: str, func: str) -> bool:
@@ -74,12 +55,18 @@ def check_bool(value: Any, *, name: str, func: str) -> bool:
     >>> check_bool(True, name="keep_paths", func="simulate_target")
     True
     """
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    raise MonteCarloTypeError(
-        f"The '{name}' parameter of {func} must be True or False. "
-        f"Got {type(value).__name__} {value!r} instead."
-    )
+    return kernel.check_bool(value, name=name, func=func, type_error=MonteCarloTypeError)
+
+
+def check_quantiles(quantiles: Any, *, func: str) -> tuple[float, ...]:
+    """Return quantile levels of a sample (each in [0, 1]) as a tuple of floats.
+
+    Examples
+    --------
+    >>> check_quantiles([0, 0.5, 1], func="target_probability")
+    (0.0, 0.5, 1.0)
+    """
+    return kernel.check_quantiles(quantiles, func=func, closed=True, **_ERRORS)
 
 
 def check_choice(value: Any, choices: Any, *, name: str, func: str) -> str:
@@ -98,21 +85,11 @@ def check_choice(value: Any, choices: Any, *, name: str, func: str) -> str:
 
 
 def check_positive_int(value: Any, *, name: str, func: str, minimum: int = 1) -> int:
-    """Return ``value`` as an int, or raise if it is not an integer >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        else:
-            raise MonteCarloTypeError(
-                f"The '{name}' parameter of {func} must be an integer >= {minimum}. "
-                f"Got {type(value).__name__} {value!r} instead."
-            )
-    if int(value) < minimum:
-        raise MonteCarloValueError(
-            f"The '{name}' parameter of {func} must be an integer >= {minimum}. "
-            f"Got {int(value)} instead."
-        )
-    return int(value)
+    """Return ``value`` as an int, or raise if it is not an integer >= ``minimum`` (a float
+    with an integral value, as read from a config file, is accepted)."""
+    return kernel.check_positive_int(
+        value, name=name, func=func, minimum=minimum, integral_float=True, **_ERRORS
+    )
 
 
 def check_sample(
@@ -139,7 +116,8 @@ def check_sample(
         try:
             values = values.astype(np.float64)
         except (TypeError, ValueError):
-            bad = next((v for v in values.ravel() if not _is_number(v)), None)
+            found = kernel.first_non_number(values)
+            bad = None if found is None else found[1]
             raise MonteCarloTypeError(
                 f"The '{name}' parameter of {func} must contain only numbers. "
                 f"Got a non-numeric value {bad!r} instead."
@@ -150,12 +128,12 @@ def check_sample(
             f"The '{name}' parameter of {func} must be one-dimensional. "
             f"Got an array of shape {values.shape} instead."
         )
-    bad_mask = ~np.isfinite(values)
-    if bad_mask.any():
-        i = int(np.flatnonzero(bad_mask)[0])
+    non_finite = kernel.first_non_finite(values)
+    if non_finite is not None:
+        (i,), count = non_finite
         raise MonteCarloValueError(
             f"The '{name}' parameter of {func} must contain only finite numbers. "
-            f"Got {float(values[i])!r} at position {i} ({int(bad_mask.sum())} non-finite values)."
+            f"Got {float(values[i])!r} at position {i} ({count} non-finite values)."
         )
     if values.size < min_size:
         raise MonteCarloValueError(
@@ -169,14 +147,6 @@ def check_sample(
             f"Got {float(values[i])!r} at position {i}."
         )
     return values
-
-
-def _is_number(v: Any) -> bool:
-    try:
-        float(v)
-    except (TypeError, ValueError):
-        return False
-    return True
 
 
 def as_monthly_series(
@@ -212,25 +182,21 @@ def as_monthly_series(
             f"The '{name}' parameter of {func} needs at least {min_months} months of "
             f"history. Got {len(values)} instead."
         )
-    if len(periods) > 1:
-        ordinals = periods.asi8
-        diffs = np.diff(ordinals)
-        if (diffs == 0).any():
-            dup = periods[1:][diffs == 0][0]
+    issue = kernel.period_order_issue(periods.asi8)
+    if issue is not None:
+        j = issue.position
+        if issue.kind == "duplicate":
             raise MonteCarloValueError(
-                f"The '{name}' parameter of {func} has duplicate months: {dup} appears "
-                f"more than once."
+                f"The '{name}' parameter of {func} has duplicate months: {periods[j + 1]} "
+                f"appears more than once."
             )
-        if (diffs < 0).any():
-            j = int(np.flatnonzero(diffs < 0)[0])
+        if issue.kind == "unsorted":
             raise MonteCarloValueError(
                 f"The '{name}' parameter of {func} must be sorted by date. "
                 f"Got {periods[j + 1]} after {periods[j]}."
             )
-        if (diffs > 1).any():
-            j = int(np.flatnonzero(diffs > 1)[0])
-            raise MonteCarloValueError(
-                f"The '{name}' parameter of {func} must have one value per month with no "
-                f"gaps. Got a gap of {int(diffs[j]) - 1} missing month(s) after {periods[j]}."
-            )
+        raise MonteCarloValueError(
+            f"The '{name}' parameter of {func} must have one value per month with no "
+            f"gaps. Got a gap of {issue.missing} missing month(s) after {periods[j]}."
+        )
     return pd.Series(values, index=periods, name=history.name)

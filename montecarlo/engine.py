@@ -23,6 +23,7 @@ from montecarlo.checks import (
     check_bool,
     check_finite_number,
     check_positive_int,
+    check_quantiles,
 )
 from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
 from montecarlo.samplers import PlainSampler, Sampler, SobolSampler, as_sampler
@@ -30,9 +31,8 @@ from montecarlo.simulate import as_period
 from montecarlo.target import (
     DEFAULT_QUANTILES,
     TargetResult,
-    _check_quantiles,
-    _result_from_totals,
-    _row_sums,
+    result_from_totals,
+    row_sums,
 )
 
 __all__ = ["check_simulator", "simulate_target", "year_to_date"]
@@ -112,7 +112,7 @@ def _draw_totals(
                 f"{block.shape} (finite: {bool(np.isfinite(block).all())}); expected finite "
                 f"values of shape ({c}, {horizon})."
             )
-        totals[i : i + c] = _row_sums(block)
+        totals[i : i + c] = row_sums(block)
         if keep:
             blocks[k] = block
         return c
@@ -242,7 +242,7 @@ def simulate_target(
     chunk = check_positive_int(chunk_size, name="chunk_size", func=func, minimum=2)
     jobs = check_positive_int(n_jobs, name="n_jobs", func=func)
     keep = check_bool(keep_paths, name="keep_paths", func=func)
-    qs = _check_quantiles(quantiles, func)
+    qs = check_quantiles(quantiles, func=func)
     smp = as_sampler(sampler, func=func)
     if isinstance(smp, SobolSampler) and smp.n_scrambles < 2:
         raise MonteCarloValueError(
@@ -268,7 +268,7 @@ def simulate_target(
             simulator, period, horizon, n, gen, smp, chunk, progress, jobs, keep
         )
         totals += actual
-        result = _result_from_totals(
+        result = result_from_totals(
             totals, actual, tgt, groups=groups, method=label, sampler=smp.name,
             horizon=horizon, quantiles=qs, as_of=str(period),
         )  # fmt: skip

@@ -22,7 +22,7 @@ from scipy import stats
 
 from montecarlo.checks import check_finite_number
 from montecarlo.errors import MonteCarloValueError
-from montecarlo.target import _check_paths
+from montecarlo.target import check_paths
 
 __all__ = ["tornado"]
 
@@ -64,7 +64,7 @@ def tornado(
     ['big', 'small']
     """
     func = "tornado"
-    arr = _check_paths(paths, func)
+    arr = check_paths(paths, func)
     base = check_finite_number(actual_to_date, name="actual_to_date", func=func)
     lo_q = check_finite_number(low, name="low", func=func)
     hi_q = check_finite_number(high, name="high", func=func)

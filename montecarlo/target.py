@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from montecarlo.checks import check_finite_number, check_positive_int
+from montecarlo.checks import check_finite_number, check_positive_int, check_quantiles
 from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
 from montecarlo.samplers import (
     group_standard_error,
@@ -108,7 +108,9 @@ class TargetResult:
         )
 
 
-def _check_paths(paths: Any, func: str) -> np.ndarray:
+def check_paths(paths: Any, func: str) -> np.ndarray:
+    """Validate simulated paths and return them as float64 of shape ``(n_paths, n_months)``
+    (a 1-D array is one month per path); ``func`` is named by the errors."""
     if isinstance(paths, pd.DataFrame):
         paths = paths.to_numpy()
     try:
@@ -138,7 +140,8 @@ def _check_paths(paths: Any, func: str) -> np.ndarray:
     return arr
 
 
-def _check_groups(groups: Any, n: int, func: str) -> np.ndarray | None:
+def check_groups(groups: Any, n: int, func: str) -> np.ndarray | None:
+    """Validate the independent group of each of ``n`` paths (``None`` passes through)."""
     if groups is None:
         return None
     g = np.asarray(groups)
@@ -159,7 +162,7 @@ def _wilson(p: float, n: float) -> tuple[float, float]:
     return lo, hi
 
 
-def _result_from_totals(
+def result_from_totals(
     totals: np.ndarray,
     actual_to_date: float,
     target: float,
@@ -171,6 +174,8 @@ def _result_from_totals(
     quantiles: Sequence[float],
     as_of: str | None = None,
 ) -> TargetResult:
+    """The :class:`TargetResult` of year-end ``totals`` of shape ``(n_paths,)`` (already
+    validated; reordered in place by the quantiles)."""
     n = totals.size
     hit = totals >= target
     p = float(np.count_nonzero(hit)) / n
@@ -224,15 +229,6 @@ def _quantiles(x: np.ndarray, qs: Sequence[float], *, inplace: bool = False) -> 
     return part[lo] + frac * (part[hi] - part[lo])
 
 
-def _check_quantiles(quantiles: Any, func: str) -> tuple[float, ...]:
-    qs = tuple(float(q) for q in quantiles)
-    if any(not (0.0 <= q <= 1.0) for q in qs):
-        raise MonteCarloValueError(
-            f"The 'quantiles' parameter of {func} must lie in [0, 1]. Got {qs!r} instead."
-        )
-    return qs
-
-
 def target_probability(
     paths: Any,
     actual_to_date: float,
@@ -272,13 +268,13 @@ def target_probability(
     (0.5, 5.0)
     """
     func = "target_probability"
-    arr = _check_paths(paths, func)
+    arr = check_paths(paths, func)
     actual = check_finite_number(actual_to_date, name="actual_to_date", func=func)
     tgt = check_finite_number(target, name="target", func=func)
-    g = _check_groups(groups, arr.shape[0], func)
-    qs = _check_quantiles(quantiles, func)
-    totals = actual + _row_sums(arr)
-    return _result_from_totals(
+    g = check_groups(groups, arr.shape[0], func)
+    qs = check_quantiles(quantiles, func=func)
+    totals = actual + row_sums(arr)
+    return result_from_totals(
         totals, actual, tgt, groups=g, method=method, sampler=sampler,
         horizon=arr.shape[1], quantiles=qs,
     )  # fmt: skip
@@ -310,9 +306,9 @@ def probability_curve(
         Columns ``target``, ``probability`` (non-increasing in ``target``), ``std_error``.
     """
     func = "probability_curve"
-    arr = _check_paths(paths, func)
+    arr = check_paths(paths, func)
     actual = check_finite_number(actual_to_date, name="actual_to_date", func=func)
-    g = _check_groups(groups, arr.shape[0], func)
+    g = check_groups(groups, arr.shape[0], func)
     totals = np.sort(actual + arr.sum(axis=1))
     if targets is None:
         k = check_positive_int(n_targets, name="n_targets", func=func, minimum=2)
@@ -332,7 +328,7 @@ def probability_curve(
     return pd.DataFrame({"target": t, "probability": prob, "std_error": se})
 
 
-def _row_sums(block: np.ndarray) -> np.ndarray:
+def row_sums(block: np.ndarray) -> np.ndarray:
     """Row sums of ``(n, h)``; column-by-column adds are faster than ``sum(1)`` for small h."""
     if block.shape[1] == 0:
         return np.zeros(block.shape[0])
@@ -342,12 +338,3 @@ def _row_sums(block: np.ndarray) -> np.ndarray:
     for j in range(1, block.shape[1]):
         out += block[:, j]
     return out
-
-
-def __getattr__(name: str) -> Any:
-    """``simulate_target`` and ``year_to_date`` moved to :mod:`montecarlo.engine`."""
-    if name in ("simulate_target", "year_to_date"):
-        from montecarlo import engine
-
-        return getattr(engine, name)
-    raise AttributeError(f"module 'montecarlo.target' has no attribute {name!r}")
