@@ -5,6 +5,9 @@ A layer owns its trainable arrays in ``params`` (a dict name -> ndarray) and, af
 caches whatever ``backward`` needs; ``backward(grad)`` takes dLoss/dOutput and returns
 dLoss/dInput. Optimizers update the arrays of ``params`` *in place*, so a parameter is
 the same ndarray object for the whole life of a layer (state is keyed on that object).
+Non-trainable state that a model file must keep (e.g. the running statistics of
+:class:`nn.BatchNorm`) lives in ``buffers``: saved and loaded with the parameters, never
+seen by optimizers, penalties or :func:`nn.gradcheck`, updated in place by the layer.
 """
 
 from __future__ import annotations
@@ -26,11 +29,14 @@ class Layer:
         Trainable arrays, updated in place by optimizers.
     grads : dict of str to ndarray
         Gradients of the loss with respect to ``params``, filled by ``backward``.
+    buffers : dict of str to ndarray
+        Non-trainable state saved with the model (empty for most layers).
     """
 
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
+        self.buffers: dict[str, np.ndarray] = {}
 
     def forward(self, x: np.ndarray, training: bool = False) -> Any:
         """Compute the output for input ``x`` and cache what ``backward`` needs."""

@@ -1,6 +1,7 @@
 """Save and load models: parameters in ``.npz``, architecture as JSON, no pickle.
 
-A model file is one NumPy ``.npz`` archive holding every parameter array plus a
+A model file is one NumPy ``.npz`` archive holding every parameter array (and every
+non-trainable buffer, e.g. running statistics, see :class:`nn.base.Layer`) plus a
 ``__model__`` entry: a JSON text with a format marker, the architecture (layer class
 names and their ``get_config()``, nested for containers) and the list of parameter
 entries. Loading never unpickles (``np.load(allow_pickle=False)``) and only builds layer
@@ -73,6 +74,7 @@ def save_model(model: Layer, path: str | os.PathLike[str]) -> None:
     path = Path(path)
     arrays: dict[str, np.ndarray] = {}
     entries = []
+    buffers = []  # non-trainable state (Layer.buffers), e.g. running statistics
     for i, layer in enumerate(model.layers()):
         for key, p in layer.params.items():
             name = f"layer{i}.{key}"
@@ -87,11 +89,16 @@ def save_model(model: Layer, path: str | os.PathLike[str]) -> None:
                     "dtype": p.dtype.str,
                 }
             )
+        for key, b in getattr(layer, "buffers", {}).items():
+            name = f"layer{i}.buffer.{key}"
+            arrays[name] = np.asarray(b)
+            buffers.append({"layer": i, "class": type(layer).__name__, "key": key, "name": name})
     meta = {
         "format": FORMAT,
         "version": VERSION,
         "architecture": _describe(model),
         "params": entries,
+        "buffers": buffers,
     }
     arrays[_META_KEY] = np.array(json.dumps(meta))
     save_npz_atomic(path, arrays)
@@ -181,7 +188,8 @@ def load_model(
                     f"{sorted(data.files)[:5]})."
                 )
             meta = json.loads(str(data[_META_KEY]))
-            arrays = {e["name"]: data[e["name"]] for e in meta.get("params", [])}
+            saved_entries = [*meta.get("params", []), *meta.get("buffers", [])]
+            arrays = {e["name"]: data[e["name"]] for e in saved_entries}
     except NNValueError:
         raise
     except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
@@ -214,4 +222,20 @@ def load_model(
                 f"shape {arr.shape} in the file but {p.shape} in the architecture."
             )
         p[...] = arr  # in place: the layer keeps its own arrays
+    expected = {(i, k) for i, layer in enumerate(layers) for k in getattr(layer, "buffers", {})}
+    saved = {(e["layer"], e["key"]) for e in meta.get("buffers", [])}
+    if expected != saved:
+        raise NNValueError(
+            f"{where}: the saved buffers {sorted(saved)[:6]} do not match the rebuilt "
+            f"architecture's {sorted(expected)[:6]}."
+        )
+    for e in meta.get("buffers", []):
+        b = layers[e["layer"]].buffers[e["key"]]
+        arr = arrays[e["name"]]
+        if arr.shape != b.shape:
+            raise NNValueError(
+                f"{where}: buffer {e['key']!r} of layer {e['layer']} ({e['class']}) has "
+                f"shape {arr.shape} in the file but {b.shape} in the architecture."
+            )
+        b[...] = arr
     return model
