@@ -15,6 +15,7 @@ from nn.activations import (
     Tanh,
     get_activation,
 )
+from nn.blocks import Highway, ResidualBlock
 from nn.callbacks import Callback, EarlyStopping, History, ProgressBar
 from nn.conv import Conv1D, Conv2D
 from nn.convrecurrent import ConvLSTM2D, ConvUGRNN2D
@@ -39,6 +40,7 @@ from nn.losses import (
     get_loss,
 )
 from nn.lstm import LSTM
+from nn.normalization import BatchNorm, LayerNorm
 from nn.optimizers import (
     SGD,
     Adadelta,
@@ -67,6 +69,7 @@ from nn.spatial_lstm import SpatialLSTM
 from nn.synthetic import SyntheticGradients
 from nn.training import fit, predict
 from nn.ugrnn import UGRNN
+from nn.whitening import DecorrelatedBatchNorm
 
 __all__ = [
     "ELU",
@@ -86,6 +89,7 @@ __all__ = [
     "Arctan",
     "AvgPool1D",
     "AvgPool2D",
+    "BatchNorm",
     "BinaryCrossEntropy",
     "Callback",
     "CategoricalCrossEntropy",
@@ -93,6 +97,7 @@ __all__ = [
     "Conv2D",
     "ConvLSTM2D",
     "ConvUGRNN2D",
+    "DecorrelatedBatchNorm",
     "Dense",
     "Dropout",
     "EarlyStopping",
@@ -100,12 +105,14 @@ __all__ = [
     "GlobalAveragePool",
     "GradcheckError",
     "GradcheckResult",
+    "Highway",
     "HingeLoss",
     "History",
     "HuberLoss",
     "Identity",
     "IntersectionRNN",
     "KLDivergence",
+    "LayerNorm",
     "Loss",
     "MaxPool1D",
     "MaxPool2D",
@@ -121,6 +128,7 @@ __all__ = [
     "RMSprop",
     "ReLU",
     "Recurrent",
+    "ResidualBlock",
     "Rprop",
     "Sequential",
     "Sigmoid",
