@@ -1,17 +1,18 @@
 """Cached calls of the lower packages, keyed on their inputs (``st.cache_data``).
 
-Every function here only orchestrates public APIs of ``montecarlo``, ``forecast``,
-``analytics`` and ``riskcast.methods``; the pages call these so that a rerun with the
-same inputs costs nothing. Seeds are explicit inputs, so cached and fresh results agree.
+Every function here only orchestrates public APIs of ``montecarlo``, ``forecast`` and
+``analytics``; the pages call these so that a rerun with the same inputs costs nothing.
+The Target page asks :func:`forecast.answer_question`, the question service every front
+end uses, handing it cached wrappers of :func:`forecast.run_method` and
+:func:`forecast.backtest_method` (the same numbers, computed once per input). Seeds are
+explicit inputs, so cached and fresh results agree.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -19,109 +20,95 @@ import pandas as pd
 import streamlit as st
 
 from analytics import load_takeout, summarize
-from montecarlo.backtest import BacktestResult
-from montecarlo.engine import simulate_target, year_to_date
-from montecarlo.gof import compare_fits
-from montecarlo.target import TargetResult
-from riskcast.methods import backtest_method as methods_backtest_method
-from riskcast.methods import make_simulator, method_rng, stack_backtests
+from forecast import (
+    Answer,
+    MethodRun,
+    answer_question,
+    backtest_method,
+    make_model,
+    model_names,
+    model_spec,
+    run_method,
+)
+from montecarlo import BacktestResult, compare_fits
 
 __all__ = [
-    "FORECASTERS",
-    "TargetRun",
     "available_forecasters",
-    "backtest_method",
-    "backtest_run",
     "fit_table",
     "forecast_backtest",
     "forecast_run",
+    "forecaster_labels",
     "make_forecaster",
     "search_summary",
-    "target_method",
-    "target_run",
+    "target_answer",
 ]
 
 
-@dataclass(frozen=True)
-class TargetRun:
-    """Everything the Target-risk page shows for one set of inputs.
-
-    Attributes
-    ----------
-    results : dict of str to TargetResult
-    paths : dict of str to ndarray of shape (n_paths, horizon)
-    errors : dict of str to str
-        Methods that refused the data, with the reason.
-    notes : list of str
-    actual_to_date : float
-    horizon : int
-    """
-
-    results: dict[str, TargetResult]
-    paths: dict[str, np.ndarray]
-    errors: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    actual_to_date: float = 0.0
-    horizon: int = 0
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_run(history: pd.Series, name: str, **kw: Any) -> MethodRun:
+    return run_method(history, name, **kw)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def target_method(
-    history: pd.Series, as_of: str, target: float, name: str, index: int, n_paths: int, seed: int
-) -> tuple[TargetResult | None, np.ndarray | None, str | None, list[str]]:
-    """One method through the engine, exactly as ``riskcast target`` runs it.
-
-    :func:`montecarlo.engine.simulate_target` with ``rng=method_rng(seed, index)`` (the
-    CLI's generator for its ``index``-th method) and ``keep_paths=True``. Returns the
-    result, the paths it was scored from (float64, shape (n_paths, horizon)), the refusal
-    message (if the method cannot run on this data) and the simulator's notes.
-    """
-    sim = make_simulator(name)
-    try:
-        res = simulate_target(
-            sim, history, as_of=pd.Period(as_of, freq="M"), target=target, n_paths=n_paths,
-            rng=method_rng(seed, index), method=name, keep_paths=True,
-        )  # fmt: skip
-    except (ValueError, TypeError) as exc:
-        return None, None, str(exc), []
-    paths = np.asarray(res.paths, dtype=np.float64)
-    if paths is not res.paths:  # a float32 simulator: hold one float64 copy only
-        res = replace(res, paths=paths)
-    notes = [f"{name}: {n}" for n in dict.fromkeys(getattr(sim, "notes_", []))]
-    return res, paths, None, notes
+def _cached_backtest(history: pd.Series, name: str, **kw: Any) -> BacktestResult:
+    return backtest_method(history, name, **kw)
 
 
-def target_run(
+def _run_method(
+    history: pd.Series, name: str, *, progress: Callable[[int], Any] | None = None, **kw: Any
+) -> MethodRun:
+    """:func:`forecast.run_method`, cached on its inputs; ``progress`` told once at the end."""
+    out = _cached_run(history, name, **kw)
+    if progress is not None and out.result is not None:
+        progress(out.result.n_paths)
+    return out
+
+
+def _backtest_method(
+    history: pd.Series, name: str, *, progress: Callable[[int], Any] | None = None, **kw: Any
+) -> BacktestResult:
+    """:func:`forecast.backtest_method`, cached on its inputs."""
+    out = _cached_backtest(history, name, **kw)
+    if progress is not None:
+        progress(1)
+    return out
+
+
+def target_answer(
     history: pd.Series,
     as_of: str,
     target: float,
     methods: tuple[str, ...],
     n_paths: int,
     seed: int,
+    *,
+    backtest: bool = True,
+    backtest_paths: int = 2000,
     progress: Callable[[float, str], Any] | None = None,
-) -> TargetRun:
-    """Every method of ``methods`` through :func:`target_method` (each cached on its inputs).
+) -> Answer:
+    """:func:`forecast.answer_question` with the paths kept, each method cached.
 
-    Method ``i`` runs :func:`montecarlo.engine.simulate_target` with
-    ``riskcast.methods.method_rng(seed, i)``, the generator ``riskcast target`` gives its
-    ``i``-th method, so for the same data, ``as_of``, target, paths, seed and method order
-    P(hit), its standard error and interval equal the CLI's digit for digit. The engine
-    keeps the paths it scored; the histogram, the fan chart, the tornado and the
-    P(total >= t) curve all come from these same paths. ``progress(fraction, text)`` is
-    told before each method.
+    For the same history (and its name, the seed rule's series), ``as_of``, target,
+    paths and seed, every number equals ``riskcast target``'s and the batch report's
+    digit for digit. ``progress(fraction, text)`` is told as methods and backtest years
+    finish.
     """
-    actual, horizon = year_to_date(history, pd.Period(as_of, freq="M"), func="the dashboard")
-    results, paths, errors, notes = {}, {}, {}, []
-    for i, name in enumerate(methods):
-        if progress is not None:
-            progress(i / len(methods), f"{name}: fitting and drawing {n_paths:,} paths")
-        res, p, err, note = target_method(history, as_of, target, name, i, n_paths, seed)
-        if err is not None:
-            errors[name] = err
-            continue
-        results[name], paths[name] = res, p
-        notes += note
-    return TargetRun(results, paths, errors, notes, actual, horizon)
+    total = len(methods) * (n_paths + 1)
+    done = [0]
+
+    def tick(stage: str, name: str, amount: int) -> None:
+        if progress is None:
+            return
+        done[0] += amount if stage == "paths" else 0
+        what = "drawing paths" if stage == "paths" else "backtest"
+        progress(min(done[0] / total, 1.0), f"{name}: {what}")
+
+    return answer_question(
+        history, as_of=as_of, target=target, methods=list(methods), n_paths=n_paths,
+        seed=seed, keep_paths=True, tornado_chart=True, backtest=backtest,
+        backtest_paths=backtest_paths, fits=False, progress=tick, runner=_run_method,
+        backtester=_backtest_method,
+    )  # fmt: skip
 
 
 @st.cache_data(show_spinner="Fitting distributions…", max_entries=32)
@@ -130,72 +117,22 @@ def fit_table(values: np.ndarray) -> pd.DataFrame:
     return compare_fits(values)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def backtest_method(
-    history: pd.Series, as_of: str, name: str, n_paths: int, seed: int
-) -> BacktestResult:
-    """:func:`riskcast.methods.backtest_method`, cached per method.
-
-    The complete years before ``as_of``'s year, each cut at ``as_of``'s month, with
-    ``riskcast.methods.backtest_rng(seed, name)``: the numbers ``riskcast target
-    --backtest`` prints for this method, digit for digit, whatever other methods run.
-    """
-    return methods_backtest_method(history, as_of, name, n_paths, seed)
-
-
-def backtest_run(
-    history: pd.Series,
-    as_of: str,
-    methods: tuple[str, ...],
-    n_paths: int,
-    seed: int,
-    progress: Callable[[float, str], Any] | None = None,
-) -> BacktestResult:
-    """:func:`backtest_method` for every method, stacked in method order as the CLI does
-    (:func:`riskcast.methods.stack_backtests`). ``progress(fraction, text)`` is told
-    before each method."""
-    parts = []
-    for i, name in enumerate(methods):
-        if progress is not None:
-            progress(i / len(methods), f"backtest of {name}")
-        parts.append(backtest_method(history, as_of, name, n_paths, seed))
-    return stack_backtests(parts)
-
-
-#: Forecasting models offered by the Forecast page: label -> "module:Class".
-FORECASTERS: dict[str, str] = {
-    "Auto (combination)": "forecast.auto:AutoForecaster",
-    "ETS": "forecast.ets:ETS",
-    "ARIMA": "forecast.arima:ARIMA",
-    "Theta": "forecast.theta:Theta",
-    "LSTM": "forecast.neural:LSTMForecaster",
-    "Seasonal naive": "forecast.baselines:SeasonalNaive",
-    "Naive2": "forecast.baselines:Naive2",
-    "Naive": "forecast.baselines:Naive",
-    "Drift": "forecast.baselines:Drift",
-}
-
-
-def _forecaster_class(label: str) -> type:
-    module, cls = FORECASTERS[label].split(":")
-    return getattr(importlib.import_module(module), cls)
+def forecaster_labels() -> dict[str, str]:
+    """Display label -> registry name of every registered forecaster (the Forecast page's
+    choices, :mod:`forecast.registry` order)."""
+    return {model_spec(n).label: n for n in model_names(forecaster=True)}
 
 
 def available_forecasters() -> list[str]:
-    """Labels of :data:`FORECASTERS` whose module can be imported."""
-    out = []
-    for label in FORECASTERS:
-        try:
-            _forecaster_class(label)
-        except (ImportError, AttributeError):
-            continue
-        out.append(label)
-    return out
+    """Labels of the registered forecasters, Auto first."""
+    labels = forecaster_labels()
+    auto = [k for k, v in labels.items() if v == "auto"]
+    return auto + [k for k in labels if k not in auto]
 
 
 def make_forecaster(label: str) -> Any:
-    """A fresh, default-configured forecaster for ``label``."""
-    return _forecaster_class(label)()
+    """A fresh, default-configured forecaster for the display ``label``."""
+    return make_model(forecaster_labels()[label])
 
 
 @st.cache_data(show_spinner="Fitting the model…", max_entries=32)

@@ -45,62 +45,44 @@ import numbers
 import time
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from forecast.base import Forecaster, clone
 from forecast.errors import ForecastError, ForecastTypeError, ForecastValueError
 from forecast.metrics import smape
+from forecast.registry import make_model, model_names
 
 __all__ = ["AutoForecaster", "make_member"]
 
 _RULES = ("inverse", "trimmed", "mean", "select")
-_NAMES = ("ets", "theta", "arima", "lstm", "gru", "rnn", "naive2", "snaive")
 
 
 def make_member(
     name: str, *, season_length: int | None = None, random_state: int = 0
 ) -> Forecaster:
-    """A default-configured forecaster from its short name.
+    """A default-configured forecaster from its registry name (:mod:`forecast.registry`).
+
+    ``season_length`` and ``random_state`` are set on the models that have them.
 
     Parameters
     ----------
-    name : {"ets", "theta", "arima", "lstm", "gru", "rnn", "naive2", "snaive"}
+    name : str
+        A registered forecaster: ``"ets"``, ``"theta"``, ``"arima"``, ``"lstm"``,
+        ``"gru"``, ``"rnn"``, ``"naive2"``, ``"snaive"``, ...
     """
-    if name == "ets":
-        from forecast.ets import ETS
-
-        return ETS(season_length=season_length)
-    if name == "theta":
-        from forecast.theta import Theta
-
-        return Theta(season_length=season_length)
-    if name == "arima":
-        from forecast.arima import ARIMA
-
-        return ARIMA(season_length=season_length)
-    if name in ("lstm", "gru", "rnn"):
-        from forecast import neural
-
-        cls = {
-            "lstm": neural.LSTMForecaster,
-            "gru": neural.GRUForecaster,
-            "rnn": neural.RNNForecaster,
-        }[name]
-        return cls(season_length=season_length, random_state=random_state)
-    if name == "naive2":
-        from forecast.baselines import Naive2
-
-        return Naive2(season_length=season_length)
-    if name == "snaive":
-        from forecast.baselines import SeasonalNaive
-
-        return SeasonalNaive(season_length=season_length)
-    raise ForecastValueError(
-        f"The 'members' parameter of AutoForecaster must hold forecasters or names from "
-        f"{list(_NAMES)}. Got {name!r} instead."
-    )
+    if name == "auto" or name not in model_names(forecaster=True):
+        members = [n for n in model_names(forecaster=True) if n != "auto"]
+        raise ForecastValueError(
+            f"The 'members' parameter of AutoForecaster must hold forecasters or names from "
+            f"{members}. Got {name!r} instead."
+        )
+    model = make_model(name)
+    wanted = {"season_length": season_length, "random_state": random_state}
+    params = model.get_params()
+    model.set_params(**{k: v for k, v in wanted.items() if k in params})
+    return cast(Forecaster, model)
 
 
 def _frozen(model: Forecaster) -> Forecaster:

@@ -6,11 +6,16 @@ from montecarlo.backtest import BacktestResult, calibration_backtest, crps_from_
 from montecarlo.base import NotFittedError, Simulator
 from montecarlo.checks import as_monthly_series, as_rng
 from montecarlo.correlation import iman_conover
-from montecarlo.datasets import load_monthly_units, read_monthly_series
+from montecarlo.datasets import (
+    load_monthly_units,
+    parse_month_values,
+    read_frame,
+    read_monthly_series,
+)
 from montecarlo.engine import simulate_target
 from montecarlo.errors import FitError, MonteCarloError, MonteCarloTypeError, MonteCarloValueError
 from montecarlo.fit import DISTRIBUTIONS, FitResult, fit_distribution
-from montecarlo.gof import compare_fits, gofstat
+from montecarlo.gof import compare_fits, fitted_distribution, format_params, gofstat
 from montecarlo.johnson import JohnsonFit, fit_johnson
 from montecarlo.param_bootstrap import BootstrapResult, bootstrap_parameters
 from montecarlo.recommend import recommend_method
@@ -18,7 +23,7 @@ from montecarlo.resample import BootstrapSimulator
 from montecarlo.samplers import AntitheticSampler, PlainSampler, Sampler, SobolSampler
 from montecarlo.seasonal import SeasonalSimulator, remaining_share
 from montecarlo.sensitivity import tornado
-from montecarlo.simulate import IIDSimulator, MonthlySimulator
+from montecarlo.simulate import IIDSimulator, MonthlySimulator, as_period
 from montecarlo.target import TargetResult, probability_curve, target_probability
 from montecarlo.truncnorm import TruncatedNormal, fit_truncated_normal
 
@@ -45,6 +50,7 @@ __all__ = [
     "TargetResult",
     "TruncatedNormal",
     "as_monthly_series",
+    "as_period",
     "as_rng",
     "bootstrap_parameters",
     "calibration_backtest",
@@ -53,10 +59,14 @@ __all__ = [
     "fit_distribution",
     "fit_johnson",
     "fit_truncated_normal",
+    "fitted_distribution",
+    "format_params",
     "gofstat",
     "iman_conover",
     "load_monthly_units",
+    "parse_month_values",
     "probability_curve",
+    "read_frame",
     "read_monthly_series",
     "recommend_method",
     "remaining_share",

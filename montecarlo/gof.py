@@ -28,13 +28,21 @@ from montecarlo.fit import (
     Sample,
     cdf_for,
     check_fit_input,
+    fit_distribution,
     fit_mle,
     frozen_for,
     mle,
 )
 from montecarlo.johnson import fit_johnson, johnson_frozen, quantile_fit
 
-__all__ = ["CANDIDATES", "compare_fits", "gof_statistics", "gofstat"]
+__all__ = [
+    "CANDIDATES",
+    "compare_fits",
+    "fitted_distribution",
+    "format_params",
+    "gof_statistics",
+    "gofstat",
+]
 
 CANDIDATES: tuple[str, ...] = (*DISTRIBUTIONS, "johnson")
 _RANKABLE = ("aicc", "aic", "bic", "ks", "cvm", "ad", "loglik")
@@ -370,3 +378,29 @@ def _table(
         return pd.DataFrame._from_arrays(arrays, columns, index, verify_integrity=False)
     except AttributeError:  # pragma: no cover  (private pandas API gone)
         return pd.DataFrame(dict(zip(columns, arrays, strict=True)), index=index)
+
+
+def format_params(params: Any) -> str:
+    """A fit's parameters as one line (``"mean=14.2, sd=1.8"``), as every front end shows them.
+
+    Examples
+    --------
+    >>> format_params({"type": "SB", "gamma": -0.16612})
+    'type=SB, gamma=-0.1661'
+    """
+    if not isinstance(params, dict):
+        return str(params)
+    return ", ".join(
+        f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items()
+    )
+
+
+def fitted_distribution(x: Any, family: str) -> Any:
+    """The frozen distribution of ``family`` fitted to ``x`` (a row of :func:`compare_fits`).
+
+    ``"johnson"`` is the Johnson-system quantile fit (:func:`montecarlo.fit_johnson`);
+    any other name a :func:`montecarlo.fit_distribution` family (MLE).
+    """
+    if family == "johnson":
+        return fit_johnson(x).frozen
+    return fit_distribution(x, family).frozen

@@ -22,9 +22,17 @@ def probability_bars(results: pd.DataFrame, *, title: str = "P(hit target) by me
     Parameters
     ----------
     results : DataFrame
-        Columns ``method``, ``probability``, ``ci_low``, ``ci_high``.
+        Columns ``method``, ``probability``, ``ci_low``, ``ci_high``; optionally
+        ``verdict`` (the backtest's "calibrated" / "not calibrated" / "not backtested"):
+        a method the backtest rejected is drawn grey and labelled so, next to its number.
     """
     ok = results.dropna(subset=["probability"])
+    verdicts = ok["verdict"] if "verdict" in ok.columns else pd.Series("", index=ok.index)
+    colors = ["#aaaaaa" if v == "not calibrated" else "#3465a4" for v in verdicts]
+    labels = [
+        f"{100 * p:.1f}%" + (" (not calibrated)" if v == "not calibrated" else "")
+        for p, v in zip(ok["probability"], verdicts, strict=True)
+    ]
     fig = go.Figure(
         go.Bar(
             x=ok["method"],
@@ -35,9 +43,9 @@ def probability_bars(results: pd.DataFrame, *, title: str = "P(hit target) by me
                 "array": 100 * (ok["ci_high"] - ok["probability"]),
                 "arrayminus": 100 * (ok["probability"] - ok["ci_low"]),
             },
-            text=[f"{100 * p:.1f}%" for p in ok["probability"]],
+            text=labels,
             textposition="outside",
-            marker_color="#3465a4",
+            marker_color=colors,
         )
     )
     fig.update_layout(title=title, yaxis_title="P(total ≥ target), %", yaxis_range=[0, 105])

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from dashboard import _state, _ui, figures
-from montecarlo.fit import fit_distribution
-from montecarlo.johnson import fit_johnson
-from montecarlo.recommend import recommend_method
-from montecarlo.sensitivity import tornado
-from montecarlo.target import probability_curve
-from riskcast.methods import DEFAULT_METHODS, METHODS
+from forecast import default_methods, default_target, model_names, model_spec
+from montecarlo import fitted_distribution, format_params
 
 st.title("Target risk")
 st.caption("How likely are we to hit the target? Simulated futures, per method, with error bars.")
@@ -33,18 +28,12 @@ as_of = st.sidebar.selectbox(
     "As-of month (last observed)", months, index=months.index(default_as_of)
 )
 period = pd.Period(as_of, freq="M")
-year_so_far = history.loc[pd.Period(year=period.year, month=1, freq="M") : period]
-prev_year = history[history.index.year == period.year - 1]
-if sample and as_of == "2015-09":
-    default_target = 186.0  # the classic question
-elif len(prev_year) == 12:
-    default_target = round(float(prev_year.sum()) * 1.02, 2)  # "grow 2% on last year"
-else:
-    default_target = round(float(year_so_far.sum()) * 12 / period.month, 2)
-target = st.sidebar.number_input("Year-end target", value=default_target, format="%.4f")
+target = st.sidebar.number_input(
+    "Year-end target", value=default_target(history, period), format="%.4f"
+)
 methods = st.sidebar.multiselect(
-    "Methods", list(METHODS), default=[m for m in DEFAULT_METHODS if m in METHODS],
-    help="\n".join(f"- **{k}**: {v.description}" for k, v in METHODS.items()),
+    "Methods", model_names(), default=list(default_methods()),
+    help="\n".join(f"- **{k}**: {model_spec(k).description}" for k in model_names()),
 )  # fmt: skip
 n_paths = int(st.sidebar.number_input("Paths per method", 1000, 1_000_000, 20_000, step=1000))
 seed = int(st.sidebar.number_input("Seed", 0, 2**31 - 1, 0))
@@ -56,48 +45,31 @@ if not methods:
 
 bar = st.progress(0.0, text="simulating")
 run = _ui.guarded(
-    "Cannot simulate", _state.target_run, history, as_of, float(target), tuple(methods), n_paths,
-    seed, progress=lambda f, t: bar.progress(f, text=t),
+    "Cannot simulate", _state.target_answer, history, as_of, float(target), tuple(methods),
+    n_paths, seed, backtest=run_backtest, backtest_paths=bt_paths,
+    progress=lambda f, t: bar.progress(f, text=t),
 )  # fmt: skip
 bar.empty()
 if run is None:
     st.stop()
 for name, msg in run.errors.items():
     st.warning(f"{name} could not run on this data: {msg}")
-if not run.results:
-    st.error("No method could run on this data and as-of month.")
-    st.stop()
 
 c1, c2, c3 = st.columns(3)
 c1.metric(f"Actual to date ({period.year})", f"{run.actual_to_date:,.4g}")
-c2.metric("Gap to target", f"{float(target) - run.actual_to_date:,.4g}")
+c2.metric("Gap to target", f"{run.gap:,.4g}")
 c3.metric("Months left", run.horizon)
+if run.target_reached:
+    st.info(
+        f"The target {float(target):,.4g} is already reached: the year to date "
+        f"({run.actual_to_date:,.4g}) is at or above it, so every method says 100%."
+    )
 
 # ------------------------------------------------------------------ results table
-rows = []
-for name, r in run.results.items():
-    lo, hi = r.interval(0.95)
-    rows.append({
-        "method": name, "probability": r.probability, "std_error": r.std_error,
-        "ci_low": r.ci[0], "ci_high": r.ci[1], "total_p05": r.quantiles[0.05],
-        "total_p50": r.quantiles[0.5], "total_p95": r.quantiles[0.95], "total_lo95": lo,
-        "total_hi95": hi, "mean_total": r.mean_total,
-        "expected_shortfall": r.expected_shortfall, "n_paths": r.n_paths,
-    })  # fmt: skip
-table = pd.DataFrame(rows)
-
-bt = None
-if run_backtest:
-    bar = st.progress(0.0, text="backtest")
-    bt = _ui.guarded(
-        "Backtest not possible", _state.backtest_run, history, as_of, tuple(run.results),
-        bt_paths, seed, progress=lambda f, t: bar.progress(f, text=t),
-    )  # fmt: skip
-    bar.empty()
-rec = None
-if bt is not None and len(bt.summary) and "crps" in bt.summary.columns:
-    rec = recommend_method(bt.summary)
-best = rec.method if rec is not None and rec.method in run.results else next(iter(run.results))
+table = run.table()
+bt, rec = run.backtest, run.recommendation
+best = run.headline
+assert best is not None
 r_best = run.results[best]
 
 left, right = st.columns([2, 3])
@@ -112,14 +84,19 @@ with left:
         st.info("Run the calibration backtest to get a recommended method.")
 with right:
     st.subheader("P(year total ≥ target) per method")
-    shown = table[["method", "probability", "std_error", "ci_low", "ci_high", "total_p50"]]
+    shown = table[["method", "probability", "std_error", "ci_low", "ci_high", "total_median",
+                   "verdict"]]  # fmt: skip
     st.dataframe(
         shown.style.format({"probability": "{:.1%}", "std_error": "{:.2%}", "ci_low": "{:.1%}",
-                            "ci_high": "{:.1%}", "total_p50": "{:,.4g}"}),
+                            "ci_high": "{:.1%}", "total_median": "{:,.4g}"}),
         hide_index=True, key="results-table",
     )  # fmt: skip
+    verdicts = run.verdicts()
     for name, r in run.results.items():
-        st.markdown(f"**{name}**: P(hit) = {100 * r.probability:.1f}% ± {100 * r.std_error:.2f} pp")
+        st.markdown(
+            f"**{name}**: P(hit) = {100 * r.probability:.1f}% ± {100 * r.std_error:.2f} pp"
+            f" ({verdicts[name]})"
+        )
     _ui.csv_download(table, "target_results", "Download results (CSV)")
 for note in run.notes:
     st.caption(f"note: {note}")
@@ -127,8 +104,7 @@ for note in run.notes:
 tabs = st.tabs(["Totals", "Fan chart", "Fit comparison", "Backtest", "Tornado", "P(total ≥ t)"])
 with tabs[0]:
     _ui.show_figure(figures.probability_bars(table), "probability_bars")
-    totals = {n: run.actual_to_date + p.sum(axis=1) for n, p in run.paths.items()}
-    _ui.show_figure(figures.totals_histogram(totals, float(target)), "totals_histogram")
+    _ui.show_figure(figures.totals_histogram(run.totals(), float(target)), "totals_histogram")
 with tabs[1]:
     fan_method = st.selectbox("Method", list(run.paths), index=list(run.paths).index(best),
                               key="fan-method")  # fmt: skip
@@ -141,23 +117,12 @@ with tabs[2]:
     if fits is not None:
         st.caption(f"{values.size} monthly values up to {as_of}, ranked by AICc.")
         shown = fits.copy()
-        shown["params"] = shown["params"].map(
-            lambda d: (
-                ", ".join(
-                    f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in d.items()
-                )
-                if isinstance(d, dict)
-                else str(d)
-            )
-        )
+        shown["params"] = shown["params"].map(format_params)
         st.dataframe(shown, key="fit-table")
         _ui.csv_download(shown.reset_index(), "fit_comparison", "Download fit table (CSV)")
         ranked = [d for d in fits.index if not pd.isna(fits.loc[d, "rank"])]
         family = st.selectbox("Family for the plots", ranked, key="fit-family")
-        frozen = _ui.guarded(
-            "Cannot refit", lambda f: fit_johnson(values).frozen if f == "johnson"
-            else fit_distribution(values, f).frozen, family,
-        )  # fmt: skip
+        frozen = _ui.guarded("Cannot refit", fitted_distribution, values, family)
         if frozen is not None:
             q, p, c = st.columns(3)
             with q:
@@ -167,8 +132,10 @@ with tabs[2]:
             with c:
                 _ui.show_figure(figures.cdf_plot(values, frozen, name=family), "cdf_plot")
 with tabs[3]:
-    if bt is None:
-        st.info("The calibration backtest is off (or impossible on this data).")
+    if run.backtest_error is not None:
+        st.warning(f"Backtest not possible: {run.backtest_error}")
+    elif bt is None:
+        st.info("The calibration backtest is off.")
     else:
         st.caption(
             f"Each past year cut at month {period.month}; {bt_paths} paths per year. "
@@ -182,41 +149,22 @@ with tabs[3]:
         for _, row in bt.skipped.iterrows():
             st.caption(f"skipped {row['method']} {row['year']}: {row['error']}")
 with tabs[4]:
-    tm = st.selectbox("Method", list(run.paths), index=list(run.paths).index(best),
+    tm = st.selectbox("Method", list(run.tornados), index=list(run.tornados).index(best),
                       key="tornado-method")  # fmt: skip
-    future = pd.period_range(period + 1, periods=run.horizon, freq="M").strftime("%b %Y")
-    tdata = _ui.guarded("Cannot build the tornado", tornado, run.paths[tm], run.actual_to_date,
-                        labels=list(future))  # fmt: skip
-    if tdata is not None:
-        _ui.show_figure(
-            figures.tornado_chart(tdata, base=run.results[tm].quantiles[0.5], method=tm), "tornado"
-        )
-        _ui.csv_download(tdata.reset_index(), "tornado", "Download tornado data (CSV)")
+    tdata = run.tornados[tm]
+    _ui.show_figure(
+        figures.tornado_chart(tdata, base=run.results[tm].quantiles[0.5], method=tm), "tornado"
+    )
+    _ui.csv_download(tdata.reset_index(), "tornado", "Download tornado data (CSV)")
 with tabs[5]:
-    lo = min(
-        float(np.quantile(run.actual_to_date + p.sum(axis=1), 0.005)) for p in run.paths.values()
-    )
-    hi = max(
-        float(np.quantile(run.actual_to_date + p.sum(axis=1), 0.995)) for p in run.paths.values()
-    )
-    grid = np.linspace(min(lo, float(target)), max(hi, float(target)), 81)
-    curves = pd.concat(
-        [
-            probability_curve(p, run.actual_to_date, grid).assign(method=n)
-            for n, p in run.paths.items()
-        ],
-        ignore_index=True,
-    )
+    curves = run.curves()
     _ui.show_figure(figures.probability_curve_chart(curves, float(target)), "probability_curve")
     read_t = st.number_input("Read P(total ≥ t) at t =", value=float(target), key="read-t")
     st.dataframe(
-        pd.DataFrame({
-            "method": list(run.paths),
-            "P(total ≥ t)": [
-                float(probability_curve(p, run.actual_to_date, [read_t])["probability"].iloc[0])
-                for p in run.paths.values()
-            ],
-        }).style.format({"P(total ≥ t)": "{:.2%}"}),
-        hide_index=True, key="read-table",
-    )  # fmt: skip
+        run.probability_at(read_t)
+        .rename(columns={"probability": "P(total ≥ t)"})
+        .style.format({"P(total ≥ t)": "{:.2%}"}),
+        hide_index=True,
+        key="read-table",
+    )
     _ui.csv_download(curves, "probability_curve", "Download the curves (CSV)")

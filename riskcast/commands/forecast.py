@@ -21,26 +21,19 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
+from forecast import model_names
+from kernel import check_positive_int, check_quantiles, write_text_atomic
 from riskcast._data import add_data_arguments, load_series
-from riskcast._io import write_text_atomic
 from riskcast._json import clean
 from riskcast._progress import progress_bar
 from riskcast.errors import UsageError
 
 __all__ = ["MODELS", "register", "run"]
 
-#: ``auto`` and the names of :func:`forecast.auto.make_member` (kept equal by a test; the
-#: forecast package is imported only when the command runs, so ``--help`` stays quick).
+#: The registered forecasters (:mod:`forecast.registry`), ``auto`` first.
 MODELS: tuple[str, ...] = (
     "auto",
-    "ets",
-    "theta",
-    "arima",
-    "lstm",
-    "gru",
-    "rnn",
-    "naive2",
-    "snaive",
+    *(n for n in model_names(forecaster=True) if n != "auto"),
 )
 
 _FREQUENCIES = {"M": "monthly", "Q": "quarterly", "W": "weekly", "D": "daily", "Y": "yearly"}
@@ -95,8 +88,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 def _levels(text: str) -> tuple[float, ...]:
     """Parse ``--quantiles`` and check the levels with the forecast package's rules."""
-    from forecast._series import check_quantiles
-
     parts = [t.strip() for t in text.split(",")] if text.strip() else []
     levels = []
     for part in parts:
@@ -106,8 +97,17 @@ def _levels(text: str) -> tuple[float, ...]:
             raise UsageError(
                 f"The --quantiles must be comma-separated numbers in (0, 1). Got {text!r}."
             ) from None
-    checked = check_quantiles(levels, func="riskcast forecast")
+    checked = check_quantiles(
+        levels, func="riskcast forecast", error=UsageError, type_error=UsageError
+    )
     return tuple(sorted(set(checked)))
+
+
+def _check_count(value: Any, name: str) -> int:
+    """``--horizon`` and ``--backtest``: an integer >= 1 (the forecasters' rule)."""
+    return check_positive_int(
+        value, name=name, func="riskcast forecast", error=UsageError, type_error=UsageError
+    )
 
 
 def _model(name: str, seed: int) -> Any:
@@ -140,12 +140,11 @@ def _fitted_form(model: Any) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     """Run ``riskcast forecast``; return the exit code."""
     from forecast import backtest, summarize
-    from forecast._series import check_horizon
 
-    horizon = check_horizon(args.horizon, func="riskcast forecast", name="horizon")
+    horizon = _check_count(args.horizon, "horizon")
     levels = _levels(args.quantiles)
     if args.backtest is not None:
-        check_horizon(args.backtest, func="riskcast forecast", name="backtest")
+        _check_count(args.backtest, "backtest")
     output = None if args.output is None else Path(args.output)
     if output is not None and not output.parent.is_dir():
         raise UsageError(f"The folder of --output {str(output)!r} does not exist.")

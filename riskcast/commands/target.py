@@ -1,9 +1,9 @@
 """``riskcast target``: how likely is the year to reach the target?
 
-Fits the candidate distributions to the months up to ``--as-of`` (the fit table), runs
-every method of :mod:`riskcast.methods` on the rest of the year, prints P(hit) with its
-Monte Carlo standard error and the 95% interval of the year-end total, and with
-``--backtest`` the calibration summary (which methods were honest in past years).
+Asks :func:`forecast.answer_question` (the one question service) and prints what it
+computed: the fit table of the months up to ``--as-of``, every method's P(hit) with its
+Monte Carlo standard error and the interval of the year-end total, and with
+``--backtest`` the calibration summary, each method's verdict and the recommended method.
 Without ``--data`` the bundled sample (monthly units 2000-2015) is used.
 """
 
@@ -15,27 +15,15 @@ import math
 import sys
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from montecarlo.engine import simulate_target
-from montecarlo.gof import compare_fits
-from montecarlo.seasonal import remaining_share
-from montecarlo.sensitivity import tornado
-from montecarlo.simulate import as_period
-from montecarlo.target import TargetResult
+from forecast import Answer, answer_question, backtest_years, model_names
+from montecarlo import as_period, format_params
 from riskcast._data import add_data_arguments, load_series
 from riskcast._json import clean
 from riskcast._progress import progress_bar
 from riskcast.errors import UsageError
-from riskcast.methods import (
-    METHODS,
-    backtest_methods,
-    backtest_years,
-    make_simulator,
-    method_rng,
-    parse_methods,
-)
+from riskcast.methods import parse_methods
 
 __all__ = ["register", "run"]
 
@@ -58,7 +46,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "--method",
         metavar="A,B",
         help=f"comma-separated methods (default: iid-normal,iid-johnson,seasonal,bootstrap; "
-        f"'all'); known: {', '.join(METHODS)}",
+        f"'all'); known: {', '.join(model_names())}",
     )
     p.add_argument("--paths", type=int, default=100_000, help="paths per method (100000)")
     p.add_argument(
@@ -81,6 +69,13 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--backtest-paths", type=int, default=4000, help="paths per method and year (4000)"
     )
+    p.add_argument(
+        "--level",
+        type=float,
+        default=0.9,
+        metavar="L",
+        help="central interval of the year-end total to show (0.9)",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON document")
     p.set_defaults(func=run)
     return p
@@ -97,121 +92,58 @@ def run(args: argparse.Namespace) -> int:
         )
     if not math.isfinite(args.target):
         raise UsageError(f"The --target must be a finite number. Got {args.target!r}.")
+    if not 0 < args.level < 1:
+        raise UsageError(f"The --level must be a number between 0 and 1. Got {args.level!r}.")
     methods = parse_methods(args.method)
     show = (not args.json) and sys.stderr.isatty()
-    upto = history.loc[:as_of]
-    fits = compare_fits(upto.to_numpy())
-    season = remaining_share(history, as_of)
-
-    bar = progress_bar(len(methods) * args.paths, show)
-    results: dict[str, TargetResult] = {}
-    tornados: dict[str, pd.DataFrame] = {}
-    notes: list[str] = []
+    steps = len(methods) * args.paths
+    if args.backtest:
+        steps += len(methods) * len(backtest_years(history, as_of))
+    bar = progress_bar(steps, show)
     try:
-        for i, name in enumerate(methods):
-            sim = make_simulator(name)
-            results[name] = simulate_target(
-                sim, history, as_of=as_of, target=args.target, n_paths=args.paths,
-                sampler=args.sampler, rng=method_rng(args.seed, i),
-                until_se=args.until_se, method=name,
-                progress=None if bar is None else bar.update,
-            )  # fmt: skip
-            notes += [f"{name}: {n}" for n in dict.fromkeys(getattr(sim, "notes_", []))]
-            if args.tornado:
-                r = results[name]
-                paths = sim.paths(as_of, r.horizon, 20_000, np.random.default_rng([args.seed, 7]))
-                labels = [str(as_of + j + 1) for j in range(r.horizon)]
-                tornados[name] = tornado(paths, r.actual_to_date, labels=labels)
+        answer = answer_question(
+            history, as_of=as_of, target=args.target, methods=methods, n_paths=args.paths,
+            sampler=args.sampler, until_se=args.until_se, seed=args.seed, level=args.level,
+            tornado_chart=args.tornado, backtest=args.backtest,
+            backtest_paths=args.backtest_paths,
+            progress=None if bar is None else (lambda stage, name, k: bar.update(k)),
+        )  # fmt: skip
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     finally:
         if bar is not None:
             bar.close()
-    backtest = None
-    if args.backtest:
-        # one run per (method, year); method m draws from backtest_rng(seed, m) only
-        steps = len(methods) * len(backtest_years(history, as_of))
-        bar = progress_bar(steps, show, unit="run", desc="backtest")
-        try:
-            backtest = backtest_methods(
-                history, as_of, methods, args.backtest_paths, args.seed,
-                progress=None if bar is None else bar.update,
-            )  # fmt: skip
-        finally:
-            if bar is not None:
-                bar.close()
     if args.json:
-        doc = _document(source, history, as_of, args, fits, season, results, notes, backtest)
-        if tornados:
-            doc["tornado"] = {
-                m: clean(t.reset_index().to_dict("records")) for m, t in tornados.items()
-            }
-        print(json.dumps(doc, indent=2, allow_nan=False))
+        doc = {"data": source, "start": str(history.index[0]), "end": str(history.index[-1]),
+               **answer.to_dict()}  # fmt: skip
+        print(json.dumps(clean(doc), indent=2, allow_nan=False))
     else:
-        _print_text(source, history, as_of, args, fits, season, results, notes, backtest)
-        _print_tornado(tornados)
+        _print_text(source, history, answer)
     return 0
 
 
-def _document(
-    source: str,
-    history: pd.Series,
-    as_of: pd.Period,
-    args: argparse.Namespace,
-    fits: pd.DataFrame,
-    season: dict[str, Any],
-    results: dict[str, TargetResult],
-    notes: list[str],
-    backtest: Any,
-) -> dict[str, Any]:
-    first = next(iter(results.values()))
-    fit_rows = fits.reset_index()[["dist", *_FIT_COLUMNS]].to_dict("records")
-    doc: dict[str, Any] = {
-        "data": source, "start": str(history.index[0]), "end": str(history.index[-1]),
-        "as_of": str(as_of), "target": args.target, "actual_to_date": first.actual_to_date,
-        "gap": first.gap, "months_left": first.horizon, "seed": args.seed,
-        "fits": fit_rows, "seasonality": season,
-        "results": [r.to_dict() for r in results.values()], "notes": notes,
-    }  # fmt: skip
-    if backtest is not None:
-        doc["backtest"] = {
-            "summary": backtest.summary.to_dict("records"),
-            "scores": backtest.scores.to_dict("records"),
-            "skipped": backtest.skipped.to_dict("records"),
-        }
-    return clean(doc)
-
-
-def _fmt_params(params: Any) -> str:
-    if not isinstance(params, dict):
-        return str(params)
-    return ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in
-                     params.items())  # fmt: skip
-
-
-def _print_text(
-    source: str,
-    history: pd.Series,
-    as_of: pd.Period,
-    args: argparse.Namespace,
-    fits: pd.DataFrame,
-    season: dict[str, Any],
-    results: dict[str, TargetResult],
-    notes: list[str],
-    backtest: Any,
-) -> None:
-    first = next(iter(results.values()))
+def _print_text(source: str, history: pd.Series, a: Answer) -> None:
+    as_of = a.as_of
     n_upto = int((history.index <= as_of).sum())
     print(f"Data: {source}, {history.index[0]} to {history.index[-1]} ({len(history)} months)")
     print(
-        f"As of {as_of}: {first.actual_to_date:.6g} so far in {as_of.year}, target "
-        f"{args.target:g}, gap {first.gap:.6g} over the {first.horizon} months left."
+        f"As of {as_of}: {a.actual_to_date:.6g} so far in {as_of.year}, target "
+        f"{a.target:g}, gap {a.gap:.6g} over the {a.horizon} months left."
     )
-    print(f"\nFit of the {n_upto} monthly values up to {as_of} (ranked by AICc):")
-    table = fits[list(_FIT_COLUMNS)].copy()
-    table["params"] = table["params"].map(_fmt_params)
-    table["rank"] = table["rank"].map(lambda r: "" if pd.isna(r) else f"{int(r)}")
-    with pd.option_context("display.width", 200, "display.max_colwidth", 60):
-        print(table.to_string(float_format=lambda v: f"{v:.4g}"))
-    if season["mean_share"] is not None:
+    if a.target_reached:
+        print(
+            f"The target {a.target:g} is already reached: the year to date "
+            f"({a.actual_to_date:.6g}) is at or above it, so every method says 100%."
+        )
+    if a.fits is not None:
+        print(f"\nFit of the {n_upto} monthly values up to {as_of} (ranked by AICc):")
+        table = a.fits[list(_FIT_COLUMNS)].copy()
+        table["params"] = table["params"].map(format_params)
+        table["rank"] = table["rank"].map(lambda r: "" if pd.isna(r) else f"{int(r)}")
+        with pd.option_context("display.width", 200, "display.max_colwidth", 60):
+            print(table.to_string(float_format=lambda v: f"{v:.4g}"))
+    season = a.seasonality
+    if season is not None and season["mean_share"] is not None:
         months = ", ".join(f"{m}: {v:.2f}" for m, v in season["month_index"].items())
         print(
             f"\nSeasonality: in {season['n_years']} past years the {season['months_left']} "
@@ -220,20 +152,24 @@ def _print_text(
             f"iid months assume {100 * season['equal_share']:.1f}%.\n"
             f"  Month level relative to the average month: {months}."
         )
-    print(f"\nP(year total >= {args.target:g}), seed {args.seed}:")
-    width = max(len(m) for m in results)
-    for name, r in results.items():
-        lo, hi = r.interval(0.95)
+    pct = f"{100 * a.level:g}%"
+    print(f"\nP(year total >= {a.target:g}), seed {a.seed}, series {a.series!r}:")
+    width = max(len(m) for m in a.results)
+    verdicts = a.verdicts()
+    for name, r in a.results.items():
+        lo, hi = r.interval(a.level)
         print(
             f"  {name:<{width}}  P(hit) = {100 * r.probability:5.1f}% ± {100 * r.std_error:.2f} pp"
-            f"   95% interval of the total {lo:.2f} to {hi:.2f}, median "
-            f"{r.quantiles[0.5]:.2f}   ({r.n_paths} paths, {r.sampler})"
+            f"   {pct} interval of the total {lo:.2f} to {hi:.2f}, median "
+            f"{r.quantiles[0.5]:.2f}   ({r.n_paths} paths, {r.sampler}; {verdicts[name]})"
         )
-    for note in notes:
+    for name, msg in a.errors.items():
+        print(f"  {name:<{width}}  could not run: {msg}")
+    for note in a.notes:
         print(f"  note: {note}")
-    if backtest is not None:
-        s = backtest.summary
-        years = sorted(backtest.scores["year"].unique()) if len(backtest.scores) else []
+    if a.backtest is not None:
+        s = a.backtest.summary
+        years = sorted(a.backtest.scores["year"].unique()) if len(a.backtest.scores) else []
         span = f"{years[0]}-{years[-1]}" if years else "none"
         print(f"\nCalibration backtest ({as_of.strftime('%b')} cutoffs, years {span}):")
         cols = ["method", "n_years", "mean_pit", "pit_ks_pvalue", "coverage50", "coverage80",
@@ -241,13 +177,24 @@ def _print_text(
         print(s[cols].to_string(index=False, float_format=lambda v: f"{v:.3g}"))
         for _, row in s.iterrows():
             print(f"  {row['method']}: {row['reason']}")
+    if a.backtest_error is not None:
+        print(f"\nCalibration backtest not possible: {a.backtest_error}")
+    if a.recommendation is not None and a.headline is not None:
+        r = a.results[a.headline]
+        honest = "" if a.recommendation.calibrated else " (no method passed the backtest)"
+        print(
+            f"\nHeadline{honest}: {a.headline} says P(hit) = {100 * r.probability:.1f}% "
+            f"± {100 * r.std_error:.2f} pp. {a.recommendation.reason}"
+        )
+    _print_tornado(a)
 
 
-def _print_tornado(tornados: dict[str, pd.DataFrame]) -> None:
-    if not tornados:
+def _print_tornado(a: Answer) -> None:
+    if not a.tornados:
         return
-    print("\nWhich month moves the total most (one at a time, P10 to P90; 20000 paths):")
-    for name, t in tornados.items():
+    n = next(iter(a.results.values())).n_paths
+    print(f"\nWhich month moves the total most (one at a time, P10 to P90; {n} paths):")
+    for name, t in a.tornados.items():
         parts = [
             f"{m}: {row.total_low:.2f}-{row.total_high:.2f} (swing {row.swing:.2f}, "
             f"rank corr {row.spearman:.2f})"

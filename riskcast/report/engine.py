@@ -1,14 +1,14 @@
 """Per-series work of a batch report, in process or on Dask.
 
-Each (series, method) pair gets its own random stream, derived from the run seed and a
-hash of the series id and method name (``numpy.random.SeedSequence``), so results are
-the same whatever the worker count, the order in which series finish, or which other
-series and methods are in the portfolio.
+Each (series, method) pair gets its own random stream by the one seed rule of riskcast
+(``kernel.stream_rng(seed, series_id, method, "paths")``, through
+:func:`forecast.run_method`), so results are the same whatever the worker count, the order
+in which series finish, or which other series and methods are in the portfolio, and equal
+``riskcast target``'s for a series of the same name.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,11 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from montecarlo.target import simulate_target
+from forecast import run_method
 from riskcast.errors import UsageError
-from riskcast.methods import make_simulator
 
-__all__ = ["SeriesTask", "assess_series", "run_tasks", "stream_seed"]
+__all__ = ["SeriesTask", "assess_series", "run_tasks"]
 
 
 @dataclass(frozen=True)
@@ -58,21 +57,6 @@ class SeriesTask:
         return pd.Series(self.values, index=idx)
 
 
-def stream_seed(seed: int, series_id: str, method: str) -> np.random.SeedSequence:
-    """The seed sequence of one (series, method) pair: independent of everything else.
-
-    Examples
-    --------
-    >>> a = np.random.default_rng(stream_seed(1, "north", "seasonal")).random()
-    >>> b = np.random.default_rng(stream_seed(1, "north", "seasonal")).random()
-    >>> a == b
-    True
-    """
-    digest = hashlib.sha256(f"{series_id}\x00{method}".encode()).digest()
-    words = np.frombuffer(digest[:16], dtype=np.uint32).tolist()
-    return np.random.SeedSequence([int(seed), *words])
-
-
 def assess_series(task: SeriesTask) -> list[dict[str, Any]]:
     """Run every method on one series; one result row per method.
 
@@ -83,19 +67,18 @@ def assess_series(task: SeriesTask) -> list[dict[str, Any]]:
     for method in task.methods:
         base = {"series_id": task.series_id, "method": method, "target": task.target}
         try:
-            result = simulate_target(
-                make_simulator(method),
-                task.history,
-                as_of=task.as_of,
-                target=task.target,
-                n_paths=task.n_paths,
-                sampler=task.sampler,
-                rng=np.random.default_rng(stream_seed(task.seed, task.series_id, method)),
-                method=method,
-            )
-        except (ValueError, TypeError, ArithmeticError) as exc:
+            run = run_method(
+                task.history, method, as_of=task.as_of, target=task.target,
+                series=task.series_id, n_paths=task.n_paths, sampler=task.sampler,
+                seed=task.seed,
+            )  # fmt: skip
+        except (ValueError, TypeError, ArithmeticError) as exc:  # e.g. as_of outside the data
             rows.append({**base, "status": "failed", "message": str(exc)})
             continue
+        if run.result is None:
+            rows.append({**base, "status": "failed", "message": str(run.error)})
+            continue
+        result = run.result
         q = result.quantiles
         rows.append(
             {

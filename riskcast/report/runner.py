@@ -20,9 +20,9 @@ from typing import Any
 
 import pandas as pd
 
+from kernel import publish, stage_text
 from montecarlo.samplers import as_sampler
 from montecarlo.simulate import as_period
-from riskcast._io import stage_text
 from riskcast.errors import ConfigError, HistoryError
 from riskcast.methods import parse_methods
 from riskcast.report.config import ReportConfig
@@ -53,7 +53,7 @@ def plan_report(cfg: ReportConfig) -> tuple[dict[str, pd.Series], list[SeriesTas
     checks the output folder is writable and the history database can be opened.
     """
     try:
-        methods = tuple(parse_methods(list(cfg.methods)))
+        methods = tuple(parse_methods(list(cfg.methods), option="[run] methods"))
         as_sampler(cfg.sampler, func="the report")
         as_of = str(as_period(cfg.as_of, func="the report"))
     except ValueError as exc:
@@ -184,8 +184,7 @@ def run_report(
     outputs = {}
     for ext, tmp in staged.items():
         final = cfg.output_dir / f"{cfg.name}.{ext}"
-        os.replace(tmp, final)
-        outputs[ext] = final
+        outputs[ext] = publish(tmp, final)
     return ReportOutcome(run_id=run_id, results=results, outputs=outputs, n_failed=n_failed)
 
 

@@ -12,7 +12,7 @@ from forecast.base import Forecaster
 from forecast.baselines import Naive2, SeasonalNaive
 from forecast.neural import LSTMForecaster
 from forecast.theta import Theta
-from riskcast.methods import make_simulator, parse_methods
+from forecast import check_methods, make_model
 
 FAST_LSTM = {"hidden_size": 8, "n_models": 2, "max_epochs": 60, "patience": 10}
 YTD_2015_09 = 141.7054
@@ -24,7 +24,7 @@ def units() -> pd.Series:
 
 
 def test_registry_names_build_forecasters() -> None:
-    assert parse_methods("ets,theta,lstm,auto") == ["ets", "theta", "lstm", "auto"]
+    assert check_methods(["ets", "theta", "lstm", "auto"]) == ["ets", "theta", "lstm", "auto"]
     expected = {
         "ets": "ETS",
         "theta": "Theta",
@@ -33,9 +33,9 @@ def test_registry_names_build_forecasters() -> None:
         "auto": "AutoForecaster",
     }
     for name, cls in expected.items():
-        sim = make_simulator(name)
+        sim = make_model(name)
         assert isinstance(sim, Forecaster) and type(sim).__name__ == cls
-        assert not hasattr(sim, "y_")  # fresh and unfitted
+        assert not sim.is_fitted  # fresh and unfitted
 
 
 @pytest.mark.parametrize("model", [Theta(), LSTMForecaster(**FAST_LSTM)], ids=["theta", "lstm"])

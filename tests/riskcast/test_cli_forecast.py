@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import forecast
-from forecast.auto import _NAMES
+from forecast import model_names
 from montecarlo import load_monthly_units
 from montecarlo.datasets import read_monthly_series
 from riskcast._data import load_series
@@ -30,8 +30,9 @@ def frame_of(doc: dict) -> pd.DataFrame:
     return pd.DataFrame(doc["forecast"]).set_index("period")
 
 
-def test_models_are_auto_and_the_member_names():
-    assert MODELS == ("auto", *_NAMES)
+def test_models_are_the_registered_forecasters_auto_first():
+    assert MODELS[0] == "auto" and sorted(MODELS) == sorted(model_names(forecaster=True))
+    assert "iid-normal" not in MODELS
 
 
 def test_snaive_repeats_the_last_year_with_ordered_quantiles(capsys):

@@ -10,17 +10,13 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from forecast import backtest_method, backtest_years, make_model, model_names, stack_backtests
+from kernel import stream_rng
 from montecarlo import load_monthly_units
 from montecarlo.backtest import calibration_backtest
 from riskcast.cli import main
-from riskcast.methods import (
-    METHODS,
-    backtest_methods,
-    backtest_rng,
-    backtest_years,
-    make_simulator,
-    parse_methods,
-)
+from riskcast.errors import UsageError
+from riskcast.methods import parse_methods
 
 
 def classic_reference() -> float:
@@ -82,10 +78,26 @@ def test_text_output_and_backtest(capsys):
     assert code == 0
     assert "Fit of the 189 monthly values up to 2015-09" in out
     assert re.search(r"iid-normal\s+P\(hit\) =\s+2[67]\.\d% ± 0\.\d\d pp", out)
-    assert "95% interval of the total" in out and "Seasonality:" in out
+    assert "90% interval of the total" in out and "Seasonality:" in out
+    # every P(hit) carries its verdict, and the recommended method is the headline
+    assert re.search(r"iid-normal .*\(4000 paths, plain; not calibrated\)", out)
+    assert re.search(r"seasonal .*\(4000 paths, plain; calibrated\)", out)
+    assert re.search(r"^Headline: seasonal says P\(hit\) = ", out, re.M)
     assert "Calibration backtest (Sep cutoffs, years 2003-2014)" in out
     verdicts = dict(re.findall(r"^\s*(iid-normal|seasonal)\s+\d+ .* (yes|no)$", out, re.M))
     assert verdicts == {"iid-normal": "no", "seasonal": "yes"}
+
+
+def test_level_option_and_a_target_already_reached(capsys):
+    out = run_json(capsys, "--as-of", "2015-09", "--target", "186", "--paths", "2000",
+                   "--method", "iid-normal", "--level", "0.5")  # fmt: skip
+    assert out["interval_level"] == 0.5 and out["target_reached"] is False
+    assert main(["target", "--as-of", "2015-09", "--target", "-5", "--paths", "2000",
+                 "--method", "iid-normal"]) == 0  # fmt: skip
+    text = capsys.readouterr().out
+    assert "The target -5 is already reached" in text and "100.0%" in text
+    assert main(["target", "--as-of", "2015-09", "--target", "186", "--level", "1.5"]) == 2
+    assert "--level must be a number between 0 and 1. Got 1.5" in capsys.readouterr().err
 
 
 def test_backtest_json_has_summary(capsys):
@@ -134,13 +146,13 @@ def test_bad_csv_cells_exit_2(tmp_path, capsys):
     assert "'units' column" in capsys.readouterr().err
 
 
-def test_registry_is_one_entry_per_method():
-    assert set(parse_methods("all")) == set(METHODS)
+def test_method_option_reads_the_one_registry():
+    assert parse_methods("all") == model_names()
     assert parse_methods(" seasonal , iid-normal,seasonal") == ["seasonal", "iid-normal"]
-    for name in METHODS:
-        sim = make_simulator(name)
-        assert hasattr(sim, "fit") and hasattr(sim, "paths")
-        assert make_simulator(name) is not sim  # a fresh object each time
+    with pytest.raises(UsageError, match=r"--method method 'prophet' is unknown.*seasonal"):
+        parse_methods("seasonal,prophet")
+    with pytest.raises(UsageError, match=r"\[run\] methods option needs at least one"):
+        parse_methods([" "], option="[run] methods")
 
 
 def test_tornado_option(capsys):
@@ -180,21 +192,24 @@ def test_stacked_backtests_have_the_tables_of_one_joint_run():
     units = load_monthly_units()
     names = ["seasonal", "iid-normal"]
     calls = []
-    stacked = backtest_methods(units, "2015-09", names, 200, 1, progress=calls.append)
+    stacked = stack_backtests(
+        [backtest_method(units, n, as_of="2015-09", series="units", n_paths=200, seed=1,
+                         progress=calls.append) for n in names]
+    )  # fmt: skip
     assert calls == [1] * (len(names) * len(backtest_years(units, "2015-09"))) == [1] * 24
     joint = calibration_backtest(
-        units[:"2014-12"], {n: make_simulator(n) for n in names}, cutoff_month=9, n_paths=200,
+        units[:"2014-12"], {n: make_model(n) for n in names}, cutoff_month=9, n_paths=200,
         rng=1,
     )  # fmt: skip
     for table in ("scores", "brier", "summary", "skipped"):
         a, b = getattr(stacked, table), getattr(joint, table)
         assert list(a.columns) == list(b.columns) and a.dtypes.equals(b.dtypes), table
         assert list(a.index) == list(range(len(a))) and a.shape == b.shape, table
-    # each method's part is its own backtest with backtest_rng(seed, name)
+    # each method's part is its own backtest with the seed rule's backtest stream
     for name in names:
         own = calibration_backtest(
-            units[:"2014-12"], {name: make_simulator(name)}, cutoff_month=9, n_paths=200,
-            rng=backtest_rng(1, name),
+            units[:"2014-12"], {name: make_model(name)}, cutoff_month=9, n_paths=200,
+            rng=stream_rng(1, "units", name, "backtest"),
         )  # fmt: skip
         part = stacked.scores[stacked.scores["method"] == name].reset_index(drop=True)
         pd.testing.assert_frame_equal(part, own.scores)

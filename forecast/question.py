@@ -1,0 +1,581 @@
+"""The one question service: "how likely is the year to reach the target?" by many methods.
+
+:func:`answer_question` is what every front end calls (``riskcast target``, the dashboard's
+Target page, the batch report in process or on Dask): given a monthly history, ``as_of``,
+a target and registered method names (:mod:`forecast.registry`), it runs every method
+through :func:`montecarlo.simulate_target`, optionally the calibration backtest, the
+recommendation and the tornado, and returns one :class:`Answer` that the front ends only
+render.
+
+The seed rule (one for every call path): method ``m`` on series ``s`` draws its paths from
+``kernel.stream_rng(seed, s, m, "paths")`` and its backtest from ``kernel.stream_rng(seed,
+s, m, "backtest")``. The series name ``s`` is the ``series`` argument (default: the
+history's ``name``): a report's series id, the value column of a table (``"units"`` for
+the bundled sample). The same (seed, series, method) gives the same numbers whatever other
+methods or series run beside it, in whatever order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from forecast.errors import ForecastTypeError, ForecastValueError
+from forecast.registry import default_methods, make_model, model_names
+from kernel import stream_rng
+from montecarlo import (
+    BacktestResult,
+    TargetResult,
+    calibration_backtest,
+    compare_fits,
+    load_monthly_units,
+    probability_curve,
+    remaining_share,
+    simulate_target,
+    tornado,
+)
+from montecarlo.backtest import scored_years
+from montecarlo.recommend import Recommendation, recommend_method
+from montecarlo.simulate import as_period
+
+__all__ = [
+    "BACKTEST_MIN_PAST_YEARS",
+    "DEFAULT_LEVEL",
+    "Answer",
+    "MethodRun",
+    "answer_question",
+    "backtest_method",
+    "backtest_years",
+    "check_methods",
+    "default_target",
+    "run_method",
+    "stack_backtests",
+]
+
+#: Complete years a backtest year needs before it (``calibration_backtest``'s default).
+BACKTEST_MIN_PAST_YEARS = 3
+
+#: Central interval of the year-end total shown by every front end (a setting: ``level=``).
+DEFAULT_LEVEL = 0.9
+
+_TABLES = ("scores", "brier", "summary", "skipped")
+_ERRORS = (ValueError, TypeError, ArithmeticError, np.linalg.LinAlgError)
+
+
+@dataclass(frozen=True)
+class MethodRun:
+    """One method's answer: a result, or the reason the method could not run.
+
+    Attributes
+    ----------
+    name : str
+    result : montecarlo.TargetResult or None
+    error : str or None
+        The model's own message when it refused the data.
+    notes : tuple of str
+        The simulator's notes (e.g. a Johnson support that excludes data).
+    """
+
+    name: str
+    result: TargetResult | None
+    error: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+def series_key(history: pd.Series, series: str | None) -> str:
+    """The series name of the seed rule: ``series``, else the history's name, else ""."""
+    if series is not None:
+        return str(series)
+    return "" if history.name is None else str(history.name)
+
+
+def check_methods(methods: str | Iterable[str] | None) -> list[str]:
+    """Registered method names, in order, without repeats (None: the default methods).
+
+    ``"all"`` stands for every registered model.
+    """
+    if methods is None:
+        return list(default_methods())
+    if isinstance(methods, str):
+        methods = [methods]
+    try:
+        names = [str(m) for m in methods]
+    except TypeError:
+        raise ForecastTypeError(
+            f"The 'methods' parameter of answer_question must be a list of method names. "
+            f"Got {methods!r} instead."
+        ) from None
+    if not names:
+        raise ForecastValueError(
+            "The 'methods' parameter of answer_question needs at least one name. Got none."
+        )
+    if "all" in names:
+        return model_names()
+    known = model_names()
+    for n in names:
+        if n not in known:
+            raise ForecastValueError(
+                f"The method {n!r} is not registered. Choose from: {', '.join(known)} (or 'all')."
+            )
+    return list(dict.fromkeys(names))
+
+
+def run_method(
+    history: pd.Series,
+    name: str,
+    *,
+    as_of: Any,
+    target: float,
+    series: str = "",
+    n_paths: int = 100_000,
+    sampler: str = "plain",
+    until_se: float | None = None,
+    seed: int = 0,
+    keep_paths: bool = False,
+    progress: Callable[[int], Any] | None = None,
+) -> MethodRun:
+    """Method ``name`` through :func:`montecarlo.simulate_target` with the seed rule.
+
+    A method that refuses the data (too short, a sampler it cannot use, a failed fit)
+    gives a :class:`MethodRun` with its message instead of an exception.
+    """
+    sim = make_model(name)
+    try:
+        res = simulate_target(
+            sim, history, as_of=as_of, target=target, n_paths=n_paths, sampler=sampler,
+            rng=stream_rng(seed, series, name, "paths"), until_se=until_se, method=name,
+            keep_paths=keep_paths, progress=progress,
+        )  # fmt: skip
+    except _ERRORS as exc:
+        return MethodRun(name, None, str(exc))
+    if res.paths is not None and res.paths.dtype != np.float64:
+        from dataclasses import replace
+
+        res = replace(res, paths=np.asarray(res.paths, dtype=np.float64))
+    notes = tuple(dict.fromkeys(getattr(sim, "notes_", [])))
+    return MethodRun(name, res, None, notes)
+
+
+def _past_years(history: pd.Series, as_of: Any) -> tuple[pd.Series, int]:
+    period = as_period(as_of, name="as_of", func="backtest_method")
+    return history.loc[: pd.Period(year=period.year - 1, month=12, freq="M")], period.month
+
+
+def backtest_years(history: pd.Series, as_of: Any) -> list[int]:
+    """The years :func:`backtest_method` scores: every complete year before ``as_of``'s
+    year with :data:`BACKTEST_MIN_PAST_YEARS` complete years before it.
+
+    Examples
+    --------
+    >>> from montecarlo import load_monthly_units
+    >>> years = backtest_years(load_monthly_units(), "2015-09")
+    >>> years[0], years[-1]
+    (2003, 2014)
+    """
+    past, _ = _past_years(history, as_of)
+    return scored_years(past.index, BACKTEST_MIN_PAST_YEARS)
+
+
+def backtest_method(
+    history: pd.Series,
+    name: str,
+    *,
+    as_of: Any,
+    series: str = "",
+    n_paths: int = 4000,
+    seed: int = 0,
+    progress: Callable[[int], Any] | None = None,
+) -> BacktestResult:
+    """Calibration backtest of method ``name`` on the complete years before ``as_of``'s.
+
+    :func:`montecarlo.calibration_backtest` of a fresh model on ``history`` up to December
+    of the year before ``as_of``, every year cut at ``as_of``'s month, with
+    ``kernel.stream_rng(seed, series, name, "backtest")``. ``progress`` is called with 1
+    after every year.
+    """
+    past, month = _past_years(history, as_of)
+    return calibration_backtest(
+        past,
+        {name: make_model(name)},
+        cutoff_month=month,
+        min_past_years=BACKTEST_MIN_PAST_YEARS,
+        n_paths=n_paths,
+        rng=stream_rng(seed, series, name, "backtest"),
+        progress=progress,
+    )
+
+
+def stack_backtests(parts: Sequence[BacktestResult]) -> BacktestResult:
+    """One :class:`~montecarlo.BacktestResult` from per-method ones, tables stacked in order."""
+    if not parts:
+        raise ForecastValueError("stack_backtests needs at least one backtest result. Got none.")
+    tables = []
+    for name in _TABLES:
+        frames = [getattr(p, name) for p in parts]
+        full = [f for f in frames if len(f)]
+        tables.append(pd.concat(full, ignore_index=True) if full else frames[0])
+    return BacktestResult(*tables)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Everything the front ends show for one question (they compute nothing themselves).
+
+    Attributes
+    ----------
+    series : str
+        The series name used by the seed rule.
+    as_of : pandas.Period
+    target : float
+    actual_to_date : float
+    horizon : int
+        Months left in the year.
+    seed : int
+    level : float
+        Central interval of the year-end total shown (``DEFAULT_LEVEL``).
+    results : dict of str to TargetResult
+        The methods that ran, in the order asked.
+    errors : dict of str to str
+        The methods that refused the data, with their message.
+    notes : list of str
+    fits : pandas.DataFrame or None
+        :func:`montecarlo.compare_fits` of the months up to ``as_of``.
+    seasonality : dict or None
+        :func:`montecarlo.remaining_share` of the history at ``as_of``.
+    backtest : montecarlo.BacktestResult or None
+    recommendation : montecarlo.recommend.Recommendation or None
+    tornados : dict of str to DataFrame
+        :func:`montecarlo.tornado` of each method's kept paths.
+    backtest_error : str or None
+        Why the backtest asked for could not run (e.g. too few past years).
+    """
+
+    series: str
+    as_of: pd.Period
+    target: float
+    actual_to_date: float
+    horizon: int
+    seed: int
+    level: float
+    results: dict[str, TargetResult]
+    errors: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    fits: pd.DataFrame | None = None
+    seasonality: dict[str, Any] | None = None
+    backtest: BacktestResult | None = None
+    recommendation: Recommendation | None = None
+    tornados: dict[str, pd.DataFrame] = field(default_factory=dict)
+    backtest_error: str | None = None
+
+    @property
+    def gap(self) -> float:
+        """What the remaining months must bring: ``target - actual_to_date``."""
+        return self.target - self.actual_to_date
+
+    @property
+    def target_reached(self) -> bool:
+        """Whether the year to date already reaches the target (every method says 100%)."""
+        return self.actual_to_date >= self.target
+
+    @property
+    def headline(self) -> str | None:
+        """The method to show first: the recommended one if it ran, else the first that ran."""
+        rec = self.recommendation
+        if rec is not None and rec.method in self.results:
+            return rec.method
+        return next(iter(self.results), None)
+
+    @property
+    def paths(self) -> dict[str, np.ndarray]:
+        """Kept paths per method, shape (n_paths, horizon) (with ``keep_paths=True``)."""
+        return {n: r.paths for n, r in self.results.items() if r.paths is not None}
+
+    def verdicts(self) -> dict[str, str]:
+        """Backtest verdict per method: "calibrated", "not calibrated" or "not backtested"."""
+        out = {n: "not backtested" for n in self.results}
+        if self.backtest is not None and len(self.backtest.summary):
+            for _, row in self.backtest.summary.iterrows():
+                if row["method"] in out:
+                    ok = row["calibrated"] == "yes"
+                    out[row["method"]] = "calibrated" if ok else "not calibrated"
+        return out
+
+    def table(self) -> pd.DataFrame:
+        """One row per method that ran: P(hit), its error bar, the total's interval at
+        ``level``, median, mean, expected shortfall, paths, and the backtest verdict."""
+        verdicts = self.verdicts()
+        rows = []
+        for name, r in self.results.items():
+            lo, hi = r.interval(self.level)
+            rows.append({
+                "method": name, "probability": r.probability, "std_error": r.std_error,
+                "ci_low": r.ci[0], "ci_high": r.ci[1], "total_low": lo, "total_median":
+                r.quantiles[0.5], "total_high": hi, "mean_total": r.mean_total,
+                "expected_shortfall": r.expected_shortfall, "n_paths": r.n_paths,
+                "sampler": r.sampler, "verdict": verdicts[name],
+                "recommended": name == self.headline and self.recommendation is not None,
+            })  # fmt: skip
+        return pd.DataFrame(rows)
+
+    def totals(self) -> dict[str, np.ndarray]:
+        """Simulated year-end totals per method, shape (n_paths,) (needs kept paths)."""
+        return {n: self.actual_to_date + p.sum(axis=1) for n, p in self.paths.items()}
+
+    def curves(self, n_points: int = 81) -> pd.DataFrame:
+        """P(total >= t) per method on one grid of ``n_points`` thresholds ``t`` spanning
+        every method's 0.5%-99.5% totals and the target (needs kept paths).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``target`` (the threshold t), ``probability``, ``std_error``, ``method``.
+        """
+        totals = self.totals()
+        if not totals:
+            raise ForecastValueError(
+                "Answer.curves needs the paths: ask answer_question(..., keep_paths=True)."
+            )
+        lo = min(float(np.quantile(t, 0.005)) for t in totals.values())
+        hi = max(float(np.quantile(t, 0.995)) for t in totals.values())
+        grid = np.linspace(min(lo, self.target), max(hi, self.target), n_points)
+        return pd.concat(
+            [
+                probability_curve(p, self.actual_to_date, grid).assign(method=n)
+                for n, p in self.paths.items()
+            ],
+            ignore_index=True,
+        )
+
+    def probability_at(self, threshold: float) -> pd.DataFrame:
+        """P(total >= ``threshold``) per method (needs kept paths): columns method, probability."""
+        return pd.DataFrame({
+            "method": list(self.paths),
+            "probability": [
+                float(probability_curve(p, self.actual_to_date, [threshold])["probability"].iloc[0])
+                for p in self.paths.values()
+            ],
+        })  # fmt: skip
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready document (NaN as None is left to the caller's encoder)."""
+        rec = self.recommendation
+        doc: dict[str, Any] = {
+            "series": self.series, "as_of": str(self.as_of), "target": self.target,
+            "actual_to_date": self.actual_to_date, "gap": self.gap,
+            "target_reached": self.target_reached, "months_left": self.horizon,
+            "seed": self.seed, "interval_level": self.level, "headline": self.headline,
+            "recommendation": None if rec is None else {
+                "method": rec.method, "calibrated": rec.calibrated, "reason": rec.reason},
+            "results": [
+                {**r.to_dict(), "verdict": self.verdicts()[n]} for n, r in self.results.items()
+            ],
+            "errors": dict(self.errors), "notes": list(self.notes),
+            "backtest_error": self.backtest_error,
+        }  # fmt: skip
+        if self.fits is not None:
+            doc["fits"] = self.fits.reset_index().to_dict("records")
+        if self.seasonality is not None:
+            doc["seasonality"] = self.seasonality
+        if self.backtest is not None:
+            doc["backtest"] = {
+                t: getattr(self.backtest, t).to_dict("records")
+                for t in ("summary", "scores", "skipped")
+            }
+        if self.tornados:
+            doc["tornado"] = {
+                m: t.reset_index().to_dict("records") for m, t in self.tornados.items()
+            }
+        return doc
+
+
+def answer_question(
+    history: pd.Series,
+    *,
+    as_of: Any,
+    target: float,
+    methods: str | Iterable[str] | None = None,
+    series: str | None = None,
+    n_paths: int = 100_000,
+    sampler: str = "plain",
+    until_se: float | None = None,
+    seed: int = 0,
+    level: float = DEFAULT_LEVEL,
+    keep_paths: bool = False,
+    tornado_chart: bool = False,
+    backtest: bool = False,
+    backtest_paths: int = 4000,
+    fits: bool = True,
+    progress: Callable[[str, str, int], Any] | None = None,
+    runner: Callable[..., MethodRun] = run_method,
+    backtester: Callable[..., BacktestResult] = backtest_method,
+) -> Answer:
+    """Answer "P(year total >= target)?" by every method of ``methods``.
+
+    Parameters
+    ----------
+    history : pandas.Series
+        Monthly history (PeriodIndex or DatetimeIndex).
+    as_of : str or pandas.Period
+        Last observed month (January to November).
+    target : float
+    methods : list of str, "all" or None
+        Registered names (None: :func:`forecast.registry.default_methods`).
+    series : str, optional
+        Series name of the seed rule (default: ``history.name``).
+    n_paths, sampler, until_se
+        As in :func:`montecarlo.simulate_target`.
+    seed : int
+    level : float
+        Central interval of the total shown (``DEFAULT_LEVEL`` = 0.9).
+    keep_paths : bool
+        Keep every method's paths in its result (charts).
+    tornado_chart : bool
+        Which remaining month moves the total most, from the kept paths.
+    backtest : bool
+        Run the calibration backtest of every method that ran (``backtest_paths`` per
+        year) and recommend a method from it.
+    fits : bool
+        Include :func:`montecarlo.compare_fits` of the months up to ``as_of``.
+    progress : callable, optional
+        ``progress(stage, method, amount)``: stage ``"paths"`` with the paths just drawn,
+        ``"backtest"`` with 1 per year scored.
+    runner, backtester : callable
+        :func:`run_method` and :func:`backtest_method` (or cached wrappers of them, as the
+        dashboard passes; they must return the same numbers).
+
+    Returns
+    -------
+    Answer
+
+    Examples
+    --------
+    >>> from montecarlo import load_monthly_units
+    >>> a = answer_question(load_monthly_units(), as_of="2015-09", target=186,
+    ...                     methods=["iid-normal", "seasonal"], n_paths=2000, fits=False)
+    >>> list(a.results), a.series, a.horizon
+    (['iid-normal', 'seasonal'], 'units', 3)
+    """
+    names = check_methods(methods)
+    if not (isinstance(level, float | int) and 0 < float(level) < 1):
+        raise ForecastValueError(
+            f"The 'level' parameter of answer_question must be a number in (0, 1). "
+            f"Got {level!r} instead."
+        )
+    key = series_key(history, series)
+    period = as_period(as_of, func="answer_question")
+    keep = keep_paths or tornado_chart
+    runs: list[MethodRun] = []
+    for name in names:
+        tick = None if progress is None else _ticker(progress, "paths", name)
+        runs.append(
+            runner(
+                history,
+                name,
+                as_of=period,
+                target=target,
+                series=key,
+                n_paths=n_paths,
+                sampler=sampler,
+                until_se=until_se,
+                seed=seed,
+                keep_paths=keep,
+                progress=tick,
+            )
+        )
+    results = {r.name: r.result for r in runs if r.result is not None}
+    errors = {r.name: r.error for r in runs if r.error is not None}
+    notes = [f"{r.name}: {n}" for r in runs for n in r.notes]
+    if not results:
+        raise ForecastValueError(
+            f"No method could answer the question on this history at {period}: "
+            + "; ".join(f"{k}: {v}" for k, v in errors.items())
+        )
+    first = next(iter(results.values()))
+    bt, rec = None, None
+    backtest_error = None
+    if backtest:
+        try:
+            parts = [
+                backtester(
+                    history,
+                    name,
+                    as_of=period,
+                    series=key,
+                    n_paths=backtest_paths,
+                    seed=seed,
+                    progress=None if progress is None else _ticker(progress, "backtest", name),
+                )
+                for name in results
+            ]
+        except _ERRORS as exc:  # e.g. too few complete past years to score one
+            backtest_error = str(exc)
+        else:
+            bt = stack_backtests(parts)
+            if len(bt.summary) and "crps" in bt.summary.columns:
+                rec = recommend_method(bt.summary)
+    tornados = {}
+    if tornado_chart:
+        labels = [str(period + j + 1) for j in range(first.horizon)]
+        for name, r in results.items():
+            assert r.paths is not None
+            tornados[name] = tornado(r.paths, r.actual_to_date, labels=labels)
+        if not keep_paths:
+            results = {n: _drop_paths(r) for n, r in results.items()}
+    upto = history.loc[:period] if isinstance(history.index, pd.PeriodIndex) else None
+    fit_table = None
+    if fits and upto is not None:
+        fit_table = compare_fits(upto.to_numpy(dtype=float))
+    season = remaining_share(history, period) if isinstance(history.index, pd.PeriodIndex) else None
+    return Answer(
+        series=key, as_of=period, target=float(target), actual_to_date=first.actual_to_date,
+        horizon=first.horizon, seed=int(seed), level=float(level), results=results,
+        errors=errors, notes=notes, fits=fit_table, seasonality=season, backtest=bt,
+        recommendation=rec, tornados=tornados, backtest_error=backtest_error,
+    )  # fmt: skip
+
+
+#: The classic question on the bundled sample: at the end of 2015-09, will 2015 reach 186?
+CLASSIC_QUESTION = {"as_of": "2015-09", "target": 186.0}
+
+
+def default_target(history: pd.Series, as_of: Any) -> float:
+    """The target a front end proposes before the user types one.
+
+    The classic question's 186 on the bundled sample at 2015-09; else last year's total
+    grown by 2% when last year is complete; else this year's run rate (year to date x
+    12 / months so far), each rounded to 2 decimals.
+
+    Examples
+    --------
+    >>> default_target(load_monthly_units(), "2015-09")
+    186.0
+    >>> default_target(load_monthly_units(), "2014-09") == round(1.02 * float(
+    ...     load_monthly_units().loc["2013-01":"2013-12"].sum()), 2)
+    True
+    """
+    period = as_period(as_of, func="default_target")
+    if str(period) == CLASSIC_QUESTION["as_of"]:
+        sample = load_monthly_units()
+        if history.index.equals(sample.index) and np.array_equal(history.to_numpy(), sample):
+            return float(CLASSIC_QUESTION["target"])
+    prev = history[history.index.year == period.year - 1]
+    if len(prev) == 12:
+        return round(float(prev.sum()) * 1.02, 2)
+    so_far = history.loc[pd.Period(year=period.year, month=1, freq="M") : period]
+    return round(float(so_far.sum()) * 12 / period.month, 2)
+
+
+def _drop_paths(result: TargetResult) -> TargetResult:
+    from dataclasses import replace
+
+    return replace(result, paths=None)
+
+
+def _ticker(
+    progress: Callable[[str, str, int], Any], stage: str, name: str
+) -> Callable[[int], Any]:
+    return lambda amount: progress(stage, name, amount)
