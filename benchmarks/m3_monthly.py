@@ -51,29 +51,21 @@ PUBLISHED = {
     "theta": "13.86 (R thetaf)",
     "arima": "15.02 (R auto.arima)",
 }
-BUILTIN = {
-    "snaive": "forecast.baselines:SeasonalNaive",
-    "naive2": "forecast.baselines:Naive2",
-    "naive": "forecast.baselines:Naive",
-    "theta": "forecast.theta:Theta",
-    "ets": "forecast.ets:ETS",
-    "arima": "forecast.arima:ARIMA",
-}
-#: Short names of models living in other modules, resolved on the forecast package.
-ALIASES = {
-    "rnn": "forecast:RNNForecaster",
-    "lstm": "forecast:LSTMForecaster",
-    "gru": "forecast:GRUForecaster",
-    "auto": "forecast:AutoForecaster",
-}
 
 
 def make_model(name: str) -> Any:
-    """A default-configured forecaster from a short name or ``module:Class``."""
-    spec = BUILTIN.get(name) or ALIASES.get(name) or name
-    module, _, cls = spec.partition(":")
+    """A default-configured forecaster: a name of the one registry (:mod:`forecast.registry`)
+    or ``module:Class``."""
+    from forecast import make_model as registered
+    from forecast import model_names
+
+    if name in model_names(forecaster=True):
+        return registered(name)
+    module, _, cls = name.partition(":")
     if not cls:
-        raise SystemExit(f"unknown model {name!r}: use {sorted(BUILTIN | ALIASES)} or module:Class")
+        raise SystemExit(
+            f"unknown model {name!r}: use {model_names(forecaster=True)} or module:Class"
+        )
     return getattr(importlib.import_module(module), cls)()
 
 
