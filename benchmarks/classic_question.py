@@ -3,7 +3,8 @@ calibration backtest of every method over past years.
 
 Bundled ``montecarlo.load_monthly_units()``; as of 2015-09 (141.7054 sold so far), what is
 P(2015 total >= 186)? (2015 in fact ended at 185.24.) Every method comes from the
-``riskcast.methods`` registry, exactly as ``riskcast target --method ...`` builds it.
+``forecast.registry``, run by ``forecast.run_method`` exactly as ``riskcast target --method ...``
+runs it (seed rule ``kernel.stream_rng(seed, 'units', method)``).
 
 Run::
 
@@ -25,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import montecarlo
 from benchmarks._report import machine, write_section
-from riskcast.methods import make_simulator
+from forecast import make_model, run_method
 
 METHODS = (
     "iid-normal",
@@ -62,15 +63,18 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     for name in methods:
         t0 = time.perf_counter()
-        res = montecarlo.simulate_target(
-            make_simulator(name),
+        run = run_method(  # the question service's call: the seed rule of every front end
             units,
+            name,
             as_of=AS_OF,
             target=TARGET,
+            series="units",
             n_paths=args.paths,
-            rng=args.seed,
-            method=name,
+            seed=args.seed,
         )
+        if run.result is None:
+            raise SystemExit(f"{name}: {run.error}")
+        res = run.result
         rows.append(
             {
                 "method": name,
@@ -87,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     bt = montecarlo.calibration_backtest(
         units,
-        {name: make_simulator(name) for name in methods},
+        {name: make_model(name) for name in methods},
         n_paths=args.backtest_paths,
         rng=args.seed,
     )
@@ -105,8 +109,9 @@ def main(argv: list[str] | None = None) -> None:
             f"{args.backtest_paths} --write` ({machine()}; shared machine).",
             "",
             f"Bundled monthly units, as of {AS_OF}, target {TARGET:g} (2015 actually ended at "
-            f"{ACTUAL_2015}). Methods from the `riskcast.methods` registry "
-            f"(`riskcast target --method ...`); {args.paths} paths each, seed {args.seed}.",
+            f"{ACTUAL_2015}). Methods from `forecast.registry`, seeded by the one rule of "
+            f"every front end (`riskcast target --method ...`); {args.paths} paths each, "
+            f"seed {args.seed}.",
             "",
             "| method | P(hit) | ± se | median total | 90% interval of the total | fit + paths s |",
             "|---|---|---|---|---|---|",

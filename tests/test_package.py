@@ -10,7 +10,7 @@ from riskcast.cli import main
 
 
 @pytest.mark.parametrize(
-    "name", ["nn", "montecarlo", "forecast", "analytics", "dashboard", "riskcast"]
+    "name", ["kernel", "nn", "montecarlo", "forecast", "analytics", "dashboard", "riskcast"]
 )
 def test_packages_import(name: str) -> None:
     assert importlib.import_module(name).__doc__

@@ -7,23 +7,16 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from montecarlo import (
-    BootstrapSimulator,
-    IIDSimulator,
-    SeasonalSimulator,
-    simulate_target,
-    target_probability,
-)
+from forecast import make_model, model_names
+from montecarlo import simulate_target, target_probability
 from montecarlo.errors import MonteCarloError
 
+#: Every monthly simulator of the one registry, plus variants its parameters allow.
 FACTORIES = {
-    "iid-normal": lambda: IIDSimulator(),
-    "iid-johnson": lambda: IIDSimulator(dist="johnson", truncate=None, guard="ignore"),
-    "iid-lognorm": lambda: IIDSimulator(dist="lognorm"),
-    "seasonal-yoy": lambda: SeasonalSimulator(),
-    "seasonal-share": lambda: SeasonalSimulator(method="share", trend=True),
-    "seasonal-monthly": lambda: SeasonalSimulator(method="monthly"),
-    "bootstrap": lambda: BootstrapSimulator(),
+    **{n: (lambda n=n: make_model(n)) for n in model_names(forecaster=False)},
+    "iid-lognorm": lambda: make_model("iid-normal", dist="lognorm"),
+    "seasonal-share-trend": lambda: make_model("seasonal-share", trend=True),
+    "seasonal-monthly-flat": lambda: make_model("seasonal-monthly", trend=False),
 }
 
 values = st.floats(min_value=-50, max_value=1e4, allow_nan=False, allow_infinity=False)
