@@ -539,7 +539,7 @@ def answer_question(
 
 
 #: The classic question on the bundled sample: at the end of 2015-09, will 2015 reach 186?
-CLASSIC_QUESTION = {"as_of": "2015-09", "target": 186.0}
+CLASSIC_AS_OF, CLASSIC_TARGET = "2015-09", 186.0
 
 
 def default_target(history: pd.Series, as_of: Any) -> float:
@@ -558,10 +558,10 @@ def default_target(history: pd.Series, as_of: Any) -> float:
     True
     """
     period = as_period(as_of, func="default_target")
-    if str(period) == CLASSIC_QUESTION["as_of"]:
+    if str(period) == CLASSIC_AS_OF:
         sample = load_monthly_units()
         if history.index.equals(sample.index) and np.array_equal(history.to_numpy(), sample):
-            return float(CLASSIC_QUESTION["target"])
+            return CLASSIC_TARGET
     prev = history[history.index.year == period.year - 1]
     if len(prev) == 12:
         return round(float(prev.sum()) * 1.02, 2)

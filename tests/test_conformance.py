@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast import ForecastError, Forecaster, make_model, model_names, model_spec
+from forecast import Forecaster, ForecastError, make_model, model_names, model_spec
 from kernel import NotFittedError
 from montecarlo import MonteCarloError, Simulator, load_monthly_units
 

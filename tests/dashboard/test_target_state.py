@@ -109,7 +109,8 @@ def test_a_method_s_numbers_depend_on_its_name_not_its_position(capsys):
 def test_dashboard_backtest_and_headline_are_the_clis(capsys):
     order = ("iid-normal", "seasonal")
     cli = _cli(capsys, "--as-of", "2015-09", "--target", "186", "--method", ",".join(order),
-               "--paths", "1000", "--seed", "3", "--backtest", "--backtest-paths", "400")  # fmt: skip
+               "--paths", "1000", "--seed", "3", "--backtest",
+               "--backtest-paths", "400")  # fmt: skip
     dash = _state.target_answer(load_monthly_units(), "2015-09", 186.0, order, 1000, 3,
                                 backtest_paths=400)  # fmt: skip
     for table in ("summary", "scores", "skipped"):

@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 
 import montecarlo
+from forecast import check_methods, make_model
 from forecast.auto import AutoForecaster
 from forecast.base import Forecaster
 from forecast.baselines import Naive2, SeasonalNaive
 from forecast.neural import LSTMForecaster
 from forecast.theta import Theta
-from forecast import check_methods, make_model
 
 FAST_LSTM = {"hidden_size": 8, "n_models": 2, "max_epochs": 60, "patience": 10}
 YTD_2015_09 = 141.7054
