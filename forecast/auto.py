@@ -49,8 +49,10 @@ from typing import Any, cast
 
 import numpy as np
 
+from forecast.arima import ARIMA
 from forecast.base import Forecaster, clone
 from forecast.errors import ForecastError, ForecastTypeError, ForecastValueError
+from forecast.ets import ETS
 from forecast.metrics import smape
 from forecast.registry import make_model, model_names
 
@@ -89,14 +91,13 @@ def _frozen(model: Forecaster) -> Forecaster:
     """An unfitted copy that refits the form ``model`` selected (ETS, ARIMA), a neural
     model without its holdout ensemble (the validation scores point forecasts only), or a
     clone."""
-    name = type(model).__name__
     params = model.get_params()
-    if name == "ETS" and hasattr(model, "model_"):
+    if isinstance(model, ETS) and hasattr(model, "model_"):
         params["model"] = model.model_
         params["damped"] = None
     elif "interval_errors" in params:  # neural: the validation needs point forecasts only
         params["interval_errors"] = "validation"
-    elif name == "ARIMA" and hasattr(model, "order_"):
+    elif isinstance(model, ARIMA) and hasattr(model, "order_"):
         params["order"] = tuple(model.order_)
         params["seasonal_order"] = tuple(model.seasonal_order_[:3])
         params["include_constant"] = bool(model.constant_)

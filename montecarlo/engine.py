@@ -82,6 +82,8 @@ def _draw_totals(
     Returns ``totals`` of shape (n,), group ids of shape (n,) (or None for plain) and,
     with ``keep``, the paths themselves of shape (n, horizon) in row order (else None).
     """
+    calls: list[tuple[int, Sampler]]
+    groups: np.ndarray | None
     if isinstance(smp, SobolSampler):
         m = n // smp.n_scrambles
         per = max(1, min(smp.n_scrambles, chunk_size // m))
@@ -93,7 +95,8 @@ def _draw_totals(
         calls = [(min(step, n - i), smp) for i in range(0, n, step)]
         groups = None
         if not isinstance(smp, PlainSampler):  # antithetic pairs per chunk
-            groups = np.concatenate([smp.groups(c) + i // 2 for i, (c, _) in _offsets(calls)])
+            parts = [np.asarray(smp.groups(c)) + i // 2 for i, (c, _) in _offsets(calls)]
+            groups = np.concatenate(parts)
     totals = np.empty(n)
     blocks: list[np.ndarray | None] = [None] * len(calls)
     sobol = isinstance(smp, SobolSampler)
@@ -130,7 +133,8 @@ def _draw_totals(
                 progress(c)
     if not keep:
         return totals, groups, None
-    kept = blocks[0] if len(blocks) == 1 else np.concatenate(blocks, axis=0)
+    done = [b for b in blocks if b is not None]
+    kept = done[0] if len(done) == 1 else np.concatenate(done, axis=0)
     return totals, groups, kept
 
 
