@@ -394,6 +394,40 @@ def conv2d_forward(
     return (y, cols) if return_columns else y
 
 
+def _backward_input_flat(
+    dy: np.ndarray,
+    w: np.ndarray,
+    x_shape: tuple[int, ...],
+    pads: Pads,
+    dils: tuple[int, ...],
+    out: tuple[int, ...],
+) -> np.ndarray:
+    """dLoss/dx at stride 1 on the flattened padded grid.
+
+    With the padded input laid out as ``(C, batch * Hp * Wp)``, kernel tap ``(i, j)``
+    reads every output position ``q`` at the flat offset ``q + i dh Wp + j dw``; so the
+    columns' gradient of all taps is one product ``W^T dy`` (``(C kh kw, Q)``, ``dy``
+    zero-padded to the same flat grid) and col2im is one *contiguous* slice addition per
+    tap (the strided col2im of the general path moves short rows and is several times
+    slower when ``C kh kw`` is large).
+    """
+    K, C, kh, kw = w.shape
+    n, _, h, wd = x_shape
+    (top, bottom), (left, right) = pads
+    hp, wp = h + top + bottom, wd + left + right
+    q = (n - 1) * hp * wp + (out[0] - 1) * wp + out[1]  # last output position + 1
+    dyp = np.zeros((K, n, hp, wp), dtype=dy.dtype)
+    dyp[:, :, : out[0], : out[1]] = dy.transpose(1, 0, 2, 3)
+    dcols = (w.reshape(K, -1).T @ dyp.reshape(K, -1)[:, :q]).reshape(C, kh, kw, q)
+    dxf = np.zeros((C, n * hp * wp), dtype=dcols.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            off = i * dils[0] * wp + j * dils[1]
+            dxf[:, off : off + q] += dcols[:, i, j]
+    dx = dxf.reshape(C, n, hp, wp)[:, :, top : top + h, left : left + wd]
+    return np.ascontiguousarray(dx.transpose(1, 0, 2, 3))
+
+
 def conv2d_backward_input(
     dy: np.ndarray,
     w: np.ndarray,
@@ -407,6 +441,8 @@ def conv2d_backward_input(
     K, C, kh, kw = w.shape
     n, _, h, wd = x_shape
     strides, pads, dils, out = _geometry((h, wd), (kh, kw), stride, padding, dilation)
+    if strides == (1, 1) and C * kh * kw >= K:
+        return _backward_input_flat(dy, w, x_shape, pads, dils, out)
     dcols = np.matmul(w.reshape(K, -1).T, dy.reshape(n, K, out[0] * out[1]))
     dcols = dcols.reshape(n, C, kh, kw, out[0], out[1])
     (top, bottom), (left, right) = pads

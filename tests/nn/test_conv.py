@@ -148,6 +148,32 @@ def test_same_padding_gives_ceil_length(n, k, s, d):
     assert 0 <= after - before <= 1
 
 
+@pytest.mark.parametrize(
+    "c, k, kernel, stride, padding, dilation",
+    [
+        (3, 4, (3, 3), 1, ((1, 2), (0, 1)), (2, 1)),  # C kh kw >= K: the flat input gradient
+        (1, 12, (3, 3), 1, 1, 1),  # C kh kw < K: the general col2im
+        (2, 3, (2, 3), (2, 1), ((1, 0), (2, 2)), (1, 2)),  # stride > 1: the general col2im
+        (4, 2, (1, 1), 1, 0, 1),
+    ],
+)
+def test_conv2d_backward_products_are_adjoints(c, k, kernel, stride, padding, dilation):
+    """<conv(x, w), dy> = <x, dx(dy)> = <w, dw(x, dy)>: both backward products are the
+    adjoints of the (bilinear) forward product, whichever kernel path computes them."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3, c, 7, 8))
+    w = rng.normal(size=(k, c, *kernel))
+    spec = {"stride": stride, "padding": padding, "dilation": dilation}
+    y = _conv_ops.conv2d_forward(x, w, **spec)
+    dy = rng.normal(size=y.shape)
+    dx = _conv_ops.conv2d_backward_input(dy, w, x.shape, **spec)
+    dw = _conv_ops.conv2d_backward_weight(x, dy, w.shape, **spec)
+    assert dx.shape == x.shape and dw.shape == w.shape
+    inner = float(np.sum(y * dy))
+    assert np.isclose(np.sum(x * dx), inner, rtol=1e-12)
+    assert np.isclose(np.sum(w * dw), inner, rtol=1e-12)
+
+
 def test_initialisation_fans_count_the_kernel():
     w = nn.Conv2D(16, 32, 3, rng=0, init="he_uniform").params["weight"]
     assert w.shape == (32, 16, 3, 3)
