@@ -22,7 +22,6 @@ DatetimeIndex without an inferable frequency that is not monthly either) are ref
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from collections.abc import Iterable
 from typing import Any
@@ -30,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+import kernel
 from forecast.errors import ForecastTypeError, ForecastValueError
 
 __all__ = [
@@ -45,18 +45,13 @@ __all__ = [
 _SEASON = {"M": 12, "Q": 4, "W": 52, "D": 7}
 
 
+#: The error classes :mod:`kernel`'s checks raise for :mod:`forecast`.
+_ERRORS = {"error": ForecastValueError, "type_error": ForecastTypeError}
+
+
 def as_rng(rng: np.random.Generator | int | None, *, func: str) -> np.random.Generator:
     """Return a Generator from a Generator, a non-negative int seed or ``None``."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None:
-        return np.random.default_rng()
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and int(rng) >= 0:
-        return np.random.default_rng(int(rng))
-    raise ForecastTypeError(
-        f"The 'rng' parameter of {func} must be a numpy.random.Generator, a non-negative int "
-        f"seed or None. Got {type(rng).__name__} {rng!r} instead."
-    )
+    return kernel.as_rng(rng, func=func, error=ForecastTypeError, type_error=ForecastTypeError)
 
 
 def season_length_of(index: pd.PeriodIndex) -> int:
@@ -168,28 +163,26 @@ def check_series(
             f"The '{name}' parameter of {func} must contain only numbers. "
             f"Got dtype {y.dtype} instead."
         ) from None
-    bad = ~np.isfinite(values)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    non_finite = kernel.first_non_finite(values)
+    if non_finite is not None:
+        (i,), count = non_finite
         raise ForecastValueError(
             f"The '{name}' parameter of {func} must contain only finite numbers. Got "
-            f"{values[i]!r} at {periods[i]} ({int(bad.sum())} missing or non-finite values); "
+            f"{values[i]!r} at {periods[i]} ({count} missing or non-finite values); "
             f"use {fill_hint} to interpolate them."
         )
-    if len(values) > 1:
-        diffs = np.diff(periods.asi8)
-        if (diffs <= 0).any():
-            j = int(np.flatnonzero(diffs <= 0)[0])
+    issue = kernel.period_order_issue(periods.asi8, duplicates_first=False)
+    if issue is not None:
+        j = issue.position
+        if issue.kind != "gap":
             raise ForecastValueError(
                 f"The '{name}' parameter of {func} must be sorted with unique dates. "
                 f"Got {periods[j + 1]} after {periods[j]}."
             )
-        if (diffs > 1).any():
-            j = int(np.flatnonzero(diffs > 1)[0])
-            raise ForecastValueError(
-                f"The '{name}' parameter of {func} must have no gaps. Got {int(diffs[j]) - 1} "
-                f"missing period(s) after {periods[j]}; use {fill_hint} to fill them."
-            )
+        raise ForecastValueError(
+            f"The '{name}' parameter of {func} must have no gaps. Got {issue.missing} "
+            f"missing period(s) after {periods[j]}; use {fill_hint} to fill them."
+        )
     if len(values) < min_length:
         raise ForecastValueError(
             f"The '{name}' parameter of {func} needs at least {min_length} observations. "
@@ -226,38 +219,12 @@ def regularize(y: pd.Series, *, method: str = "linear") -> pd.Series:
 
 def check_horizon(h: Any, *, func: str, name: str = "h") -> int:
     """Return ``h`` as an int >= 1 or raise."""
-    if isinstance(h, bool) or not isinstance(h, numbers.Integral):
-        raise ForecastTypeError(
-            f"The '{name}' parameter of {func} must be an integer >= 1. "
-            f"Got {type(h).__name__} {h!r} instead."
-        )
-    if int(h) < 1:
-        raise ForecastValueError(
-            f"The '{name}' parameter of {func} must be an integer >= 1. Got {int(h)} instead."
-        )
-    return int(h)
+    return kernel.check_positive_int(h, name=name, func=func, **_ERRORS)
 
 
 def check_quantiles(quantiles: Iterable[float] | None, *, func: str) -> tuple[float, ...]:
     """Return the quantile levels as a tuple of floats strictly inside (0, 1)."""
-    if quantiles is None:
-        return ()
-    if isinstance(quantiles, numbers.Real):
-        quantiles = (quantiles,)
-    if isinstance(quantiles, str | bytes):
-        raise ForecastTypeError(
-            f"The 'quantiles' parameter of {func} must be a sequence of levels in (0, 1) or "
-            f"None. Got the string {quantiles!r} instead."
-        )
-    out = []
-    for q in quantiles:
-        if isinstance(q, bool) or not isinstance(q, numbers.Real) or not 0.0 < float(q) < 1.0:
-            raise ForecastValueError(
-                f"The 'quantiles' parameter of {func} must hold levels strictly between 0 "
-                f"and 1. Got {q!r} instead."
-            )
-        out.append(float(q))
-    return tuple(out)
+    return kernel.check_quantiles(quantiles, func=func, **_ERRORS)
 
 
 def quantile_column(q: float) -> str:

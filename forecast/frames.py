@@ -1,23 +1,22 @@
 """A series of any supported frequency from a table (date column, value column).
 
 ``series_from_frame`` is what ``riskcast forecast --data`` and the dashboard's Forecast page
-read uploads with. Complete consecutive months go through
-:func:`montecarlo.datasets.read_frame`, exactly as ``riskcast target`` reads them; other
-dates are kept as dates and checked by :func:`forecast._series.check_series`, which infers a
-quarterly, weekly or daily frequency (a missing period is reported as a gap of that
-frequency) or says why it cannot.
+read uploads with (the file itself is read by :func:`kernel.read_table`). Complete
+consecutive months go through :func:`montecarlo.read_frame`, exactly as ``riskcast target``
+reads them; other dates are kept as dates and checked by the forecasters' series check,
+which infers a quarterly, weekly or daily frequency (a missing period is reported as a gap
+of that frequency) or says why it cannot.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from forecast._series import check_series, regularize
 from forecast.errors import ForecastValueError
-from montecarlo.datasets import read_frame
+from kernel import column_dates, column_numbers
+from montecarlo import read_frame
 
 __all__ = ["series_from_frame"]
 
@@ -70,16 +69,11 @@ def series_from_frame(
         return read_frame(df, date=date, value=value, source=source)  # raises its message
     dcol = df.columns[0] if date is None else date
     vcol = df.columns[1] if value is None else value
-    when = _dates(df[dcol], dcol, source)
-    values = pd.to_numeric(df[vcol], errors="coerce")
-    text = values.isna() & df[vcol].notna()  # not a number (an empty cell is missing)
-    if text.any() or (values.isna().any() and not fill_gaps):
-        i = int((text if text.any() else values.isna()).to_numpy().nonzero()[0][0])
-        hint = "" if text.any() else f"; use {fill_hint} to interpolate missing values"
-        got = repr(df[vcol].iloc[i]) if text.any() else "an empty cell"
-        raise ForecastValueError(
-            f"The '{vcol}' column of {source} must hold numbers. Got {got} in row {i + 1}{hint}."
-        )
+    when = column_dates(df, dcol, source=source, error=ForecastValueError)
+    values = column_numbers(
+        df, vcol, source=source, allow_missing=fill_gaps, error=ForecastValueError,
+        missing_hint=f"use {fill_hint} to interpolate missing values",
+    )  # fmt: skip
     months = pd.PeriodIndex(when.dt.to_period("M")).asi8
     if not fill_gaps and (len(months) < 3 or (np.diff(months) == 1).all()):
         return read_frame(df, date=date, value=value, source=source)
@@ -91,12 +85,3 @@ def series_from_frame(
     if fill_gaps:
         out.attrs["filled"] = len(out) - int(values.notna().sum())
     return out
-
-
-def _dates(column: pd.Series, name: Any, source: str) -> pd.Series:
-    try:
-        return pd.to_datetime(column.astype(str), format="mixed")
-    except (TypeError, ValueError) as exc:
-        raise ForecastValueError(
-            f"The '{name}' column of {source} must hold dates. Could not parse it: {exc}"
-        ) from None

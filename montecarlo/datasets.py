@@ -1,4 +1,10 @@
-"""Bundled sample data and a CSV/Excel reader for monthly series."""
+"""Bundled sample data and a CSV/Excel/Parquet reader for monthly series.
+
+Files are read by :func:`kernel.read_table` (the one table reader of riskcast, whose errors
+name the file, the line and the text); the date and value cells are parsed by
+:func:`kernel.column_dates` and :func:`kernel.column_numbers` (errors name the row and the
+cell as it stands in the file).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kernel import column_dates, column_numbers, read_table
 from montecarlo.checks import as_monthly_series
 from montecarlo.errors import MonteCarloValueError
 
@@ -28,31 +35,25 @@ def load_monthly_units() -> pd.Series:
     >>> len(y), str(y.index[0]), str(y.index[-1])
     (192, '2000-01', '2015-12')
     """
-    with resources.files("montecarlo.data").joinpath("monthly_units.csv").open() as fh:
-        df = pd.read_csv(fh)
+    data = resources.files("montecarlo.data").joinpath("monthly_units.csv").read_bytes()
+    df = read_table(data, name="monthly_units.csv", error=MonteCarloValueError)
     return read_frame(df, date="month", value="units", source="monthly_units.csv")
 
 
 def read_monthly_series(
     path: str | Path, *, date: str | None = None, value: str | None = None
 ) -> pd.Series:
-    """Read a monthly series from a CSV or Excel file.
+    """Read a monthly series from a CSV, Excel or Parquet file.
 
     Parameters
     ----------
     path : str or Path
-        A ``.csv``, ``.xlsx`` or ``.xls`` file.
+        A ``.csv``, ``.xlsx``/``.xls`` or ``.parquet``/``.pq`` file.
     date, value : str, optional
         Column names; by default the first and second columns.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise MonteCarloValueError(f"The 'data' file {str(p)!r} does not exist.")
-    if p.suffix.lower() in {".xlsx", ".xls"}:
-        df = pd.read_excel(p)
-    else:
-        df = pd.read_csv(p)
-    return read_frame(df, date=date, value=value, source=p.name)
+    df = read_table(path, name=str(Path(path)), what="'data' file", error=MonteCarloValueError)
+    return read_frame(df, date=date, value=value, source=Path(path).name)
 
 
 def read_frame(
@@ -90,19 +91,9 @@ def parse_month_values(
     Raises
     ------
     MonteCarloValueError
-        A date that does not parse, or a value that is not a number (with its row).
+        A date that does not parse, or a value that is not a number or is missing (with
+        its row and its text).
     """
-    try:
-        when = pd.to_datetime(df[date].astype(str), format="mixed")
-    except (TypeError, ValueError) as exc:
-        raise MonteCarloValueError(
-            f"The '{date}' column of {source} must hold dates. Could not parse it: {exc}"
-        ) from None
-    numbers = pd.to_numeric(df[value], errors="coerce")
-    if numbers.isna().any():
-        i = int(numbers.isna().to_numpy().nonzero()[0][0])
-        raise MonteCarloValueError(
-            f"The '{value}' column of {source} must hold numbers. "
-            f"Got {df[value].iloc[i]!r} in row {i + 1}."
-        )
+    when = column_dates(df, date, source=source, error=MonteCarloValueError)
+    numbers = column_numbers(df, value, source=source, error=MonteCarloValueError)
     return pd.PeriodIndex(when.dt.to_period("M")), numbers.to_numpy(dtype=float)

@@ -2,7 +2,10 @@
 
 ``riskcast target`` needs calendar months; ``riskcast forecast`` also takes quarterly,
 weekly and daily series (the :mod:`forecast` package infers the frequency). Both read the
-file the same way and, without ``--data``, use the bundled monthly-units sample.
+file the same way, on one path: :func:`kernel.read_table` reads the CSV, Excel or Parquet
+file, then :func:`montecarlo.read_frame` (calendar months) or
+:func:`forecast.series_from_frame` (any frequency) turns the table into a series. Without
+``--data`` both use the bundled monthly-units sample.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from montecarlo.datasets import load_monthly_units, read_monthly_series
+from kernel import read_table
+from montecarlo import load_monthly_units, read_frame
 from riskcast.errors import UsageError
 
 __all__ = ["BUNDLED", "add_data_arguments", "load_series"]
@@ -38,7 +42,7 @@ def load_series(
     args : argparse.Namespace
         With ``data``, ``date`` and ``value`` (see :func:`add_data_arguments`).
     monthly : bool
-        True: calendar months only (:func:`montecarlo.datasets.read_monthly_series`).
+        True: calendar months only (:func:`montecarlo.read_frame`).
         False: a series of consecutive months is read by that same function; any other
         dates are kept as dates and checked by the :mod:`forecast` package, which infers a
         quarterly, weekly or daily frequency or says why it cannot.
@@ -59,31 +63,15 @@ def load_series(
         if args.date is not None or args.value is not None:
             raise UsageError("--date and --value need --data.")
         return load_monthly_units(), BUNDLED
+    what = "'data' file" if monthly else "--data file"  # the wording each command had
+    frame = read_table(args.data, name=str(args.data), what=what, error=UsageError)
+    source = Path(args.data).name
     if monthly:
-        return read_monthly_series(args.data, date=args.date, value=args.value), str(args.data)
-    series = _read_any(args.data, date=args.date, value=args.value, fill_gaps=fill_gaps)
-    return series, str(args.data)
+        return read_frame(frame, date=args.date, value=args.value, source=source), str(args.data)
+    from forecast import series_from_frame  # not imported by ``riskcast target``
 
-
-def _read_table(path: str | Path) -> pd.DataFrame:
-    p = Path(path)
-    if not p.is_file():
-        raise UsageError(f"The --data file {str(p)!r} does not exist.")
-    try:
-        if p.suffix.lower() in {".xlsx", ".xls"}:
-            return pd.read_excel(p)
-        return pd.read_csv(p)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise UsageError(f"Could not read {str(p)!r}: {exc}") from None
-
-
-def _read_any(
-    path: str | Path, *, date: str | None, value: str | None, fill_gaps: bool
-) -> pd.Series:
-    """A series of any supported frequency (:func:`forecast.series_from_frame`)."""
-    from forecast.frames import series_from_frame
-
-    return series_from_frame(
-        _read_table(path), date=date, value=value, source=Path(path).name,
+    series = series_from_frame(
+        frame, date=args.date, value=args.value, source=source,
         fill_gaps=fill_gaps, fill_hint="--fill-gaps", name="--data", func="riskcast",
     )  # fmt: skip
+    return series, str(args.data)

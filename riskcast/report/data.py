@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from montecarlo.checks import as_monthly_series
-from montecarlo.datasets import parse_month_values
+from kernel import read_table
+from montecarlo import as_monthly_series, parse_month_values
 from riskcast.errors import ConfigError
 from riskcast.report.config import ReportConfig
 
@@ -57,13 +57,7 @@ def load_portfolio(cfg: ReportConfig) -> dict[str, pd.Series]:
         path = cfg.data_path
         if not path.is_file():
             raise ConfigError(f"The data file {str(path)!r} named in [data] does not exist.")
-        try:
-            if path.suffix.lower() in {".parquet", ".pq"}:
-                frame = pd.read_parquet(path)
-            else:
-                frame = pd.read_csv(path)
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"The data file {path.name} cannot be read: {exc}.") from None
+        frame = read_table(path, name=path.name, error=ConfigError)
         source = path.name
     else:
         assert cfg.data_url is not None and cfg.data_query is not None
