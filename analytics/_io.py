@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from analytics.errors import AnalyticsValueError
+from kernel import save_npz_atomic
 
 __all__ = ["read_model_file", "write_model_file"]
 
@@ -32,7 +32,8 @@ def write_model_file(
     """Write ``arrays`` and a JSON ``meta`` header to ``path`` atomically.
 
     The file is written to a temporary file in the same folder and moved into place with
-    :func:`os.replace`, so a crash never leaves a half-written model behind. The exact
+    :func:`os.replace` (:func:`kernel.save_npz_atomic`), so a crash never leaves a
+    half-written model behind. The exact
     ``path`` is used (no ``.npz`` suffix is added).
 
     Parameters
@@ -58,18 +59,7 @@ def write_model_file(
             f"The 'path' parameter of save must be in an existing folder. "
             f"{str(folder)!r} does not exist."
         )
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **payload)  # type: ignore[arg-type]  # stubs: a key could be allow_pickle
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return target
+    return save_npz_atomic(target, payload)
 
 
 def read_model_file(

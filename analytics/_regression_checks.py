@@ -7,12 +7,12 @@ contain only finite numbers. Got nan at row 3, column 0."``
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+import kernel
 from analytics.errors import AnalyticsTypeError, AnalyticsValueError
 
 __all__ = [
@@ -26,6 +26,10 @@ __all__ = [
 ]
 
 
+#: The error classes :mod:`kernel`'s checks raise for :mod:`analytics`.
+_ERRORS = {"error": AnalyticsValueError, "type_error": AnalyticsTypeError}
+
+
 def check_number(
     value: Any,
     *,
@@ -37,55 +41,22 @@ def check_number(
     high_open: bool = False,
 ) -> float:
     """Return ``value`` as a finite float inside ``[low, high]`` (ends optionally open)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise AnalyticsTypeError(
-            f"The '{name}' parameter of {func} must be a finite number. "
-            f"Got {type(value).__name__} {value!r} instead."
-        )
-    v = float(value)
-    if not np.isfinite(v):
-        raise AnalyticsValueError(
-            f"The '{name}' parameter of {func} must be a finite number. Got {v!r} instead."
-        )
-    bad_low = low is not None and (v <= low if low_open else v < low)
-    bad_high = high is not None and (v >= high if high_open else v > high)
-    if bad_low or bad_high:
-        left = "(" if low_open else "["
-        right = ")" if high_open else "]"
-        lo = "-inf" if low is None else f"{low:g}"
-        hi = "inf" if high is None else f"{high:g}"
-        raise AnalyticsValueError(
-            f"The '{name}' parameter of {func} must be in {left}{lo}, {hi}{right}. "
-            f"Got {v!r} instead."
-        )
-    return v
+    return kernel.check_number(
+        value, name=name, func=func, low=low, high=high, low_open=low_open,
+        high_open=high_open, bounds="interval", **_ERRORS,
+    )  # fmt: skip
 
 
 def check_int(value: Any, *, name: str, func: str, minimum: int = 0) -> int:
-    """Return ``value`` as an int >= ``minimum``."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise AnalyticsTypeError(
-            f"The '{name}' parameter of {func} must be an integer >= {minimum}. "
-            f"Got {type(value).__name__} {value!r} instead."
-        )
-    if int(value) < minimum:
-        raise AnalyticsValueError(
-            f"The '{name}' parameter of {func} must be an integer >= {minimum}. "
-            f"Got {int(value)} instead."
-        )
-    return int(value)
+    """Return ``value`` as an int >= ``minimum`` (an integral float is accepted)."""
+    return kernel.check_positive_int(
+        value, name=name, func=func, minimum=minimum, integral_float=True, **_ERRORS
+    )
 
 
 def check_bool(value: Any, *, name: str, func: str) -> bool:
     """Return ``value`` if it is a bool (NumPy bools accepted)."""
-    if not isinstance(value, bool | np.bool_):
-        raise AnalyticsTypeError(
-            f"The '{name}' parameter of {func} must be True or False. "
-            f"Got {type(value).__name__} {value!r} instead."
-        )
-    return bool(value)
+    return kernel.check_bool(value, name=name, func=func, type_error=AnalyticsTypeError)
 
 
 def check_choice(value: Any, *, name: str, func: str, choices: tuple[str, ...]) -> str:
@@ -113,7 +84,8 @@ def _as_float(values: Any, *, name: str, func: str) -> np.ndarray:
             arr = arr.astype(np.float64)
         except (TypeError, ValueError):
             flat = arr.ravel()
-            pos = next((i for i, v in enumerate(flat) if not _is_number(v)), 0)
+            found = kernel.first_non_number(flat)
+            pos = 0 if found is None else found[0]
             where = _position(np.unravel_index(pos, arr.shape) if arr.ndim else ())
             raise AnalyticsTypeError(
                 f"The '{name}' parameter of {func} must contain only numbers. "
@@ -130,12 +102,12 @@ def _as_float(values: Any, *, name: str, func: str) -> np.ndarray:
 
 
 def _raise_non_finite(arr: np.ndarray, *, name: str, func: str) -> None:
-    bad = ~np.isfinite(arr)
-    idx = tuple(np.argwhere(bad)[0]) if arr.ndim else ()
+    found = kernel.first_non_finite(arr)
+    idx, count = found if found is not None else ((), 0)
     first = float(arr[idx])
     raise AnalyticsValueError(
         f"The '{name}' parameter of {func} must contain only finite numbers. "
-        f"Got {first!r}{_position(idx)} ({int(bad.sum())} non-finite values)."
+        f"Got {first!r}{_position(idx)} ({count} non-finite values)."
     )
 
 
@@ -145,14 +117,6 @@ def _position(idx: tuple[Any, ...]) -> str:
     if len(idx) == 1:
         return f" at position {int(idx[0])}"
     return ""
-
-
-def _is_number(v: Any) -> bool:
-    try:
-        float(v)
-    except (TypeError, ValueError):
-        return False
-    return True
 
 
 def check_X(X: Any, *, func: str, n_features: int | None = None) -> np.ndarray:

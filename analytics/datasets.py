@@ -6,6 +6,9 @@ from importlib import resources
 
 import pandas as pd
 
+from analytics.errors import AnalyticsValueError
+from kernel import read_table
+
 __all__ = ["load_ex1data1"]
 
 
@@ -24,6 +27,6 @@ def load_ex1data1() -> pd.DataFrame:
     >>> df.shape, list(df.columns)
     ((97, 2), ['population_10k', 'profit_10k'])
     """
-    with resources.files("analytics").joinpath("data", "ex1data1.csv").open() as fh:
-        df = pd.read_csv(fh)
+    data = resources.files("analytics").joinpath("data", "ex1data1.csv").read_bytes()
+    df = read_table(data, name="ex1data1.csv", error=AnalyticsValueError)
     return df.astype("float64")
