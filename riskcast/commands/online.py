@@ -22,6 +22,7 @@ from analytics import (
     progressive_summary,
     progressive_validation,
 )
+from kernel import is_number, read_table
 from riskcast.errors import UsageError
 
 __all__ = ["register", "run"]
@@ -75,10 +76,7 @@ def _read(args: argparse.Namespace) -> tuple[pd.DataFrame, str, str]:
         raise UsageError(f"The --data file {str(path)!r} does not exist.")
     if args.target is None:
         raise UsageError("--target COL is required with --data.")
-    try:
-        df = pd.read_csv(path)
-    except (ValueError, UnicodeDecodeError, OSError) as exc:
-        raise UsageError(f"Could not read {str(path)!r} as CSV: {exc}") from None
+    df = read_table(path, name=str(path), what="--data file", error=UsageError)
     return df, args.target, str(path)
 
 
@@ -96,7 +94,7 @@ def _columns(df: pd.DataFrame, target: str, features: str | None, source: str) -
             raise UsageError(f"The column {name!r} is not in {source}. Columns: {cols}.")
         col = df[name]
         if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
-            bad = next((v for v in col if not _is_number(v)), col.iloc[0] if len(col) else None)
+            bad = next((v for v in col if not is_number(v)), col.iloc[0] if len(col) else None)
             raise UsageError(
                 f"The column {name!r} of {source} must be numeric. Got {bad!r}; choose numeric "
                 f"columns with --features."
@@ -111,14 +109,6 @@ def _columns(df: pd.DataFrame, target: str, features: str | None, source: str) -
     if target in names:
         raise UsageError(f"The target {target!r} cannot also be a feature.")
     return names
-
-
-def _is_number(v: Any) -> bool:
-    try:
-        float(v)
-    except (TypeError, ValueError):
-        return False
-    return True
 
 
 def _model(args: argparse.Namespace) -> OnlineLinearRegression:
