@@ -5,7 +5,6 @@ Nothing here computes a model: it reads user input, shows results and offers dow
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any
 
@@ -14,8 +13,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+import kernel
 from dashboard.figures import to_html
-from montecarlo.datasets import load_monthly_units, read_frame
+from montecarlo import load_monthly_units, read_frame
 from nn import Callback
 
 __all__ = [
@@ -73,13 +73,13 @@ def csv_download(frame: pd.DataFrame, name: str, label: str = "Download CSV") ->
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _parse_table(name: str, content: bytes) -> pd.DataFrame:
-    if name.lower().endswith((".xlsx", ".xls")):
-        return pd.read_excel(io.BytesIO(content))
-    return pd.read_csv(io.BytesIO(content))
+    return kernel.read_table(content, name=name)
 
 
 def read_table(uploaded: Any) -> pd.DataFrame:
-    """Read an uploaded CSV or Excel file into a DataFrame (errors propagate)."""
+    """Read an uploaded CSV, Excel or Parquet file into a DataFrame with
+    :func:`kernel.read_table` (its errors, which name the file, the line and the text,
+    propagate)."""
     df = _parse_table(uploaded.name, uploaded.getvalue())
     if df.shape[1] < 2 or len(df) == 0:
         raise ValueError(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -17,6 +15,7 @@ from analytics import (
     rows_from_text,
 )
 from dashboard import _ui, figures
+from kernel import read_table
 
 st.title("Online regression")
 st.caption(
@@ -132,7 +131,7 @@ with c2:
                            type=["csv"], key="ol-new")  # fmt: skip
     if new is not None and st.button("Stream uploaded rows", key="ol-stream-up"):
         try:
-            frame = pd.read_csv(io.BytesIO(new.getvalue()))
+            frame = read_table(new.getvalue(), name=new.name)
             _stream(*rows_from_table(frame, features=features, target=target))
         except _ui.USER_ERRORS as exc:
             _ui.show_error(f"Could not stream {new.name!r}", exc)
