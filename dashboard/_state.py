@@ -148,7 +148,7 @@ def forecast_backtest(
     history: pd.Series, label: str, horizon: int, windows: int, quantiles: tuple[float, ...]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rolling-origin forecasts and their per-window metrics (``forecast.backtest``)."""
-    from forecast.backtest import backtest, summarize
+    from forecast import backtest, summarize
 
     result = backtest(make_forecaster(label), history, horizon, windows, quantiles=quantiles)
     return result, summarize(result, history)

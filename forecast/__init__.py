@@ -5,7 +5,6 @@ from __future__ import annotations
 from forecast._series import regularize
 from forecast.arima import ARIMA
 from forecast.auto import AutoForecaster
-from forecast.backtest import backtest, summarize
 from forecast.base import Forecaster, clone
 from forecast.baselines import Drift, HistoricMean, Naive, Naive2, SeasonalNaive
 from forecast.errors import ForecastError, ForecastTypeError, ForecastValueError, NotFittedError
@@ -44,6 +43,7 @@ from forecast.registry import (
     register,
     registry,
 )
+from forecast.rolling import backtest, summarize
 from forecast.theta import Theta
 
 __all__ = [

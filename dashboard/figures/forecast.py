@@ -72,7 +72,7 @@ def forecast_chart(
 
 
 def backtest_chart(result: pd.DataFrame) -> go.Figure:
-    """Actuals and rolling-origin forecasts of a :func:`forecast.backtest.backtest` result."""
+    """Actuals and rolling-origin forecasts of a :func:`forecast.backtest` result."""
     fig = go.Figure()
     periods = pd.PeriodIndex(result["period"])
     actual = result.drop_duplicates("period")

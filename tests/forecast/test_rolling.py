@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from forecast import ForecastValueError
-from forecast.backtest import backtest, summarize
 from forecast.baselines import Naive, SeasonalNaive
 from forecast.metrics import mase, smape
+from forecast.rolling import backtest, summarize
 
 
 def test_windows_cutoffs_and_values(seasonal: pd.Series) -> None:
