@@ -125,7 +125,7 @@ def series_input(key: str, *, any_frequency: bool = False) -> tuple[pd.Series, s
     )
     try:
         if any_frequency:
-            from forecast.frames import series_from_frame
+            from forecast import series_from_frame
 
             series = series_from_frame(
                 df, date=date, value=value, source=uploaded.name, fill_gaps=fill,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from forecast._series import regularize
 from forecast.arima import ARIMA
-from forecast.auto import AutoForecaster
+from forecast.auto import AutoForecaster, make_member
 from forecast.base import Forecaster, clone
 from forecast.baselines import Drift, HistoricMean, Naive, Naive2, SeasonalNaive
 from forecast.errors import ForecastError, ForecastTypeError, ForecastValueError, NotFittedError
@@ -80,6 +80,7 @@ __all__ = [
     "default_target",
     "interval_width",
     "mae",
+    "make_member",
     "make_model",
     "mape",
     "mase",

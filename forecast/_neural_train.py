@@ -15,11 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from nn import Dense, Sequential
-from nn.callbacks import Callback, EarlyStopping
-from nn.losses import MSE
-from nn.optimizers import Adam
-from nn.training import fit, predict
+from nn import MSE, Adam, Callback, Dense, EarlyStopping, Sequential, fit, predict
 
 __all__ = ["EnsembleFit", "holdout_errors", "make_windows", "train_ensemble"]
 

@@ -14,8 +14,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.errors import ForecastValueError
-from montecarlo import BacktestResult, TargetResult, probability_curve
-from montecarlo.recommend import Recommendation
+from montecarlo import BacktestResult, Recommendation, TargetResult, probability_curve
 
 __all__ = ["Answer", "MethodRun"]
 

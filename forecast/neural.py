@@ -58,8 +58,7 @@ from forecast._neural_train import holdout_errors, train_ensemble
 from forecast.base import Forecaster
 from forecast.errors import ForecastTypeError, ForecastValueError
 from forecast.seasonality import deseasonalize as _deseasonalize
-from nn import GRU, LSTM, RNN
-from nn.callbacks import Callback
+from nn import GRU, LSTM, RNN, Callback
 
 __all__ = ["GRUForecaster", "LSTMForecaster", "NeuralForecaster", "RNNForecaster"]
 

@@ -30,16 +30,16 @@ from kernel import stream_rng
 from montecarlo import (
     BacktestResult,
     TargetResult,
+    as_period,
     calibration_backtest,
     compare_fits,
     load_monthly_units,
+    recommend_method,
     remaining_share,
+    scored_years,
     simulate_target,
     tornado,
 )
-from montecarlo.backtest import scored_years
-from montecarlo.recommend import recommend_method
-from montecarlo.simulate import as_period
 
 __all__ = [
     "BACKTEST_MIN_PAST_YEARS",

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from montecarlo.backtest import BacktestResult, calibration_backtest, crps_from_samples
+from montecarlo.backtest import (
+    BacktestResult,
+    calibration_backtest,
+    crps_from_samples,
+    scored_years,
+)
 from montecarlo.base import NotFittedError, Simulator
 from montecarlo.checks import as_monthly_series, as_rng
 from montecarlo.correlation import iman_conover
@@ -18,9 +23,9 @@ from montecarlo.fit import DISTRIBUTIONS, FitResult, fit_distribution
 from montecarlo.gof import compare_fits, fitted_distribution, format_params, gofstat
 from montecarlo.johnson import JohnsonFit, fit_johnson
 from montecarlo.param_bootstrap import BootstrapResult, bootstrap_parameters
-from montecarlo.recommend import recommend_method
+from montecarlo.recommend import Recommendation, recommend_method
 from montecarlo.resample import BootstrapSimulator
-from montecarlo.samplers import AntitheticSampler, PlainSampler, Sampler, SobolSampler
+from montecarlo.samplers import AntitheticSampler, PlainSampler, Sampler, SobolSampler, as_sampler
 from montecarlo.seasonal import SeasonalSimulator, remaining_share
 from montecarlo.sensitivity import tornado
 from montecarlo.simulate import IIDSimulator, MonthlySimulator, as_period
@@ -43,6 +48,7 @@ __all__ = [
     "MonthlySimulator",
     "NotFittedError",
     "PlainSampler",
+    "Recommendation",
     "Sampler",
     "SeasonalSimulator",
     "Simulator",
@@ -52,6 +58,7 @@ __all__ = [
     "as_monthly_series",
     "as_period",
     "as_rng",
+    "as_sampler",
     "bootstrap_parameters",
     "calibration_backtest",
     "compare_fits",
@@ -70,6 +77,7 @@ __all__ = [
     "read_monthly_series",
     "recommend_method",
     "remaining_share",
+    "scored_years",
     "simulate_target",
     "target_probability",
     "tornado",

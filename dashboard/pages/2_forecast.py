@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import _state, _ui, figures
-from forecast.neural import LSTMForecaster
+from forecast import LSTMForecaster
 
 st.title("Forecast")
 st.caption("Point forecasts and quantiles, a rolling-origin backtest, and an LSTM trained live.")

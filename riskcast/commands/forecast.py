@@ -111,8 +111,7 @@ def _check_count(value: Any, name: str) -> int:
 
 
 def _model(name: str, seed: int) -> Any:
-    from forecast import AutoForecaster
-    from forecast.auto import make_member
+    from forecast import AutoForecaster, make_member
 
     if name == "auto":
         return AutoForecaster(random_state=seed)

@@ -8,9 +8,7 @@ import sys
 import warnings
 from typing import TextIO
 
-from analytics.errors import AnalyticsValueError
-from analytics.search_history import LoadReport, load_takeout
-from analytics.search_history.summary import SearchSummary, summarize
+from analytics import AnalyticsValueError, LoadReport, SearchSummary, load_takeout, summarize
 
 NAME = "search-history"
 

@@ -21,8 +21,7 @@ from typing import Any
 import pandas as pd
 
 from kernel import publish, stage_text
-from montecarlo.samplers import as_sampler
-from montecarlo.simulate import as_period
+from montecarlo import as_period, as_sampler
 from riskcast.errors import ConfigError, HistoryError
 from riskcast.methods import parse_methods
 from riskcast.report.config import ReportConfig
