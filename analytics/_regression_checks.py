@@ -27,7 +27,7 @@ __all__ = [
 
 
 #: The error classes :mod:`kernel`'s checks raise for :mod:`analytics`.
-_ERRORS = {"error": AnalyticsValueError, "type_error": AnalyticsTypeError}
+_ERRORS: kernel.ErrorClasses = {"error": AnalyticsValueError, "type_error": AnalyticsTypeError}
 
 
 def check_number(

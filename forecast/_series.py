@@ -46,7 +46,7 @@ _SEASON = {"M": 12, "Q": 4, "W": 52, "D": 7}
 
 
 #: The error classes :mod:`kernel`'s checks raise for :mod:`forecast`.
-_ERRORS = {"error": ForecastValueError, "type_error": ForecastTypeError}
+_ERRORS: kernel.ErrorClasses = {"error": ForecastValueError, "type_error": ForecastTypeError}
 
 
 def as_rng(rng: np.random.Generator | int | None, *, func: str) -> np.random.Generator:

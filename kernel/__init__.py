@@ -19,6 +19,7 @@ from kernel.io import (
 from kernel.seeds import stream_rng, stream_seed
 from kernel.tables import column_dates, column_numbers, describe_cell, read_table
 from kernel.validation import (
+    ErrorClasses,
     PeriodIssue,
     as_rng,
     check_bool,
@@ -33,6 +34,7 @@ from kernel.validation import (
 
 __all__ = [
     "BaseEstimator",
+    "ErrorClasses",
     "NotFittedError",
     "PeriodIssue",
     "as_rng",

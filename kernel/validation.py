@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypedDict, cast
 
 import numpy as np
 
 __all__ = [
+    "ErrorClasses",
     "PeriodIssue",
     "as_rng",
     "check_bool",
@@ -34,6 +35,13 @@ __all__ = [
 ]
 
 ErrorClass = type[Exception]
+
+
+class ErrorClasses(TypedDict):
+    """The ``error`` and ``type_error`` keywords of a package, to pass as ``**errors``."""
+
+    error: ErrorClass
+    type_error: ErrorClass
 
 
 def as_rng(
@@ -277,16 +285,16 @@ def check_quantiles(
     """  # noqa: E501
     if quantiles is None:
         return ()
-    if isinstance(quantiles, numbers.Real):
-        quantiles = (quantiles,)
-    if isinstance(quantiles, str | bytes):
+    one = isinstance(quantiles, numbers.Real)
+    levels = cast(Iterable[Any], (quantiles,) if one else quantiles)
+    if isinstance(levels, str | bytes):
         raise type_error(
             f"The '{name}' parameter of {func} must be a sequence of levels in "
             f"{'[0, 1]' if closed else '(0, 1)'} or None. Got the string {quantiles!r} instead."
         )
     if closed:
         try:
-            qs = tuple(float(q) for q in quantiles)
+            qs = tuple(float(q) for q in levels)
         except (TypeError, ValueError):
             raise type_error(
                 f"The '{name}' parameter of {func} must be a sequence of numbers in [0, 1]. "
@@ -296,7 +304,7 @@ def check_quantiles(
             raise error(f"The '{name}' parameter of {func} must lie in [0, 1]. Got {qs!r} instead.")
         return qs
     out = []
-    for q in quantiles:
+    for q in levels:
         if isinstance(q, bool) or not isinstance(q, numbers.Real) or not 0.0 < float(q) < 1.0:
             raise error(
                 f"The '{name}' parameter of {func} must hold levels strictly between 0 "
@@ -371,6 +379,7 @@ def period_order_issue(ordinals: Any, *, duplicates_first: bool = True) -> Perio
     PeriodIssue(kind='duplicate', position=1, missing=0)
     """
     diffs = np.diff(np.asarray(ordinals, dtype=np.int64))
+    checks: tuple[tuple[str, np.ndarray], ...]
     if duplicates_first:
         checks = (("duplicate", diffs == 0), ("unsorted", diffs < 0), ("gap", diffs > 1))
     else:

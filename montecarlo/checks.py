@@ -28,7 +28,7 @@ __all__ = [
 
 
 #: The error classes :mod:`kernel`'s checks raise for :mod:`montecarlo`.
-_ERRORS = {"error": MonteCarloValueError, "type_error": MonteCarloTypeError}
+_ERRORS: kernel.ErrorClasses = {"error": MonteCarloValueError, "type_error": MonteCarloTypeError}
 
 
 def as_rng(rng: np.random.Generator | int | None, *, name: str = "rng") -> np.random.Generator:

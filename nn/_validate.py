@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 #: The error classes :mod:`kernel`'s checks raise for :mod:`nn`.
-_ERRORS = {"error": NNValueError, "type_error": NNTypeError}
+_ERRORS: kernel.ErrorClasses = {"error": NNValueError, "type_error": NNTypeError}
 
 
 def as_rng(rng: Any, *, name: str = "rng", func: str = "") -> np.random.Generator:

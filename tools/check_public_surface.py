@@ -69,6 +69,7 @@ def imports_findings(root: Path) -> Iterator[str]:
             rel = path.relative_to(root)
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for node in ast.walk(tree):
+                names: list[tuple[str, str | None]]
                 if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                     names = [(node.module, a.name) for a in node.names]
                 elif isinstance(node, ast.Import):
