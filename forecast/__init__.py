@@ -41,7 +41,7 @@ from forecast.registry import (
     model_names,
     model_spec,
     register,
-    registry,
+    registered_models,
 )
 from forecast.rolling import backtest, summarize
 from forecast.theta import Theta
@@ -89,7 +89,7 @@ __all__ = [
     "owa",
     "pinball_loss",
     "register",
-    "registry",
+    "registered_models",
     "regularize",
     "rmse",
     "run_method",

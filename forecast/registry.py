@@ -41,7 +41,7 @@ __all__ = [
     "model_names",
     "model_spec",
     "register",
-    "registry",
+    "registered_models",
 ]
 
 
@@ -128,7 +128,7 @@ def make_model(name: str, *, fast: bool = False, **params: Any) -> Simulator:
     return spec.factory(**merged)
 
 
-def registry() -> Mapping[str, ModelSpec]:
+def registered_models() -> Mapping[str, ModelSpec]:
     """A read-only view of every registered :class:`ModelSpec`, by name."""
     return MappingProxyType(_REGISTRY)
 

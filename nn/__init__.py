@@ -20,7 +20,7 @@ from nn.callbacks import Callback, EarlyStopping, History, ProgressBar
 from nn.conv import Conv1D, Conv2D
 from nn.convrecurrent import ConvLSTM2D, ConvUGRNN2D
 from nn.errors import NNError, NNTypeError, NNValueError, TrainingDivergedError
-from nn.gradcheck import GradcheckError, GradcheckResult, gradcheck
+from nn.gradient_check import GradcheckError, GradcheckResult, gradcheck
 from nn.gru import GRU
 from nn.initializers import get_initializer
 from nn.intersection_rnn import IntersectionRNN

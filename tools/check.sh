@@ -37,6 +37,7 @@ step ruff-check ruff check .
 step ruff-format ruff format --check .
 step lint-imports lint-imports
 step private-names python tools/check_private_imports.py
+step public-surface python tools/check_public_surface.py
 step mypy mypy  # the packages and the baseline are in pyproject.toml [tool.mypy]
 if [[ $run_tests -eq 1 ]]; then
     step pytest python -m pytest -q "$@"

@@ -7,7 +7,7 @@ import pytest
 
 import nn
 from nn.errors import NNTypeError, NNValueError
-from nn.gradcheck import GradcheckError
+from nn.gradient_check import GradcheckError
 
 
 class _WrongBiasGrad(nn.Dense):
