@@ -84,13 +84,21 @@ class Callback:
         """Called once after the last epoch (also after an early stop)."""
 
 
+def _state(model: Layer) -> list[np.ndarray]:
+    """Every parameter and every buffer (e.g. BatchNorm running statistics), in order."""
+    out = [p for p, _ in model.parameters()]
+    for layer in model.layers():
+        out += list(getattr(layer, "buffers", {}).values())
+    return out
+
+
 def _snapshot(model: Layer) -> list[np.ndarray]:
-    return [p.copy() for p, _ in model.parameters()]
+    return [a.copy() for a in _state(model)]
 
 
 def _restore(model: Layer, arrays: list[np.ndarray]) -> None:
-    for (p, _), saved in zip(model.parameters(), arrays, strict=True):
-        p[...] = saved  # in place: optimizer state stays attached to the same arrays
+    for a, saved in zip(_state(model), arrays, strict=True):
+        a[...] = saved  # in place: optimizer state stays attached to the same arrays
 
 
 class EarlyStopping(Callback):

@@ -40,6 +40,7 @@ from nn._validate import (
 from nn.base import Layer
 from nn.callbacks import Callback, History, ProgressBar, TrainingContext
 from nn.errors import NNTypeError, NNValueError, TrainingDivergedError
+from nn.blocks import ResidualBlock
 from nn.layers import Dropout
 from nn.losses import Loss, get_loss
 from nn.optimizers import Optimizer, get_optimizer
@@ -186,8 +187,9 @@ def fit(
     callbacks : sequence of Callback
         E.g. :class:`nn.callbacks.EarlyStopping`.
     rng : Generator, int or None
-        Source of the shuffling order and of the masks of any ``Dropout`` layer built
-        without its own ``rng``: the same seed gives the same run.
+        Source of the shuffling order and of the random draws of any ``Dropout`` mask or
+        ``ResidualBlock`` (stochastic depth) built without its own ``rng``: the same seed
+        gives the same run.
     progress : bool, default False
         Show a tqdm progress bar over epochs.
     l1, l2 : float, default 0.0
@@ -265,7 +267,7 @@ def fit(
             )
     gen = as_rng(rng, func=func)
     for layer in model.layers():
-        if isinstance(layer, Dropout) and layer.rng is None:
+        if isinstance(layer, Dropout | ResidualBlock) and layer.rng is None:
             layer._gen = gen.spawn(1)[0]
 
     history = History()
