@@ -38,9 +38,9 @@ from nn._validate import (
     check_sample_weight,
 )
 from nn.base import Layer
+from nn.blocks import ResidualBlock
 from nn.callbacks import Callback, History, ProgressBar, TrainingContext
 from nn.errors import NNTypeError, NNValueError, TrainingDivergedError
-from nn.blocks import ResidualBlock
 from nn.layers import Dropout
 from nn.losses import Loss, get_loss
 from nn.optimizers import Optimizer, get_optimizer
