@@ -180,7 +180,7 @@ class Answer:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready document (NaN as None is left to the caller's encoder)."""
-        rec = self.recommendation
+        rec, verdicts = self.recommendation, self.verdicts()
         doc: dict[str, Any] = {
             "series": self.series, "as_of": str(self.as_of), "target": self.target,
             "actual_to_date": self.actual_to_date, "gap": self.gap,
@@ -189,7 +189,7 @@ class Answer:
             "recommendation": None if rec is None else {
                 "method": rec.method, "calibrated": rec.calibrated, "reason": rec.reason},
             "results": [
-                {**r.to_dict(), "verdict": self.verdicts()[n]} for n, r in self.results.items()
+                {**r.to_dict(), "verdict": verdicts[n]} for n, r in self.results.items()
             ],
             "errors": dict(self.errors), "notes": list(self.notes),
             "backtest_error": self.backtest_error,

@@ -18,6 +18,7 @@ methods or series run beside it, in whatever order.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ from kernel import stream_rng
 from montecarlo import (
     BacktestResult,
     TargetResult,
+    as_monthly_series,
     as_period,
     calibration_backtest,
     compare_fits,
@@ -132,8 +134,6 @@ def run_method(
     except _ERRORS as exc:
         return MethodRun(name, None, str(exc))
     if res.paths is not None and res.paths.dtype != np.float64:
-        from dataclasses import replace
-
         res = replace(res, paths=np.asarray(res.paths, dtype=np.float64))
     notes = tuple(dict.fromkeys(getattr(sim, "notes_", [])))
     return MethodRun(name, res, None, notes)
@@ -274,6 +274,7 @@ def answer_question(
             f"Got {level!r} instead."
         )
     key = series_key(history, series)
+    hist = as_monthly_series(history, name="history", func="answer_question")
     period = as_period(as_of, func="answer_question")
     keep = keep_paths or tornado_chart
     runs: list[MethodRun] = []
@@ -281,7 +282,7 @@ def answer_question(
         tick = None if progress is None else _ticker(progress, "paths", name)
         runs.append(
             runner(
-                history,
+                hist,
                 name,
                 as_of=period,
                 target=target,
@@ -309,7 +310,7 @@ def answer_question(
         try:
             parts = [
                 backtester(
-                    history,
+                    hist,
                     name,
                     as_of=period,
                     series=key,
@@ -333,15 +334,12 @@ def answer_question(
             tornados[name] = tornado(r.paths, r.actual_to_date, labels=labels)
         if not keep_paths:
             results = {n: _drop_paths(r) for n, r in results.items()}
-    upto = history.loc[:period] if isinstance(history.index, pd.PeriodIndex) else None
-    fit_table = None
-    if fits and upto is not None:
-        fit_table = compare_fits(upto.to_numpy(dtype=float))
-    season = remaining_share(history, period) if isinstance(history.index, pd.PeriodIndex) else None
+    fit_table = compare_fits(hist.loc[:period].to_numpy(dtype=float)) if fits else None
     return Answer(
         series=key, as_of=period, target=float(target), actual_to_date=first.actual_to_date,
         horizon=first.horizon, seed=int(seed), level=float(level), results=results,
-        errors=errors, notes=notes, fits=fit_table, seasonality=season, backtest=bt,
+        errors=errors, notes=notes, fits=fit_table, seasonality=remaining_share(hist, period),
+        backtest=bt,
         recommendation=rec, tornados=tornados, backtest_error=backtest_error,
     )  # fmt: skip
 
@@ -378,8 +376,6 @@ def default_target(history: pd.Series, as_of: Any) -> float:
 
 
 def _drop_paths(result: TargetResult) -> TargetResult:
-    from dataclasses import replace
-
     return replace(result, paths=None)
 
 
