@@ -93,7 +93,7 @@ def target_answer(
     digit for digit. ``progress(fraction, text)`` is told as methods and backtest years
     finish.
     """
-    total = len(methods) * (n_paths + 1)
+    total = len(methods) * n_paths
     done = [0]
 
     def tick(stage: str, name: str, amount: int) -> None:
