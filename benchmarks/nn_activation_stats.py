@@ -12,7 +12,7 @@ tanh ``|y| > 0.99``, softsign ``|y| > 0.9``) and the back-propagated gradients.
 The learning rate of each activation is chosen among ``LRS`` by validation accuracy,
 ties broken by the validation cross-entropy (seed 0), as the paper chose its
 hyperparameters on validation; the test part is only reported. The figures
-(``dashboard.figures.saturation_comparison`` and ``activation_histograms``) go to
+(``plots.saturation_comparison`` and ``activation_histograms``) go to
 ``benchmarks/results/nn_activation_stats.html`` (plotly.js from its CDN, to keep the
 file small); the numbers go to BENCHMARKS.md.
 
@@ -138,7 +138,7 @@ def page(runs: dict, epochs: int) -> str:
     """One HTML page: the saturation comparison, then per activation the activation
     histograms after the last epoch and the gradient histograms before training (the
     paper's Figures 6 and 7)."""
-    from dashboard.figures import activation_histograms, saturation_comparison
+    from plots import activation_histograms, saturation_comparison
 
     figs = [
         saturation_comparison(
@@ -225,7 +225,7 @@ fixed probe of the first 300 validation examples, before training and after ever
 Saturation: sigmoid < 0.01 or > 0.99; tanh |y| > 0.99; softsign |y| > 0.9. Learning rate per
 activation chosen by validation accuracy, ties broken by validation cross-entropy (seed 0),
 among {", ".join(map(str, LRS))}; test accuracy only reported. Figures:
-`benchmarks/results/nn_activation_stats.html` (`dashboard.figures.saturation_comparison`:
+`benchmarks/results/nn_activation_stats.html` (`plots.saturation_comparison`:
 mean ± std and saturation per layer over training; `activation_histograms`: activations
 after the last epoch and gradients before training, per activation).
 

@@ -14,9 +14,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import kernel
-from dashboard.figures import to_html
 from montecarlo import load_monthly_units, read_frame
 from nn import Callback
+from plots import to_html
 
 __all__ = [
     "USER_ERRORS",

@@ -36,7 +36,7 @@ TYPES = {
     "acyclic_siblings": AcyclicSiblingsContract,
 }
 configuration.configure()  # what the lint-imports command does first (a timer for checks)
-PACKAGES = ["kernel", "nn", "montecarlo", "forecast", "analytics", "dashboard", "riskcast"]
+PACKAGES = ["kernel", "plots", "nn", "montecarlo", "forecast", "analytics", "dashboard", "riskcast"]
 EXTERNAL = ["numpy", "pandas", "scipy", "streamlit", "plotly", "torch"]
 # Every arrow DESIGN.md allows (importer -> imported).
 ALLOWED = [
@@ -49,13 +49,16 @@ ALLOWED = [
     ("forecast.core", "montecarlo.core"),
     ("forecast.core", "montecarlo.other"),
     ("montecarlo.other", "montecarlo.core"),
-    ("dashboard.figures", "plotly"),
+    ("plots", "plotly"),
+    ("plots", "kernel.core"),
+    ("montecarlo.core", "plots"),  # result objects draw themselves (.plot())
+    ("forecast.core", "plots"),
     ("dashboard.app", "streamlit"),
-    ("dashboard.app", "dashboard.figures"),
+    ("dashboard.app", "plots"),
     ("dashboard.app", "forecast.core"),
     ("dashboard.app", "analytics.core"),
     ("riskcast.core", "dashboard.app"),  # riskcast launches the dashboard
-    ("riskcast.report", "dashboard.figures"),  # and its reports draw with the figure builders
+    ("riskcast.report", "plots"),  # and its reports draw with the figure builders
     ("riskcast.report", "forecast.core"),
     ("riskcast.report", "riskcast._private"),
 ]
@@ -68,12 +71,14 @@ FORBIDDEN = [
     ("analytics.core", "nn.core", ["layers"]),
     ("montecarlo.core", "forecast.core", ["layers"]),
     ("forecast.core", "analytics.core", ["forecast-deps"]),
-    ("forecast.core", "dashboard.figures", ["layers"]),
+    ("plots", "forecast.core", ["layers"]),
+    ("plots", "montecarlo.core", ["layers"]),
+    ("kernel.core", "plots", ["layers", "kernel-deps"]),  # plots brings plotly
     ("dashboard.app", "riskcast.core", ["layers"]),
     ("riskcast.core", "forecast._private", ["private-modules"]),
     ("dashboard.app", "analytics._private", ["private-modules"]),
     ("montecarlo.core", "montecarlo.other", ["acyclic"]),  # other already imports core
-    ("dashboard.figures", "streamlit", ["no-streamlit"]),
+    ("plots", "streamlit", ["no-streamlit"]),
     ("riskcast.report", "dashboard.app", ["no-streamlit"]),  # streamlit through the app
     ("nn.core", "torch", ["dev-only"]),
 ]
@@ -84,7 +89,7 @@ def _graph(extra: tuple[str, str] | None = None) -> grimp.ImportGraph:
     for name in PACKAGES:
         for module in (name, f"{name}.core", f"{name}._private"):
             graph.add_module(module)
-    for module in ("montecarlo.other", "dashboard.figures", "dashboard.app", "riskcast.report"):
+    for module in ("montecarlo.other", "dashboard.app", "riskcast.report"):
         graph.add_module(module)
     for name in EXTERNAL:
         graph.add_module(name, is_squashed=True)

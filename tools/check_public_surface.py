@@ -4,7 +4,7 @@ For every module of the packages listed in ``[tool.importlinter] root_packages``
 import of *another* of those packages must
 
 - name a package (the root, ``montecarlo``, or a public subpackage such as
-  ``dashboard.figures``), not a module inside it (``from montecarlo.target import ...``
+  ``plots``), not a module inside it (``from montecarlo.target import ...``
   and ``import forecast.auto`` are reported: the name belongs in the root's ``__all__``);
 - import only names that package lists in ``__all__`` (``from forecast import x`` with
   ``x`` missing from ``forecast.__all__`` is reported).

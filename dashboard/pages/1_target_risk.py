@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import _state, _ui, figures
+import plots as figures
+from dashboard import _state, _ui
 from forecast import default_methods, default_target, model_names, model_spec
 from montecarlo import fitted_distribution, format_params
 

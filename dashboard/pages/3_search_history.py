@@ -6,7 +6,8 @@ import zoneinfo
 
 import streamlit as st
 
-from dashboard import _state, _ui, figures
+import plots as figures
+from dashboard import _state, _ui
 
 st.title("Search history")
 st.caption(

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+import plots as figures
 from analytics import (
     OnlineLinearRegression,
     load_ex1data1,
@@ -14,7 +15,7 @@ from analytics import (
     rows_from_table,
     rows_from_text,
 )
-from dashboard import _ui, figures
+from dashboard import _ui
 from kernel import read_table
 
 st.title("Online regression")

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from dashboard import figures
+import plots as figures
 
 __all__ = ["render_report"]
 

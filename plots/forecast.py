@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures._base import finish, x_of
+from plots._base import finish, x_of
 
 __all__ = ["backtest_chart", "forecast_chart", "loss_curve"]
 

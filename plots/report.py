@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures._base import LAYOUT as _LAYOUT
+from plots._base import LAYOUT as _LAYOUT
 
 __all__ = [
     "probability_bars",

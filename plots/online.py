@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures._base import COLORS, finish
+from plots._base import COLORS, finish
 
 __all__ = ["coefficient_paths", "regression_fit", "rolling_error"]
 

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.figures._base import COLORS, finish
+from plots._base import COLORS, finish
 
 __all__ = [
     "FigureInputError",

@@ -6,22 +6,22 @@ No streamlit import here: every function takes plain pandas/NumPy data and retur
 
 from __future__ import annotations
 
-from dashboard.figures._base import to_html
-from dashboard.figures.forecast import backtest_chart, forecast_chart, loss_curve
-from dashboard.figures.nn import (
+from plots._base import to_html
+from plots.forecast import backtest_chart, forecast_chart, loss_curve
+from plots.nn import (
     activation_histograms,
     activation_stats_chart,
     saturation_comparison,
 )
-from dashboard.figures.online import coefficient_paths, regression_fit, rolling_error
-from dashboard.figures.report import (
+from plots.online import coefficient_paths, regression_fit, rolling_error
+from plots.report import (
     probability_bars,
     probability_history,
     series_chart,
     total_intervals,
 )
-from dashboard.figures.search import activity_bars, gaps_timeline, hour_weekday_heatmap, top_bar
-from dashboard.figures.target import (
+from plots.search import activity_bars, gaps_timeline, hour_weekday_heatmap, top_bar
+from plots.target import (
     calibration_chart,
     cdf_plot,
     fan_chart,

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures._base import COLORS, finish, x_of
+from plots._base import COLORS, finish, x_of
 
 __all__ = ["activity_bars", "gaps_timeline", "hour_weekday_heatmap", "top_bar"]
 

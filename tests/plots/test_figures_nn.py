@@ -1,4 +1,4 @@
-"""dashboard.figures.nn: the plotted numbers are nn.ActivationStats' records."""
+"""plots.nn: the plotted numbers are nn.ActivationStats' records."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import nn
-from dashboard import figures
-from dashboard.figures.nn import FigureInputError
+import plots as figures
+from plots.nn import FigureInputError
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests of dashboard.figures: the plotted numbers are the numbers given, checked by hand."""
+"""Tests of plots: the plotted numbers are the numbers given, checked by hand."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import pytest
 from scipy import stats
 
-from dashboard import figures
+import plots as figures
 
 
 def _trace(fig: go.Figure, name: str) -> go.BaseTraceType:
