@@ -15,6 +15,7 @@ from nn.activations import (
     Tanh,
     get_activation,
 )
+from nn.base import Layer
 from nn.blocks import Highway, ResidualBlock
 from nn.callbacks import Callback, EarlyStopping, History, ProgressBar
 from nn.conv import Conv1D, Conv2D
@@ -112,6 +113,7 @@ __all__ = [
     "Identity",
     "IntersectionRNN",
     "KLDivergence",
+    "Layer",
     "LayerNorm",
     "Loss",
     "MaxPool1D",
