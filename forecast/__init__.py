@@ -24,6 +24,8 @@ from forecast.metrics import (
 )
 from forecast.neural import GRUForecaster, LSTMForecaster, NeuralForecaster, RNNForecaster
 from forecast.question import (
+    BACKTEST_MIN_PAST_YEARS,
+    DEFAULT_LEVEL,
     Answer,
     MethodRun,
     answer_question,
@@ -48,6 +50,8 @@ from forecast.theta import Theta
 
 __all__ = [
     "ARIMA",
+    "BACKTEST_MIN_PAST_YEARS",
+    "DEFAULT_LEVEL",
     "ETS",
     "Answer",
     "AutoForecaster",
