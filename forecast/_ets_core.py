@@ -68,7 +68,11 @@ def _update(l, b, s, m, trend, season, alpha, beta, gamma, phi, y):
     new_b = b
     if trend > 0:
         r = _remove(new_l, l, trend)
-        new_b = phib + (beta / alpha) * (r - phib)
+        # alpha = 0 (a least-squares Holt-Winters fit of a very short series may end
+        # there): the level ignores the data and so does the trend (beta = alpha * the
+        # Holt-Winters beta = 0); R's 0 / 0 would give NaN paths.
+        ratio = beta / alpha if alpha > 0.0 else 0.0
+        new_b = phib + ratio * (r - phib)
     if season > 0:
         t = _remove(y, q, season)
         new_s = s[m - 1] + gamma * (t - s[m - 1])

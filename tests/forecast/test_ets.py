@@ -199,3 +199,22 @@ def test_bad_hyperparameters_named(seasonal: pd.Series) -> None:
         ETS(model="AAA", season_length=12).fit(seasonal.iloc[:14])
     with pytest.raises(ForecastValueError, match="needs at least 2 observations"):
         ETS().fit(seasonal.iloc[:1])
+
+
+def test_short_series_with_denormal_values_simulates() -> None:
+    """Issue 14 item 9: on this 6-month history the least-squares Holt-Winters fit ends at
+    alpha = 0, and the simulation divided beta by alpha (a bare ZeroDivisionError). With
+    alpha = 0 the level ignores the data, so the trend stays too: the paths are the
+    forecast line plus Gaussian noise, and their mean follows ``predict``."""
+    y = pd.Series(
+        [1e-308, -1e-12, -3.0, 5e-324, 1e-12, 1e-12],
+        index=pd.period_range("2020-01", periods=6, freq="M"),
+    )
+    f = ETS().fit(y)
+    assert f.model_ == "AAN" and f.params_["alpha"] == 0.0
+    paths = f.sample_paths(4, 4000, rng=0)
+    assert paths.shape == (4000, 4) and np.isfinite(paths).all()
+    mean = f.predict(4, quantiles=None)["mean"].to_numpy()
+    se = np.sqrt(f.sigma2_ / 4000)
+    np.testing.assert_allclose(paths.mean(axis=0), mean, atol=4 * se)
+    np.testing.assert_allclose(paths.std(axis=0), np.sqrt(f.sigma2_), rtol=0.05)
