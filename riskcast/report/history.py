@@ -1,10 +1,19 @@
 """The run-history database of batch reports.
 
-Every run is stored with its id, time, config hash and per-series results, in ONE
-transaction at the end of the run: a run killed in the middle leaves the database as it
-was. SQLite (the default, a file next to the outputs) is opened with a busy timeout and
-``BEGIN IMMEDIATE`` so two runs at once queue instead of corrupting it; any other
-SQLAlchemy URL (e.g. PostgreSQL) works when SQLAlchemy and its driver are installed.
+Every run is stored with its id, time, config hash, per-series results and the backtest
+cache entries it computed, in ONE transaction at the end of the run: a run killed in the
+middle leaves the database as it was. SQLite (the default, a file next to the outputs) is
+opened with a busy timeout and ``BEGIN IMMEDIATE``; PostgreSQL writers take a transaction
+advisory lock: two runs at once queue instead of losing or corrupting rows. Any other
+SQLAlchemy URL works when SQLAlchemy and its driver are installed (PostgreSQL is tested
+with psycopg; a plain ``postgresql://`` URL uses psycopg when psycopg2 is absent).
+
+The layout is versioned (:data:`SCHEMA_VERSION`, one row in ``riskcast_schema_version``):
+a new database is created at the current version, an older known version is upgraded in
+the first writing transaction (:mod:`riskcast.report.history_schema`), and a database of a
+newer or unknown version, or with tables riskcast does not recognise, is refused with a
+:class:`~riskcast.errors.HistoryError` naming the URL, the version found and the version
+expected. Reading never writes: an older known version is read as it stands.
 
 The SQL is written once with ``:name`` placeholders, which both sqlite3 and SQLAlchemy's
 ``text()`` understand.
@@ -12,66 +21,32 @@ The SQL is written once with ``:name`` placeholders, which both sqlite3 and SQLA
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from riskcast.errors import HistoryError
-
-__all__ = ["RESULT_COLUMNS", "HistoryDB"]
-
-#: Columns of one result row (one series x one method of one run).
-RESULT_COLUMNS: tuple[str, ...] = (
-    "series_id",
-    "method",
-    "status",
-    "message",
-    "target",
-    "actual_to_date",
-    "probability",
-    "std_error",
-    "ci_low",
-    "ci_high",
-    "total_p05",
-    "total_p50",
-    "total_p95",
-    "n_paths",
+from riskcast.report.history_schema import (
+    RESULT_COLUMNS,
+    SCHEMA_VERSION,
+    Transaction,
+    ensure_schema,
+    found_version,
 )
 
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS runs (
-        run_id TEXT PRIMARY KEY,
-        started_at TEXT NOT NULL,
-        finished_at TEXT NOT NULL,
-        config_hash TEXT NOT NULL,
-        config_path TEXT NOT NULL,
-        as_of TEXT NOT NULL,
-        status TEXT NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS results (
-        run_id TEXT NOT NULL REFERENCES runs(run_id),
-        series_id TEXT NOT NULL,
-        method TEXT NOT NULL,
-        status TEXT NOT NULL,
-        message TEXT,
-        target REAL,
-        actual_to_date REAL,
-        probability REAL,
-        std_error REAL,
-        ci_low REAL,
-        ci_high REAL,
-        total_p05 REAL,
-        total_p50 REAL,
-        total_p95 REAL,
-        n_paths INTEGER,
-        PRIMARY KEY (run_id, series_id, method)
-    )""",
-)
+__all__ = ["RESULT_COLUMNS", "SCHEMA_VERSION", "HistoryDB"]
+
+#: Key of the PostgreSQL advisory lock every writing transaction takes (any fixed bigint).
+_PG_LOCK_KEY = 0x7269736B63617374  # "riskcast"
+#: Keys per ``IN (...)`` query when reading the backtest cache.
+_CHUNK = 500
 
 
 def _enable_wal(con: sqlite3.Connection, *, timeout: float) -> None:
@@ -96,82 +71,185 @@ def _enable_wal(con: sqlite3.Connection, *, timeout: float) -> None:
             delay = min(delay * 2, 0.2)
 
 
+class _SqliteTx(Transaction):
+    dialect = "sqlite"
+
+    def __init__(self, con: sqlite3.Connection, url: str) -> None:
+        self.con = con
+        self.url = url
+
+    def run(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
+        return self.con.execute(sql, dict(params or {})).fetchall()
+
+    def columns(self) -> dict[str, list[str]]:
+        names = [r[0] for r in self.run("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {n: [r[1] for r in self.con.execute(f'PRAGMA table_info("{n}")')] for n in names}
+
+
+class _SqlAlchemyTx(Transaction):
+    def __init__(self, con: Any, url: str) -> None:
+        import sqlalchemy
+
+        self.con = con
+        self.url = url
+        self.dialect = con.dialect.name
+        self._sa = sqlalchemy
+
+    def run(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
+        res = self.con.execute(self._sa.text(sql), dict(params or {}))
+        return [tuple(r) for r in res] if res.returns_rows else []
+
+    def columns(self) -> dict[str, list[str]]:
+        insp = self._sa.inspect(self.con)
+        return {n: [c["name"] for c in insp.get_columns(n)] for n in insp.get_table_names()}
+
+
+def _display_url(url: str) -> str:
+    """The URL as shown in messages: the password, if any, replaced by ``***``."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # no SQLAlchemy, or a URL it cannot parse: show it as given
+        return url
+
+
 class HistoryDB:
-    """Append-only store of report runs.
+    """Append-only store of report runs, with a cache of backtest results.
 
     Parameters
     ----------
     url : str
-        ``sqlite:///path/to/history.sqlite`` or any SQLAlchemy URL.
+        ``sqlite:///path/to/history.sqlite`` or any SQLAlchemy URL, e.g.
+        ``postgresql+psycopg://user:password@host/dbname``.
     timeout : float, default 60
-        Seconds a writer waits for another run's transaction to finish.
+        Seconds a writer waits for another run's transaction to finish (SQLite).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> db = HistoryDB(f"sqlite:///{folder / 'history.sqlite'}")
+    >>> db.schema_version() is None  # nothing there yet
+    True
+    >>> db.check()
+    >>> db.schema_version() == SCHEMA_VERSION
+    True
     """
 
     def __init__(self, url: str, *, timeout: float = 60.0) -> None:
+        if not isinstance(url, str) or "://" not in url:
+            raise HistoryError(
+                f"The 'url' parameter of HistoryDB must be an SQLAlchemy URL such as "
+                f"'sqlite:///history.sqlite'. Got {url!r} instead."
+            )
         self.url = url
         self.timeout = timeout
+        self._engine: Any = None
 
     # -- connection handling -------------------------------------------------------------
     @contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[Any]:
-        """Yield an ``execute(sql, params) -> rows`` callable inside one transaction."""
+    def _transaction(self, *, write: bool) -> Iterator[Transaction | None]:
+        """Yield a :class:`Transaction` (``None``: a SQLite file that does not exist yet)."""
         if self.url.startswith("sqlite:///"):
-            path = Path(self.url.removeprefix("sqlite:///"))
-            if not write and not path.exists():
-                yield lambda sql, params=None: []
-                return
-            try:
-                con = sqlite3.connect(path, timeout=self.timeout, isolation_level=None)
-            except sqlite3.Error as exc:
-                raise HistoryError(
-                    f"The history database {str(path)!r} cannot be opened: {exc}."
-                ) from None
-            try:
-                _enable_wal(con, timeout=self.timeout)
-                con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            with self._sqlite_transaction(write=write) as lite:
+                yield lite
+            return
+        engine = self._get_engine()
+        import sqlalchemy
 
-                def run(sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
-                    return con.execute(sql, params or {}).fetchall()
+        try:
+            with engine.begin() as con:
+                tx = _SqlAlchemyTx(con, self.url)
+                if write and tx.dialect == "postgresql":
+                    tx.run("SELECT pg_advisory_xact_lock(:k)", {"k": _PG_LOCK_KEY})
+                yield tx
+        except sqlalchemy.exc.SQLAlchemyError as exc:
+            msg = str(exc).split("\n", 1)[0]
+            raise HistoryError(
+                f"The history database {_display_url(self.url)!r} failed: {msg}."
+            ) from None
 
-                yield run
-                con.execute("COMMIT")
-            except sqlite3.Error as exc:
-                if con.in_transaction:
-                    con.execute("ROLLBACK")
-                raise HistoryError(
-                    f"The history database {str(path)!r} could not be used: {exc}."
-                ) from None
-            except BaseException:
-                if con.in_transaction:
-                    con.execute("ROLLBACK")
-                raise
-            finally:
-                con.close()
+    @contextmanager
+    def _sqlite_transaction(self, *, write: bool) -> Iterator[_SqliteTx | None]:
+        path = Path(self.url.removeprefix("sqlite:///"))
+        if not write and not path.exists():
+            yield None
             return
         try:
-            import sqlalchemy
-        except ImportError:  # pragma: no cover - depends on the environment
+            con = sqlite3.connect(path, timeout=self.timeout, isolation_level=None)
+        except sqlite3.Error as exc:
             raise HistoryError(
-                f"The history URL {self.url!r} needs SQLAlchemy and its driver; only "
-                f"sqlite:/// URLs work without it."
+                f"The history database {str(path)!r} cannot be opened: {exc}."
             ) from None
         try:
-            engine = sqlalchemy.create_engine(self.url)
-            with engine.begin() as con:
+            _enable_wal(con, timeout=self.timeout)
+            con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            yield _SqliteTx(con, self.url)
+            con.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise HistoryError(
+                f"The history database {str(path)!r} could not be used: {exc}."
+            ) from None
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        finally:
+            con.close()
 
-                def run_sa(sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
-                    res = con.execute(sqlalchemy.text(sql), params or {})
-                    return [tuple(r) for r in res] if res.returns_rows else []
+    def _get_engine(self) -> Any:
+        if self._engine is not None:
+            return self._engine
+        try:
+            import sqlalchemy
+            from sqlalchemy.pool import NullPool
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise HistoryError(
+                f"The history URL {_display_url(self.url)!r} needs SQLAlchemy and its "
+                f"driver (pip install 'riskcast[sql]' psycopg); only sqlite:/// URLs "
+                f"work without it."
+            ) from None
+        try:
+            url = sqlalchemy.engine.make_url(self.url)
+            if url.drivername == "postgresql":
+                url = url.set(drivername=_default_pg_driver())
+            # NullPool: a report opens a handful of short transactions; no idle connection
+            # is left behind in the server after the run.
+            self._engine = sqlalchemy.create_engine(url, poolclass=NullPool)
+        except (sqlalchemy.exc.SQLAlchemyError, ImportError, ValueError) as exc:
+            raise HistoryError(
+                f"The history URL {_display_url(self.url)!r} cannot be used: {exc}."
+            ) from None
+        return self._engine
 
-                yield run_sa
-        except sqlalchemy.exc.SQLAlchemyError as exc:
-            raise HistoryError(f"The history database {self.url!r} failed: {exc}.") from None
-
+    # -- schema -------------------------------------------------------------------------
     def check(self) -> None:
-        """Open the database and create the tables if needed (no run is written)."""
-        with self._transaction(write=True) as run:
-            for ddl in _SCHEMA:
-                run(ddl)
+        """Open the database and create or upgrade its tables (no run is written).
+
+        Raises
+        ------
+        HistoryError
+            The database cannot be opened, or holds a newer/unknown schema version or
+            tables riskcast does not recognise.
+        """
+        with self._transaction(write=True) as tx:
+            assert tx is not None
+            ensure_schema(tx, display_url=_display_url(self.url))
+
+    def schema_version(self) -> int | None:
+        """The schema version found in the database (``None``: no riskcast tables yet).
+
+        An older database without a version table whose tables match the
+        first layout reports 1. Raises :class:`HistoryError` for a layout that matches
+        no known version.
+        """
+        with self._transaction(write=False) as tx:
+            if tx is None:
+                return None
+            return found_version(tx, display_url=_display_url(self.url))
 
     # -- writing ------------------------------------------------------------------------
     def record_run(
@@ -185,14 +263,29 @@ class HistoryDB:
         as_of: str,
         status: str,
         results: Sequence[dict[str, Any]],
+        backtests: Mapping[str, str] | None = None,
     ) -> None:
-        """Store one run and all its result rows atomically."""
+        """Store one run, all its result rows and its backtest cache entries atomically.
+
+        Parameters
+        ----------
+        run_id, started_at, finished_at, config_hash, config_path, as_of, status : str
+            The run's row.
+        results : sequence of dict
+            One dict per (series, method), keys from :data:`RESULT_COLUMNS` (missing
+            keys are stored as NULL).
+        backtests : mapping of str to str, optional
+            Backtest cache entries, key -> JSON text, read back by
+            :meth:`cached_backtests`. A key already stored is overwritten (two runs
+            writing the same key at once both succeed; the later one's text stays).
+        """
+        entries = _check_backtests(backtests)
         cols = ", ".join(RESULT_COLUMNS)
         marks = ", ".join(f":{c}" for c in RESULT_COLUMNS)
-        with self._transaction(write=True) as run:
-            for ddl in _SCHEMA:
-                run(ddl)
-            run(
+        with self._transaction(write=True) as tx:
+            assert tx is not None
+            ensure_schema(tx, display_url=_display_url(self.url))
+            tx.run(
                 "INSERT INTO runs (run_id, started_at, finished_at, config_hash, config_path,"
                 " as_of, status) VALUES (:run_id, :started_at, :finished_at, :config_hash,"
                 " :config_path, :as_of, :status)",
@@ -209,52 +302,123 @@ class HistoryDB:
             for row in results:
                 params = {c: row.get(c) for c in RESULT_COLUMNS}
                 params["run_id"] = run_id
-                run(f"INSERT INTO results (run_id, {cols}) VALUES (:run_id, {marks})", params)
+                tx.run(f"INSERT INTO results (run_id, {cols}) VALUES (:run_id, {marks})", params)
+            stored_at = datetime.now(UTC).isoformat(timespec="seconds")
+            for key, payload in entries.items():
+                _upsert_backtest(tx, key, payload, run_id=run_id, stored_at=stored_at)
 
     # -- reading ------------------------------------------------------------------------
     def runs(self) -> pd.DataFrame:
         """All runs, oldest first."""
-        with self._transaction(write=False) as run:
-            rows = (
-                run(
-                    "SELECT run_id, started_at, finished_at, config_hash, config_path, as_of,"
-                    " status FROM runs ORDER BY started_at, run_id"
-                )
-                if self._has_tables(run)
-                else []
-            )
-        return pd.DataFrame(
-            rows,
-            columns=[
-                "run_id", "started_at", "finished_at", "config_hash", "config_path",
-                "as_of", "status",
-            ],
-        )  # fmt: skip
+        columns = [
+            "run_id", "started_at", "finished_at", "config_hash", "config_path", "as_of", "status",
+        ]  # fmt: skip
+        with self._transaction(write=False) as tx:
+            rows = []
+            if tx is not None and found_version(tx, display_url=_display_url(self.url)):
+                rows = tx.run(f"SELECT {', '.join(columns)} FROM runs ORDER BY started_at, run_id")
+        return pd.DataFrame(rows, columns=columns)
 
     def results(self, series_ids: Sequence[str] | None = None) -> pd.DataFrame:
         """Result rows of every run joined with the run time, oldest run first."""
         cols = ", ".join(f"r.{c}" for c in RESULT_COLUMNS)
-        with self._transaction(write=False) as run:
-            rows = (
-                run(
+        with self._transaction(write=False) as tx:
+            rows = []
+            if tx is not None and found_version(tx, display_url=_display_url(self.url)):
+                rows = tx.run(
                     f"SELECT r.run_id, u.started_at, {cols} FROM results r JOIN runs u"
                     " ON u.run_id = r.run_id ORDER BY u.started_at, r.run_id, r.series_id, r.method"
                 )
-                if self._has_tables(run)
-                else []
-            )
         df = pd.DataFrame(rows, columns=["run_id", "started_at", *RESULT_COLUMNS])
         if series_ids is not None:
             df = df[df["series_id"].isin(list(series_ids))]
         return df.reset_index(drop=True)
 
-    @staticmethod
-    def _has_tables(run: Any) -> bool:
+    def cached_backtests(self, keys: Sequence[str]) -> dict[str, str]:
+        """The stored JSON text of the backtest cache entries named by ``keys``.
+
+        Parameters
+        ----------
+        keys : sequence of str
+            Cache keys, as given to :meth:`record_run`'s ``backtests``.
+
+        Returns
+        -------
+        dict of str to str
+            key -> JSON text for the keys that are stored; missing keys are absent.
+        """
+        if isinstance(keys, str) or not all(isinstance(k, str) for k in keys):
+            raise HistoryError(
+                f"The 'keys' parameter of HistoryDB.cached_backtests must be a sequence of "
+                f"strings. Got {keys!r:.80} instead."
+            )
+        wanted = list(dict.fromkeys(keys))
+        out: dict[str, str] = {}
+        if not wanted:
+            return out
+        with self._transaction(write=False) as tx:
+            if tx is None or (found_version(tx, display_url=_display_url(self.url)) or 0) < 2:
+                return out  # no database yet, or a version-1 database (no cache table)
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                marks = ", ".join(f":k{i}" for i in range(len(chunk)))
+                rows = tx.run(
+                    f"SELECT cache_key, payload FROM backtests WHERE cache_key IN ({marks})",
+                    {f"k{i}": k for i, k in enumerate(chunk)},
+                )
+                out.update({str(k): str(v) for k, v in rows})
+        return out
+
+
+def _default_pg_driver() -> str:
+    """``postgresql+psycopg2`` if psycopg2 is installed (SQLAlchemy's default), else psycopg."""
+    try:
+        import psycopg2  # type: ignore[import-not-found,import-untyped,unused-ignore]  # noqa: F401
+    except ImportError:
+        return "postgresql+psycopg"
+    return "postgresql+psycopg2"
+
+
+def _check_backtests(backtests: Mapping[str, str] | None) -> dict[str, str]:
+    if backtests is None:
+        return {}
+    if not isinstance(backtests, Mapping):
+        raise HistoryError(
+            f"The 'backtests' parameter of HistoryDB.record_run must be a mapping of "
+            f"key -> JSON text. Got {type(backtests).__name__} instead."
+        )
+    for key, payload in backtests.items():
+        if not isinstance(key, str) or not isinstance(payload, str):
+            raise HistoryError(
+                f"The 'backtests' parameter of HistoryDB.record_run must map str keys to "
+                f"str JSON text. Got {key!r:.60} -> {type(payload).__name__}."
+            )
         try:
-            run("SELECT 1 FROM runs LIMIT 1")
-            run("SELECT 1 FROM results LIMIT 1")
-        except (sqlite3.Error, HistoryError):
-            return False
-        except Exception:
-            return False
-        return True
+            json.loads(payload)
+        except ValueError as exc:
+            raise HistoryError(
+                f"The 'backtests' parameter of HistoryDB.record_run must hold JSON text. "
+                f"The entry {key!r:.60} is not JSON: {exc}."
+            ) from None
+    return dict(backtests)
+
+
+def _upsert_backtest(
+    tx: Transaction, key: str, payload: str, *, run_id: str, stored_at: str
+) -> None:
+    params = {"key": key, "payload": payload, "run_id": run_id, "stored_at": stored_at}
+    if tx.dialect in ("sqlite", "postgresql"):
+        tx.run(
+            "INSERT INTO backtests (cache_key, payload, run_id, stored_at)"
+            " VALUES (:key, :payload, :run_id, :stored_at)"
+            " ON CONFLICT (cache_key) DO UPDATE SET payload = excluded.payload,"
+            " run_id = excluded.run_id, stored_at = excluded.stored_at",
+            params,
+        )
+    else:  # portable fallback inside the same transaction
+        tx.run("DELETE FROM backtests WHERE cache_key = :key", {"key": key})
+        tx.run(
+            "INSERT INTO backtests (cache_key, payload, run_id, stored_at)"
+            " VALUES (:key, :payload, :run_id, :stored_at)",
+            params,
+        )
