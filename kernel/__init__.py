@@ -16,6 +16,7 @@ from kernel.io import (
     write_atomic,
     write_text_atomic,
 )
+from kernel.reprs import format_cell, html_card, html_table
 from kernel.seeds import stream_rng, stream_seed
 from kernel.tables import column_dates, column_numbers, describe_cell, read_table
 from kernel.validation import (
@@ -29,6 +30,7 @@ from kernel.validation import (
     first_non_finite,
     first_non_number,
     is_number,
+    magnitude_issue,
     period_order_issue,
 )
 
@@ -48,7 +50,11 @@ __all__ = [
     "describe_cell",
     "first_non_finite",
     "first_non_number",
+    "format_cell",
+    "html_card",
+    "html_table",
     "is_number",
+    "magnitude_issue",
     "period_order_issue",
     "publish",
     "read_table",
