@@ -20,6 +20,8 @@ from kernel.reprs import format_cell, html_card, html_table
 from kernel.seeds import stream_rng, stream_seed
 from kernel.tables import column_dates, column_numbers, describe_cell, read_table
 from kernel.validation import (
+    MAX_MAGNITUDE,
+    MIN_MAGNITUDE,
     ErrorClasses,
     PeriodIssue,
     as_rng,
@@ -35,6 +37,8 @@ from kernel.validation import (
 )
 
 __all__ = [
+    "MAX_MAGNITUDE",
+    "MIN_MAGNITUDE",
     "BaseEstimator",
     "ErrorClasses",
     "NotFittedError",

@@ -7,7 +7,7 @@ value, ``type_error`` for a wrong type), so :mod:`nn` raises ``NNValueError``,
 ``"The 'target' parameter of target_probability must be a finite number. Got nan
 instead."``
 
-The locators (:func:`first_non_number`, :func:`first_non_finite`,
+The locators (:func:`first_non_number`, :func:`first_non_finite`, :func:`magnitude_issue`,
 :func:`period_order_issue`) do not raise: they find the first bad cell or step, and each
 package words the error about its own kind of input (a sample, a series, a table).
 """
@@ -21,6 +21,8 @@ from typing import Any, Literal, NamedTuple, TypedDict, cast
 import numpy as np
 
 __all__ = [
+    "MAX_MAGNITUDE",
+    "MIN_MAGNITUDE",
     "ErrorClasses",
     "PeriodIssue",
     "as_rng",
@@ -31,6 +33,7 @@ __all__ = [
     "first_non_finite",
     "first_non_number",
     "is_number",
+    "magnitude_issue",
     "period_order_issue",
 ]
 
@@ -346,6 +349,43 @@ def first_non_finite(values: np.ndarray) -> tuple[tuple[int, ...], int] | None:
         return None
     idx = tuple(int(i) for i in np.argwhere(bad)[0]) if values.ndim else ()
     return idx, int(bad.sum())
+
+
+#: Largest magnitude the numerical models compute with: squares and sums of squares of
+#: up to 10**7 such values stay finite (1e150**2 * 1e7 = 1e307 < 1.8e308).
+MAX_MAGNITUDE = 1e150
+#: Below this, every value of a sample is lost to underflow: squares are 0 (or denormal),
+#: so spreads, variances and relative errors cannot be computed.
+MIN_MAGNITUDE = 1e-150
+
+
+def magnitude_issue(values: np.ndarray) -> tuple[int, str] | None:
+    """``(position, "large" | "small")`` when finite ``values`` cannot be computed with.
+
+    ``"large"``: the first value beyond :data:`MAX_MAGNITUDE` in absolute value (their
+    squares overflow); ``"small"``: every value is below :data:`MIN_MAGNITUDE` in absolute
+    value without all being zero (position of the largest). None otherwise (all zeros is
+    fine: a constant). A denormal beside ordinary values is no issue.
+
+    Examples
+    --------
+    >>> magnitude_issue(np.array([1.0, 2e300]))
+    (1, 'large')
+    >>> magnitude_issue(np.array([5e-324, 1e-320]))
+    (1, 'small')
+    >>> magnitude_issue(np.array([5e-324, -3.0, 0.0])) is None
+    True
+    """
+    a = np.abs(np.asarray(values, dtype=np.float64).reshape(-1))
+    if a.size == 0:
+        return None
+    big = np.flatnonzero(a > MAX_MAGNITUDE)
+    if big.size:
+        return int(big[0]), "large"
+    i = int(np.argmax(a))
+    if 0.0 < a[i] < MIN_MAGNITUDE:
+        return i, "small"
+    return None
 
 
 class PeriodIssue(NamedTuple):

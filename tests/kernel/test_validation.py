@@ -119,3 +119,14 @@ def test_locators() -> None:
 def test_period_order_issue(months: list[str], first: bool, issue: PeriodIssue | None) -> None:
     ordinals = pd.PeriodIndex(months, freq="M").asi8
     assert period_order_issue(ordinals, duplicates_first=first) == issue
+
+
+def test_magnitude_issue_finds_values_models_cannot_compute_with() -> None:
+    from kernel import MAX_MAGNITUDE, magnitude_issue
+
+    assert magnitude_issue(np.array([1.0, -3e300, 5e306])) == (1, "large")
+    assert magnitude_issue(np.array([MAX_MAGNITUDE, -MAX_MAGNITUDE])) is None
+    assert magnitude_issue(np.array([0.0, 1e-320, -2e-300])) == (2, "small")
+    assert magnitude_issue(np.zeros(4)) is None and magnitude_issue(np.empty(0)) is None
+    # a denormal beside ordinary values (issue 14 item 9's series) is no issue
+    assert magnitude_issue(np.array([1e-308, -1e-12, -3.0, 5e-324, 1e-12])) is None
