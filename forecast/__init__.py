@@ -10,6 +10,8 @@ from forecast.baselines import Drift, HistoricMean, Naive, Naive2, SeasonalNaive
 from forecast.errors import ForecastError, ForecastTypeError, ForecastValueError, NotFittedError
 from forecast.ets import ETS
 from forecast.frames import series_from_frame
+from forecast.many import forecast_many, series_model, series_random_state
+from forecast.many_answers import answer_many
 from forecast.metrics import (
     coverage,
     crps,
@@ -72,6 +74,7 @@ __all__ = [
     "RNNForecaster",
     "SeasonalNaive",
     "Theta",
+    "answer_many",
     "answer_question",
     "backtest",
     "backtest_method",
@@ -82,6 +85,7 @@ __all__ = [
     "crps",
     "default_methods",
     "default_target",
+    "forecast_many",
     "interval_width",
     "mae",
     "make_member",
@@ -98,6 +102,8 @@ __all__ = [
     "rmse",
     "run_method",
     "series_from_frame",
+    "series_model",
+    "series_random_state",
     "smape",
     "stack_backtests",
     "summarize",
