@@ -86,24 +86,38 @@ def total_intervals(results: pd.DataFrame, target: float) -> go.Figure:
 
 
 def probability_history(history: pd.DataFrame, *, title: str = "P(hit) run by run") -> go.Figure:
-    """Lines of P(hit) per method across report runs.
+    """Lines of P(hit) per method across report runs, on a date-and-time axis (UTC).
 
     Parameters
     ----------
     history : DataFrame
-        Columns ``started_at``, ``method``, ``probability`` (one row per run and method).
+        Columns ``started_at`` (the run's start: ISO 8601 text or datetimes; text without
+        a zone is read as UTC), ``method``, ``probability`` (one row per run and method).
     """
     fig = go.Figure()
-    for method, part in history.dropna(subset=["probability"]).groupby("method", sort=True):
+    data = history.dropna(subset=["probability"])
+    when = pd.to_datetime(data["started_at"], utc=True, format="ISO8601")
+    data = data.assign(started_at=when.dt.tz_localize(None))
+    for method, part in data.groupby("method", sort=True):
         fig.add_trace(
             go.Scatter(
                 x=part["started_at"],
                 y=100 * part["probability"],
                 mode="lines+markers",
                 name=str(method),
+                hovertemplate="%{x|%Y-%m-%d %H:%M:%S} UTC<br>P(hit) %{y:.1f}%"
+                "<extra>%{fullData.name}</extra>",
             )
         )
     fig.update_layout(title=title, yaxis_title="P(hit), %", yaxis_range=[0, 100])
+    fig.update_xaxes(
+        type="date",
+        title_text="run time (UTC)",
+        tickformatstops=[
+            {"dtickrange": [None, 86_400_000], "value": "%b %d, %Y<br>%H:%M"},
+            {"dtickrange": [86_400_000, None], "value": "%b %d, %Y"},
+        ],
+    )
     fig.update_layout(**_LAYOUT)
     return fig
 

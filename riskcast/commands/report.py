@@ -18,6 +18,8 @@ import time
 from typing import Any
 
 from riskcast.report.config import load_config
+from riskcast.report.engine import SeriesOutcome
+from riskcast.report.logsafe import quoted
 from riskcast.report.runner import plan_report, run_report
 
 __all__ = ["EXIT_PARTIAL", "register", "run"]
@@ -65,22 +67,36 @@ def run(args: argparse.Namespace) -> int:
         return 0
     t0 = time.perf_counter()
 
-    def on_series(rows: list[dict[str, Any]]) -> None:
-        for r in rows:
+    def on_series(done: SeriesOutcome) -> None:
+        # every user-supplied value is quoted (repr): a newline in a series id cannot
+        # start a forged log line
+        for r in done.rows:
             if r["status"] == "ok":
                 log.info(
-                    "series=%s method=%s p_hit=%.4f se=%.4f target=%g",
-                    r["series_id"], r["method"], r["probability"], r["std_error"], r["target"],
+                    "series=%s method=%s p_hit=%.4f se=%.4f target=%g verdict=%s",
+                    quoted(r["series_id"]), quoted(r["method"]), r["probability"],
+                    r["std_error"], r["target"], quoted(r.get("verdict") or "not backtested"),
                 )  # fmt: skip
             else:
                 log.warning(
-                    "series=%s method=%s failed: %s", r["series_id"], r["method"], r["message"]
-                )
+                    "series=%s method=%s failed: %s",
+                    quoted(r["series_id"]), quoted(r["method"]), quoted(r["message"]),
+                )  # fmt: skip
+        info = done.summary
+        if info.get("headline"):
+            log.info(
+                "series=%s headline=%s recommended=%s target_reached=%s",
+                quoted(done.series_id), quoted(info["headline"]),
+                quoted(info["recommended"]) if info["recommended"] else "none",
+                info["target_reached"],
+            )  # fmt: skip
 
     outcome = run_report(cfg, workers=args.workers, scheduler=args.scheduler, on_series=on_series)
     took = time.perf_counter() - t0
     print(
         f"run {outcome.run_id}: {outcome.results['series_id'].nunique()} series, "
-        f"{outcome.n_failed} failed method runs, {took:.1f}s; report {outcome.outputs['html']}"
+        f"{outcome.n_failed} failed method runs, {took:.1f}s; backtests "
+        f"{outcome.backtests_computed} run, {outcome.backtests_cached} from the cache; report "
+        f"{outcome.outputs['html']}"
     )
     return EXIT_PARTIAL if outcome.n_failed else 0

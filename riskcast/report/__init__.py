@@ -4,6 +4,23 @@ from __future__ import annotations
 
 from riskcast.report.config import ReportConfig, load_config
 from riskcast.report.history import HistoryDB
-from riskcast.report.runner import ReportOutcome, plan_report, run_report
+from riskcast.report.runner import (
+    REPORT_COLUMNS,
+    SERIES_COLUMNS,
+    ReportOutcome,
+    plan_report,
+    recover_outputs,
+    run_report,
+)
 
-__all__ = ["HistoryDB", "ReportConfig", "ReportOutcome", "load_config", "plan_report", "run_report"]
+__all__ = [
+    "REPORT_COLUMNS",
+    "SERIES_COLUMNS",
+    "HistoryDB",
+    "ReportConfig",
+    "ReportOutcome",
+    "load_config",
+    "plan_report",
+    "recover_outputs",
+    "run_report",
+]

@@ -16,6 +16,8 @@ Example (``risk.toml``)::
     paths = 100000
     seed = 42
     sampler = "plain"               # plain | antithetic | sobol
+    backtest = true                 # calibration backtest + recommended method per series
+    backtest_paths = 4000           # paths per method and backtest year
 
     [targets]                       # one target per series
     north = 186.0
@@ -24,6 +26,7 @@ Example (``risk.toml``)::
     [output]
     dir = "reports"                 # relative paths are relative to the config file
     name = "risk-report"            # -> reports/risk-report.html, .csv, .json
+    title = "Risk report"           # the HTML report's title (default: "Risk report")
     history = "reports/history.sqlite"  # or any SQLAlchemy URL; default <dir>/history.sqlite
 
 Unknown keys and missing fields are refused with the line they stand on (or should).
@@ -60,11 +63,14 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
         "paths": (int, False),
         "seed": (int, False),
         "sampler": (str, False),
+        "backtest": (bool, False),
+        "backtest_paths": (int, False),
     },
     "output": {
         "dir": (str, True),
         "name": (str, False),
         "history": (str, False),
+        "title": (str, False),
     },
 }
 _SECTIONS = (*_SCHEMA, "targets")
@@ -90,6 +96,9 @@ class ReportConfig:
     output_dir: Path
     name: str
     history_url: str
+    backtest: bool = True
+    backtest_paths: int = 4000
+    title: str = "Risk report"
     config_hash: str = field(default="")
 
     def to_dict(self) -> dict[str, Any]:
@@ -104,6 +113,8 @@ class ReportConfig:
             "paths": self.paths,
             "seed": self.seed,
             "sampler": self.sampler,
+            "backtest": self.backtest,
+            "backtest_paths": self.backtest_paths,
             "targets": dict(sorted(self.targets.items())),
         }
 
@@ -173,7 +184,10 @@ def load_config(path: str | Path) -> ReportConfig:
                 raise ConfigError(
                     f"The [{section}] section of {p.name} is missing the required key '{key}'."
                 )
-            if key in table and (not isinstance(table[key], types) or isinstance(table[key], bool)):
+            value = table.get(key)
+            if key in table and (
+                not isinstance(value, types) or (isinstance(value, bool) and types is not bool)
+            ):
                 want = (
                     types.__name__
                     if isinstance(types, type)
@@ -233,6 +247,18 @@ def _build(p: Path, text: str, raw: dict[str, Any]) -> ReportConfig:
             f"The key 'seed' in [run] at {_where(p, text, 'seed', 'run')} must be >= 0. "
             f"Got {seed} instead."
         )
+    backtest_paths = run.get("backtest_paths", 4000)
+    if backtest_paths < 100:
+        raise ConfigError(
+            f"The key 'backtest_paths' in [run] at {_where(p, text, 'backtest_paths', 'run')} "
+            f"must be >= 100 (paths per method and backtest year). Got {backtest_paths} instead."
+        )
+    title = out.get("title", "Risk report").strip()
+    if not title or any(not ch.isprintable() for ch in title):
+        raise ConfigError(
+            f"The key 'title' in [output] at {_where(p, text, 'title', 'output')} must be a "
+            f"non-empty line of text. Got {out.get('title')!r} instead."
+        )
     out_dir = (base / out["dir"]).resolve()
     name = out.get("name", "risk-report")
     if not re.fullmatch(r"[A-Za-z0-9._-]+", name):
@@ -264,6 +290,9 @@ def _build(p: Path, text: str, raw: dict[str, Any]) -> ReportConfig:
         output_dir=out_dir,
         name=name,
         history_url=history_url,
+        backtest=bool(run.get("backtest", True)),
+        backtest_paths=int(backtest_paths),
+        title=title,
     )
     digest = hashlib.sha256(json.dumps(cfg.to_dict(), sort_keys=True).encode()).hexdigest()
     return ReportConfig(**{**cfg.__dict__, "config_hash": digest[:16]})

@@ -83,7 +83,9 @@ def load_portfolio(cfg: ReportConfig) -> dict[str, pd.Series]:
     for sid, part in tidy.groupby("series", sort=True):
         s = pd.Series(part["value"].to_numpy(float), index=pd.PeriodIndex(part["month"]))
         try:
-            portfolio[str(sid)] = as_monthly_series(s, name=f"series '{sid}'", func="the report")
+            portfolio[str(sid)] = as_monthly_series(
+                s, name=f"series {str(sid)!r}", func="the report"
+            )
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
     return portfolio

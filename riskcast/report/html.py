@@ -24,6 +24,9 @@ table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #ccc;padding
 text-align:right}th{background:#f3f3f3}td.l,th.l{text-align:left}.up{color:#1a7f37}
 .down{color:#cf222e}.failed{color:#cf222e;font-style:italic}section{margin-top:2.5rem}
 .meta{color:#555;font-size:.9rem}.grid{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+.verdict{display:block;font-size:.8rem;color:#555}.verdict.bad{color:#cf222e}
+.verdict.good{color:#1a7f37}td.rec{font-weight:bold;background:#eef6ee}
+.headline{font-size:1.1rem}.reached{font-weight:bold;color:#1a7f37}
 """
 
 
@@ -47,12 +50,42 @@ def _change_cell(now: float | None, before: float | None) -> str:
     return f'<td class="{cls}">{d:+.1f} pp</td>'
 
 
-def _summary_table(results: pd.DataFrame, previous: pd.DataFrame, methods: list[str]) -> str:
+def _verdict(v: Any) -> str:
+    if not isinstance(v, str) or not v:
+        return ""
+    cls = "bad" if v == "not calibrated" else "good" if v == "calibrated" else ""
+    return f'<span class="verdict {cls}">{_e(v)}</span>'
+
+
+def _headline_cell(info: Mapping[str, Any] | None, by: Mapping[str, Any]) -> str:
+    """The series' headline: the recommended method (else the first that ran) and its P."""
+    if info is None or not info.get("headline"):
+        return '<td class="l failed">no method ran</td>'
+    name = str(info["headline"])
+    r = by.get(name)
+    p = "" if r is None else f" {_pct(r.probability)}"
+    if info.get("recommended") is None:
+        note = "not backtested"
+    elif info.get("calibrated"):
+        note = "recommended"
+    else:
+        note = "recommended; no method passed the backtest"
+    reached = " (target already reached)" if info.get("target_reached") else ""
+    return f'<td class="l rec">{_e(name)}:{p}{reached}<span class="verdict">{_e(note)}</span></td>'
+
+
+def _summary_table(
+    results: pd.DataFrame,
+    series: pd.DataFrame,
+    previous: pd.DataFrame,
+    methods: list[str],
+) -> str:
     prev = {(r.series_id, r.method): r.probability for r in previous.itertuples(index=False)}
+    info = {str(r["series_id"]): r for r in series.to_dict("records")} if len(series) else {}
     head = "".join(f"<th>{_e(m)}</th><th>Δ since last run</th>" for m in methods)
     lines = [
         '<table id="portfolio"><thead><tr><th class="l">series</th><th>target</th>'
-        f"<th>actual to date</th>{head}</tr></thead><tbody>"
+        f'<th>actual to date</th><th class="l">headline</th>{head}</tr></thead><tbody>'
     ]
     for sid, part in results.groupby("series_id", sort=True):
         by = {r.method: r for r in part.itertuples(index=False)}
@@ -62,6 +95,7 @@ def _summary_table(results: pd.DataFrame, previous: pd.DataFrame, methods: list[
             f'<td class="l"><a href="#s-{_e(sid)}">{_e(sid)}</a></td>',
             f"<td>{first['target']:,.4g}</td>",
             f"<td>{actual.iloc[0]:,.4g}</td>" if len(actual) else "<td>–</td>",
+            _headline_cell(info.get(str(sid)), by),
         ]
         for m in methods:
             r = by.get(m)
@@ -69,11 +103,46 @@ def _summary_table(results: pd.DataFrame, previous: pd.DataFrame, methods: list[
                 msg = "" if r is None else r.message
                 cells.append(f'<td class="failed" title="{_e(msg)}">failed</td><td>–</td>')
                 continue
-            cells.append(f"<td>{_pct(r.probability)} ± {100 * r.std_error:.2f}</td>")
+            cls = ' class="rec"' if r.recommended is True else ""
+            cells.append(
+                f"<td{cls}>{_pct(r.probability)} ± {100 * r.std_error:.2f}"
+                f"{_verdict(r.verdict)}</td>"
+            )
             cells.append(_change_cell(r.probability, prev.get((sid, m))))
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines.append("</tbody></table>")
     return "\n".join(lines)
+
+
+def _headline(info: Mapping[str, Any] | None, rows: pd.DataFrame) -> list[str]:
+    """The series' headline paragraphs, in the words of ``riskcast target``."""
+    if info is None:
+        return []
+    out = []
+    if info.get("target_reached"):
+        out.append(
+            f'<p class="reached">The target {float(info["target"]):g} is already reached: '
+            f"the year to date ({float(info['actual_to_date']):.6g}) is at or above it, so "
+            f"every method says 100%.</p>"
+        )
+    name = info.get("headline")
+    ok = rows[rows["method"] == name] if name else rows.iloc[:0]
+    if len(ok):
+        r = ok.iloc[0]
+        if info.get("recommended") is not None:
+            honest = "" if info.get("calibrated") else " (no method passed the backtest)"
+            reason = f" {info['recommendation']}" if info.get("recommendation") else ""
+        else:
+            honest, reason = " (not backtested)", ""
+        out.append(
+            f'<p class="headline"><b>Headline{_e(honest)}:</b> {_e(name)} says P(hit) = '
+            f"{_pct(r['probability'])} ± {100 * r['std_error']:.2f} pp.{_e(reason)}</p>"
+        )
+    if info.get("backtest_error"):
+        out.append(
+            f'<p class="failed">Calibration backtest not possible: {_e(info["backtest_error"])}</p>'
+        )
+    return out
 
 
 def _series_section(
@@ -82,11 +151,13 @@ def _series_section(
     rows: pd.DataFrame,
     past: pd.DataFrame,
     *,
+    info: Mapping[str, Any] | None,
     as_of: str,
 ) -> str:
     target = float(rows["target"].iloc[0])
     parts = [f'<section id="s-{_e(sid)}"><h2>{_e(sid)}</h2>']
     parts.append(f'<p class="meta">target {target:,.6g}; as of {_e(as_of)}</p>')
+    parts.extend(_headline(None if info is None else {**info, "target": target}, rows))
     failed = rows[rows["status"] != "ok"]
     for r in failed.itertuples(index=False):
         parts.append(f'<p class="failed">{_e(r.method)} failed: {_e(r.message)}</p>')
@@ -107,6 +178,7 @@ def render_report(
     title: str,
     meta: Mapping[str, Any],
     results: pd.DataFrame,
+    series: pd.DataFrame,
     previous: pd.DataFrame,
     past: pd.DataFrame,
     portfolio: Mapping[str, pd.Series],
@@ -121,7 +193,11 @@ def render_report(
     meta : mapping
         Shown in the header (run id, time, config hash, paths, seed...).
     results : DataFrame
-        This run's rows (``riskcast.report.history.RESULT_COLUMNS``).
+        This run's rows (``riskcast.report.runner.REPORT_COLUMNS``: the database's
+        result columns, each method's backtest ``verdict`` and ``recommended``).
+    series : DataFrame
+        One row per series (``riskcast.report.runner.SERIES_COLUMNS``): the headline
+        method, the recommendation and its reason, whether the target is already reached.
     previous : DataFrame
         The last earlier run's rows (for "change since the last run"); may be empty.
     past : DataFrame
@@ -131,6 +207,7 @@ def render_report(
     as_of : str
     """
     meta_html = "".join(f"<li><b>{_e(k)}</b>: {_e(v)}</li>" for k, v in meta.items())
+    info = {str(r["series_id"]): r for r in series.to_dict("records")} if len(series) else {}
     sections = []
     for sid, rows in results.groupby("series_id", sort=True):
         sections.append(
@@ -139,6 +216,7 @@ def render_report(
                 portfolio[str(sid)],
                 rows,
                 past[past["series_id"] == sid] if len(past) else past,
+                info=info.get(str(sid)),
                 as_of=as_of,
             )
         )
@@ -147,7 +225,7 @@ def render_report(
         f"<title>{_e(title)}</title><style>{_CSS}</style>"
         f'<script type="text/javascript">{get_plotlyjs()}</script></head><body>'
         f'<h1>{_e(title)}</h1><ul class="meta">{meta_html}</ul>'
-        f"<h2>Portfolio</h2>{_summary_table(results, previous, methods)}"
+        f"<h2>Portfolio</h2>{_summary_table(results, series, previous, methods)}"
         + "\n".join(sections)
         + "</body></html>\n"
     )

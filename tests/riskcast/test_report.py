@@ -6,8 +6,6 @@ import json
 import multiprocessing
 import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,43 +16,20 @@ from montecarlo import load_monthly_units
 from riskcast.cli import main
 from riskcast.errors import ConfigError, HistoryError
 from riskcast.report import HistoryDB, load_config, run_report
+from tests.riskcast._report_helpers import spawn, write_config, write_portfolio
 
-SERIES = {"north": (1.0, 186.0), "south": (0.6, 110.0), "<b>east</b>": (1.3, 240.0)}
-
-
-def _write_portfolio(folder: Path, series: dict[str, tuple[float, float]] = SERIES) -> Path:
-    y = load_monthly_units()
-    rows = [(sid, str(p), v * k) for sid, (k, _) in series.items() for p, v in y.items()]
-    path = folder / "sales.csv"
-    pd.DataFrame(rows, columns=["series_id", "date", "value"]).to_csv(path, index=False)
-    return path
+_write_portfolio, _spawn = write_portfolio, spawn
 
 
-def _write_config(
-    folder: Path,
-    *,
-    extra_run: str = "",
-    targets: str | None = None,
-    data: str = 'path = "sales.csv"',
-    output: str = 'dir = "out"',
-    paths: int = 4000,
-    methods: str = '["iid-normal", "seasonal"]',
-) -> Path:
-    if targets is None:
-        targets = "\n".join(f'"{sid}" = {t}' for sid, (_, t) in SERIES.items())
-    cfg = folder / "risk.toml"
-    cfg.write_text(
-        f'[data]\n{data}\n\n[run]\nas_of = "2015-09"\nmethods = {methods}\n'
-        f"paths = {paths}\nseed = 7\n{extra_run}\n\n[targets]\n{targets}\n\n"
-        f"[output]\n{output}\n"
-    )
-    return cfg
+def _write_config(folder: Path, **kwargs) -> Path:
+    kwargs.setdefault("extra_run", "backtest_paths = 500")
+    return write_config(folder, **kwargs)
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, history_url: str) -> Path:
     _write_portfolio(tmp_path)
-    _write_config(tmp_path)
+    _write_config(tmp_path, history_url=history_url)
     return tmp_path
 
 
@@ -62,8 +37,8 @@ def test_report_writes_html_csv_json_and_history(project: Path) -> None:
     cfg = load_config(project / "risk.toml")
     outcome = run_report(cfg)
     out = project / "out"
-    names = {p.name for p in out.iterdir() if not p.name.startswith("history.sqlite-")}
-    assert names == {"risk-report.html", "risk-report.csv", "risk-report.json", "history.sqlite"}
+    names = {p.name for p in out.iterdir()}
+    assert names == {"risk-report.html", "risk-report.csv", "risk-report.json"}
     results = pd.read_csv(out / "risk-report.csv")
     assert len(results) == 6 and set(results["status"]) == {"ok"}
     north = results[(results.series_id == "north") & (results.method == "iid-normal")].iloc[0]
@@ -91,13 +66,13 @@ def test_second_run_shows_change_and_results_are_reproducible(project: Path) -> 
     assert "+0.0 pp" in html  # same seed, same numbers: change since last run is zero
 
 
-def test_partial_failure_exit_code_and_marked_in_report(tmp_path: Path) -> None:
+def test_partial_failure_exit_code_and_marked_in_report(tmp_path: Path, history_url: str) -> None:
     y = load_monthly_units()["2014-06":]  # too short for the seasonal method
     rows = [("short", str(p), v) for p, v in y.items()]
     pd.DataFrame(rows, columns=["series_id", "date", "value"]).to_csv(
         tmp_path / "sales.csv", index=False
     )
-    _write_config(tmp_path, targets="short = 180.0")
+    _write_config(tmp_path, targets="short = 180.0", history_url=history_url)
     code = main(["report", "--config", str(tmp_path / "risk.toml"), "--quiet"])
     assert code == 3
     res = pd.read_csv(tmp_path / "out" / "risk-report.csv")
@@ -112,7 +87,10 @@ def test_partial_failure_exit_code_and_marked_in_report(tmp_path: Path) -> None:
     [
         ({"extra_run": "colour = 3"}, r"Unknown key 'colour' in \[run\] at risk.toml, line 9"),
         ({"targets": "north = 186.0\nsouth = 110.0"}, "have no target.*<b>east</b>"),
-        ({"targets": '"<b>east</b>" = 1\nnorth = 1\nsouth = 1\nwest = 2'}, "not in the data: west"),
+        (
+            {"targets": '"<b>east</b>" = 1\nnorth = 1\nsouth = 1\nwest = 2'},
+            "not in the data: 'west'",
+        ),
         ({"targets": 'north = "high"'}, "target of series 'north'.*finite number"),
         ({"data": 'path = "missing.csv"'}, "does not exist"),
         ({"data": ""}, "exactly one of 'path'"),
@@ -129,6 +107,15 @@ def test_bad_config_is_refused_and_nothing_is_written(
     assert main(["report", "--config", str(project / "risk.toml")]) == 2
     assert "error" in capsys.readouterr().err
     assert not (project / "out").exists()
+
+
+def test_history_defaults_to_a_file_next_to_the_outputs(tmp_path: Path) -> None:
+    _write_portfolio(tmp_path)
+    _write_config(tmp_path)
+    cfg = load_config(tmp_path / "risk.toml")
+    assert cfg.history_url == f"sqlite:///{tmp_path / 'out' / 'history.sqlite'}"
+    outcome = run_report(cfg)
+    assert list(HistoryDB(cfg.history_url).runs()["run_id"]) == [outcome.run_id]
 
 
 def test_missing_section_and_field(project: Path) -> None:
@@ -150,43 +137,49 @@ def test_dry_run_validates_without_writing(project: Path, capsys) -> None:
     assert not (project / "out").exists()
 
 
-def test_sql_and_parquet_sources_give_the_same_results(project: Path) -> None:
+def test_sql_and_parquet_sources_give_the_same_results(project: Path, history_url: str) -> None:
     frame = pd.read_csv(project / "sales.csv")
     with sqlite3.connect(project / "sales.db") as con:
         frame.to_sql("sales", con, index=False)
     frame.to_parquet(project / "sales.parquet")
-    _write_config(project, output='dir = "csv"')
+    _write_config(project, output='dir = "csv"', history_url=history_url)
     a = run_report(load_config(project / "risk.toml")).results
     _write_config(
         project,
         data=f'url = "sqlite:///{project / "sales.db"}"\n'
         'query = "SELECT series_id, date, value FROM sales"',
         output='dir = "sql"',
+        history_url=history_url,
     )
     b = run_report(load_config(project / "risk.toml")).results
-    _write_config(project, data='path = "sales.parquet"', output='dir = "pq"')
+    _write_config(
+        project, data='path = "sales.parquet"', output='dir = "pq"', history_url=history_url
+    )
     c = run_report(load_config(project / "risk.toml")).results
     pd.testing.assert_frame_equal(a, b)
     pd.testing.assert_frame_equal(a, c)
 
 
-def _spawn(cfg: Path, *, quiet: bool = True) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "riskcast.cli", "report", "--config", str(cfg)]
-    return subprocess.Popen(
-        [*cmd, "--quiet"] if quiet else cmd,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+def _integrity_ok(url: str) -> bool:
+    """SQLite's own check of the file (other backends guard their files themselves)."""
+    if not url.startswith("sqlite:///"):
+        return True
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as con:
+        return con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
-def test_killed_run_leaves_database_and_earlier_report_intact(tmp_path: Path) -> None:
+def test_killed_run_leaves_database_and_earlier_report_intact(
+    tmp_path: Path, history_url: str
+) -> None:
     many = {f"s{i:03d}": (1.0 + i / 100, 186.0 + i) for i in range(12)}
     _write_portfolio(tmp_path, many)
     targets = "\n".join(f"{k} = {t}" for k, (_, t) in many.items())
-    _write_config(tmp_path, targets=targets, paths=2000)
+    _write_config(tmp_path, targets=targets, paths=2000, history_url=history_url)
     assert main(["report", "--config", str(tmp_path / "risk.toml"), "--quiet"]) == 0
     out = tmp_path / "out"
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.suffix in {".html", ".csv"}}
-    _write_config(tmp_path, targets=targets, paths=1_000_000)  # slow enough to be killed
+    # slow enough to be killed
+    _write_config(tmp_path, targets=targets, paths=1_000_000, history_url=history_url)
     proc = _spawn(tmp_path / "risk.toml", quiet=False)
     assert proc.stderr is not None
     for line in proc.stderr:  # wait until the run is under way: one series done
@@ -197,20 +190,21 @@ def test_killed_run_leaves_database_and_earlier_report_intact(tmp_path: Path) ->
     proc.wait()
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.suffix in {".html", ".csv"}}
     assert after == before
-    db = HistoryDB(f"sqlite:///{out / 'history.sqlite'}")
+    db = HistoryDB(history_url)
     assert len(db.runs()) == 1
-    with sqlite3.connect(out / "history.sqlite") as con:
-        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert _integrity_ok(history_url)
 
 
-def test_two_runs_at_once_are_both_recorded(project: Path) -> None:
+def test_two_runs_at_once_are_both_recorded(project: Path, history_url: str) -> None:
     procs = [_spawn(project / "risk.toml") for _ in range(2)]
     codes = [p.wait(timeout=120) for p in procs]
     assert codes == [0, 0], [p.stderr.read() for p in procs]
-    db = HistoryDB(f"sqlite:///{project / 'out' / 'history.sqlite'}")
+    db = HistoryDB(history_url)
     assert len(db.runs()) == 2 and len(db.results()) == 12
-    with sqlite3.connect(project / "out" / "history.sqlite") as con:
-        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert _integrity_ok(history_url)
+    published = json.loads((project / "out" / "risk-report.json").read_text())
+    assert published["run_id"] in set(db.runs()["run_id"])
+    assert not [p.name for p in (project / "out").iterdir() if p.name.startswith(".")]
 
 
 def _record_one(url: str, run_id: str) -> str:
