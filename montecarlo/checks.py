@@ -135,6 +135,7 @@ def check_sample(
             f"The '{name}' parameter of {func} must contain only finite numbers. "
             f"Got {float(values[i])!r} at position {i} ({count} non-finite values)."
         )
+    _check_magnitude(values, name=name, func=func)
     if values.size < min_size:
         raise MonteCarloValueError(
             f"The '{name}' parameter of {func} needs at least {min_size} observations. "
@@ -147,6 +148,25 @@ def check_sample(
             f"Got {float(values[i])!r} at position {i}."
         )
     return values
+
+
+def _check_magnitude(values: np.ndarray, *, name: str, func: str) -> None:
+    """Refuse values whose squares overflow (beyond 1e150) or all underflow (below 1e-150)."""
+    issue = kernel.magnitude_issue(values)
+    if issue is None:
+        return
+    i, kind = issue
+    if kind == "large":
+        raise MonteCarloValueError(
+            f"The '{name}' parameter of {func} holds a value too large to compute with: "
+            f"{float(values[i])!r} at position {i} (at most {kernel.MAX_MAGNITUDE:g} in "
+            "absolute value, or sums of squares overflow). Rescale it, e.g. to millions."
+        )
+    raise MonteCarloValueError(
+        f"The '{name}' parameter of {func} holds only values too small to compute with "
+        f"(largest {float(values[i])!r} at position {i}; below {kernel.MIN_MAGNITUDE:g} "
+        "their squares underflow to zero). Rescale it."
+    )
 
 
 def as_monthly_series(

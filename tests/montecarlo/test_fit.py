@@ -152,3 +152,17 @@ def test_random_positive_samples_fit_without_nan_and_beat_scipy(values: list[flo
 def test_bad_input_is_named(x: list, dist: str, kind: type, pattern: str) -> None:
     with pytest.raises(kind, match=pattern):
         fit_distribution(x, dist)
+
+
+def test_values_beyond_the_computable_range_are_refused_by_name() -> None:
+    # fuzz finds (issue 14): 1e300 months overflowed the norm fit's sd to inf ("did not
+    # converge", no parameter named) and 1e-320 months underflowed it ("math domain error")
+    big = np.array([8.96e299, 9.86e299, 9.58e299, 1.10e300, 9.41e299])
+    with pytest.raises(MonteCarloValueError, match=r"'x' parameter of fit_distribution.*too large"):
+        fit_distribution(big, "norm")
+    tiny = np.array([1.0474e-320, 1.0375e-320, 9.165e-321, 9.486e-321])
+    with pytest.raises(MonteCarloValueError, match=r"'x' parameter .*too small.*Rescale"):
+        fit_distribution(tiny, "norm")
+    # just inside the range the fit is the ordinary one, scaled
+    ok = fit_distribution(big * 1e-160, "norm")
+    assert ok.params["mean"] == pytest.approx(big.mean() * 1e-160)

@@ -157,3 +157,12 @@ def test_correlated_months_keep_marginals_and_widen_the_total(units):
     assert p1 > p0 + 0.05  # a wider total puts more mass above a target above the median
     with pytest.raises(MonteCarloValueError, match="'corr'.*shape \\(3, 3\\)"):
         IIDSimulator(corr=np.eye(2)).fit(units).paths("2015-09", 3, 100)
+
+
+def test_history_beyond_the_computable_range_is_refused_by_name() -> None:
+    # fuzz finds (issue 14): 1e300 months gave "did not converge" (iid-normal), an
+    # infinite mean total (iid-johnson) and non-finite paths (seasonal-monthly)
+    idx = pd.period_range("2001-01", periods=30, freq="M")
+    hist = pd.Series(1e300 * (1 + 0.1 * np.sin(np.arange(30))), index=idx)
+    with pytest.raises(MonteCarloValueError, match=r"'history' parameter of .*too large"):
+        simulate_target(IIDSimulator(), hist, as_of="2003-03", target=1.0, n_paths=100, rng=0)
