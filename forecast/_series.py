@@ -171,6 +171,17 @@ def check_series(
             f"{values[i]!r} at {periods[i]} ({count} missing or non-finite values); "
             f"use {fill_hint} to interpolate them."
         )
+    size = kernel.magnitude_issue(values)
+    if size is not None:
+        i, kind = size
+        what = (
+            f"a value too large to compute with: {values[i]!r} at {periods[i]} (at most "
+            f"{kernel.MAX_MAGNITUDE:g} in absolute value, or sums of squares overflow)"
+            if kind == "large"
+            else f"only values too small to compute with (largest {values[i]!r} at "
+            f"{periods[i]}; below {kernel.MIN_MAGNITUDE:g} their squares underflow to zero)"
+        )
+        raise ForecastValueError(f"The '{name}' parameter of {func} holds {what}. Rescale it.")
     issue = kernel.period_order_issue(periods.asi8, duplicates_first=False)
     if issue is not None:
         j = issue.position

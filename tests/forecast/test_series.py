@@ -15,7 +15,7 @@ from forecast._series import (
     regularize,
     season_length_of,
 )
-from forecast.baselines import SeasonalNaive
+from forecast.baselines import Naive, SeasonalNaive
 
 
 @pytest.mark.parametrize(
@@ -118,3 +118,14 @@ def test_horizon_and_quantiles() -> None:
         check_quantiles("0.5", func="f")
     assert quantile_column(0.1) == "q0.1"
     assert quantile_column(0.975) == "q0.975"
+
+
+def test_values_beyond_the_computable_range_are_refused_by_name() -> None:
+    # fuzz finds (issue 14): a 1e300 series gave -inf/NaN quantiles and inf/NaN paths
+    # (Naive, SeasonalNaive, Drift, Naive2); a 1e-320 one a ZeroDivisionError in ETS
+    idx = pd.period_range("2001-01", periods=24, freq="M")
+    big = pd.Series(1e300 * (1 + 0.1 * np.cos(np.arange(24))), index=idx)
+    with pytest.raises(ForecastValueError, match=r"'history' parameter of Naive.fit.*too large"):
+        Naive().fit(big)
+    with pytest.raises(ForecastValueError, match=r"'y' parameter of f holds only values too small"):
+        check_series(big / 1e300 * 1e-320, func="f")
