@@ -92,9 +92,10 @@ class BootstrapSimulator(MonthlySimulator):
             blocks = blocks[-self.window :]
         if blocks.shape[0] < self.min_years:
             raise MonteCarloValueError(
-                f"BootstrapSimulator needs at least {self.min_years} past years with data "
-                f"for month {as_of.month} and the {horizon} months after it, all before "
-                f"{as_of} (with a positive {self.scale} level). Got {blocks.shape[0]}."
+                f"BootstrapSimulator(scale={self.scale!r}) needs at least {self.min_years} "
+                f"past years of 'history' with data for month {as_of.month} and the "
+                f"{horizon} months after it, all before {as_of} (with a positive "
+                f"{self.scale} level). Got {blocks.shape[0]}."
             )
         return blocks
 

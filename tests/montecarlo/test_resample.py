@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from montecarlo import BootstrapSimulator, load_monthly_units
@@ -46,3 +47,10 @@ def test_bad_input(units):
         BootstrapSimulator().fit(units).paths("2002-09", 3, 10)
     with pytest.raises(MonteCarloValueError, match="'min_years'"):
         BootstrapSimulator(min_years=1).fit(units)
+
+
+def test_too_few_usable_years_names_the_history():
+    # fuzz finds (issue 14): 28 months of zeros were refused by a message naming nothing
+    hist = pd.Series(0.0, index=pd.period_range("2001-08", periods=28, freq="M"))
+    with pytest.raises(MonteCarloValueError, match=r"scale='ytd'.* past years of 'history'.*Got 0"):
+        BootstrapSimulator().fit(hist).paths("2003-11", 1, 10, rng=0)
