@@ -30,7 +30,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from kernel import html_card, html_table
 from montecarlo.base import Simulator
+from montecarlo.budget import DEFAULT_MEMORY_LIMIT, check_memory
 from montecarlo.checks import as_monthly_series, as_rng, check_positive_int
 from montecarlo.engine import check_simulator
 from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
@@ -115,6 +117,41 @@ class BacktestResult:
     summary: pd.DataFrame
     skipped: pd.DataFrame
 
+    def plot(self, kind: str = "calibration") -> Any:
+        """The dashboard's figure of this backtest (a :class:`plotly.graph_objects.Figure`).
+
+        Parameters
+        ----------
+        kind : {"calibration", "pit"}
+            ``"calibration"``: interval coverage per method against the nominal levels
+            (:func:`plots.calibration_chart` of ``summary``); ``"pit"``: the PIT of every
+            backtested year per method (:func:`plots.pit_chart` of ``scores``).
+        """
+        import plots
+
+        if kind == "calibration":
+            return plots.calibration_chart(self.summary)
+        if kind == "pit":
+            return plots.pit_chart(self.scores)
+        raise MonteCarloValueError(
+            "The 'kind' parameter of BacktestResult.plot must be one of ('calibration', "
+            f"'pit'). Got {kind!r} instead."
+        )
+
+    def _repr_html_(self) -> str:
+        """Notebook view: the per-method summary with its verdicts, and what was skipped."""
+        years = self.scores["year"] if "year" in self.scores.columns else pd.Series([])
+        span = f", years {int(years.min())}-{int(years.max())}" if len(years) else ""
+        title = f"Calibration backtest: {len(self.summary)} method(s){span}"
+        fmt = {c: "{:.3g}" for c in self.summary.columns if c not in ("method", "n_years")}
+        notes = [
+            f"skipped {r['method']} {r['year']}: {r['error']}" for _, r in self.skipped.iterrows()
+        ]
+        if len(self.summary):
+            notes.insert(0, "calibrated = 'yes': PIT values and interval coverage not shown "
+                         "wrong at the 5% level.")  # fmt: skip
+        return html_card(title, tables=[html_table(self.summary, fmt)], notes=notes)
+
 
 def _simulate(
     sim: Simulator, cut: pd.Series, horizon: int, n: int, rng: np.random.Generator, smp: Sampler
@@ -155,6 +192,7 @@ def calibration_backtest(
     levels: Sequence[float] = DEFAULT_LEVELS,
     rng: np.random.Generator | int | None = None,
     progress: Callable[[int], Any] | None = None,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
 ) -> BacktestResult:
     """Score each simulator's year-end predictions in every past year.
 
@@ -178,6 +216,10 @@ def calibration_backtest(
     rng : numpy.random.Generator or int, optional
     progress : callable, optional
         Called with 1 after every (method, year) run.
+    memory_limit : int or None, default 2 GiB
+        Memory budget in bytes of one (method, year) run, which draws its ``n_paths``
+        paths at once; checked before anything is fitted
+        (:func:`montecarlo.budget.check_memory`). None: no limit.
 
     Returns
     -------
@@ -203,6 +245,8 @@ def calibration_backtest(
     for sim in simulators.values():
         check_simulator(sim, func=func).check_sampler(smp, func=func)
     n = smp.valid_n(n)
+    # one (method, year) run draws all its paths at once: one chunk of n rows
+    check_memory(n, 12 - month, memory_limit=memory_limit, sampler=smp, chunk_size=n, func=func)
     gen = as_rng(rng)
     start, end = hist.index[0], hist.index[-1]
     years = scored_years(hist.index, min_years)

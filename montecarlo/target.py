@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kernel import html_card, html_table
 from montecarlo.checks import check_finite_number, check_positive_int, check_quantiles
 from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
 from montecarlo.samplers import (
@@ -97,6 +98,63 @@ class TargetResult:
         d["ci"] = list(self.ci)
         d["quantiles"] = {f"{q:g}": v for q, v in self.quantiles.items()}
         return d
+
+    def totals(self) -> np.ndarray:
+        """Simulated year-end totals ``actual_to_date + paths.sum(axis=1)``, shape (n_paths,).
+
+        Needs the kept paths (``simulate_target(..., keep_paths=True)``).
+        """
+        if self.paths is None:
+            raise MonteCarloValueError(
+                "TargetResult.totals needs the simulated paths. Got a result without them: "
+                "ask simulate_target(..., keep_paths=True)."
+            )
+        return self.actual_to_date + self.paths.sum(axis=1)
+
+    def plot(self, kind: str | None = None) -> Any:
+        """The dashboard's figure of this result (a :class:`plotly.graph_objects.Figure`).
+
+        Parameters
+        ----------
+        kind : {"totals", "gauge"}, optional
+            ``"totals"``: the histogram of simulated year-end totals with the target
+            (:func:`plots.totals_histogram`, needs the kept paths); ``"gauge"``: P(hit) with
+            its 95% interval (:func:`plots.probability_gauge`). Default ``"totals"`` when
+            the paths were kept, else ``"gauge"``.
+        """
+        import plots
+
+        kinds = ("totals", "gauge")
+        if kind is None:
+            kind = "totals" if self.paths is not None else "gauge"
+        if kind not in kinds:
+            raise MonteCarloValueError(
+                f"The 'kind' parameter of TargetResult.plot must be one of {kinds}. "
+                f"Got {kind!r} instead."
+            )
+        label = self.method or "paths"
+        if kind == "totals":
+            return plots.totals_histogram({label: self.totals()}, self.target)
+        return plots.probability_gauge(self.probability, self.ci, method=label, target=self.target)
+
+    def _repr_html_(self) -> str:
+        """Notebook view: P(hit) with its error bar, the gap, the total's quantiles."""
+        facts = [
+            ("P(hit)", f"{100 * self.probability:.1f}% ± {100 * self.std_error:.2f} pp"),
+            ("95% CI of P(hit)", f"{100 * self.ci[0]:.1f}% to {100 * self.ci[1]:.1f}%"),
+            ("target", f"{self.target:,.6g}"),
+            ("actual to date", f"{self.actual_to_date:,.6g}" + (
+                f" (as of {self.as_of})" if self.as_of else "")),
+            ("gap", f"{self.gap:,.6g} in {self.horizon} month(s)"),
+            ("mean total", f"{self.mean_total:,.6g}"),
+            ("expected shortfall", f"{self.expected_shortfall:,.6g}"),
+            ("paths", f"{self.n_paths:,} ({self.sampler})"),
+        ]  # fmt: skip
+        qs = pd.DataFrame(
+            {"quantile": [f"{q:g}" for q in self.quantiles], "total": list(self.quantiles.values())}
+        )
+        title = f"{self.method or 'paths'}: P(total ≥ {self.target:g})"
+        return html_card(title, facts, tables=[html_table(qs, {"total": "{:,.6g}"})])
 
     def __str__(self) -> str:
         lo, hi = self.interval(0.95) if 0.025 in self.quantiles else (np.nan, np.nan)
