@@ -47,6 +47,7 @@ from forecast.registry import (
     register,
     registered_models,
 )
+from forecast.result import ForecastResult
 from forecast.rolling import backtest, summarize
 from forecast.theta import Theta
 
@@ -60,6 +61,7 @@ __all__ = [
     "Drift",
     "ForecastError",
     "ForecastTypeError",
+    "ForecastResult",
     "ForecastValueError",
     "Forecaster",
     "GRUForecaster",

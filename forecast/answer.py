@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.errors import ForecastValueError
+from kernel import html_card, html_table
 from montecarlo import BacktestResult, Recommendation, TargetResult, probability_curve
 
 __all__ = ["Answer", "MethodRun"]
@@ -177,6 +178,117 @@ class Answer:
                 for p in self.paths.values()
             ],
         })  # fmt: skip
+
+    def plot(self, kind: str = "bars", *, method: str | None = None,
+             history: pd.Series | None = None) -> Any:  # fmt: skip
+        """The Target page's figure of this answer (a :class:`plotly.graph_objects.Figure`),
+        built by the same :mod:`plots` function with the same arguments as the dashboard.
+
+        Parameters
+        ----------
+        kind : str
+            ``"bars"`` P(hit) per method with its verdict (:func:`plots.probability_bars` of
+            :meth:`table`); ``"gauge"`` the headline method's P(hit); ``"totals"`` the
+            histogram of year-end totals; ``"fan"`` history and simulated bands (needs
+            ``history``); ``"calibration"`` and ``"pit"`` the backtest; ``"tornado"``;
+            ``"curve"`` P(total >= t) against t. All but bars and gauge need the kept paths
+            (``answer_question(..., keep_paths=True)``); tornado needs ``tornado_chart=True``.
+        method : str, optional
+            The method of a fan chart or tornado; default the headline method.
+        history : pandas.Series, optional
+            The monthly history the answer was computed from (fan chart only).
+        """
+        import plots
+
+        kinds = ("bars", "gauge", "totals", "fan", "calibration", "pit", "tornado", "curve")
+        if kind not in kinds:
+            raise ForecastValueError(
+                f"The 'kind' parameter of Answer.plot must be one of {kinds}. Got {kind!r} instead."
+            )
+        name = self.headline if method is None else method
+        if name is None or name not in self.results:
+            raise ForecastValueError(
+                f"The 'method' parameter of Answer.plot must be a method that ran: "
+                f"{list(self.results)}. Got {name!r} instead."
+            )
+        if kind == "bars":
+            return plots.probability_bars(self.table())
+        if kind == "gauge":
+            r = self.results[name]
+            return plots.probability_gauge(r.probability, r.ci, method=name, target=self.target)
+        if kind in ("calibration", "pit"):
+            if self.backtest is None:
+                raise ForecastValueError(
+                    f"Answer.plot({kind!r}) needs the calibration backtest: ask "
+                    "answer_question(..., backtest=True)"
+                    + (f" (it could not run: {self.backtest_error})." if self.backtest_error
+                       else ".")
+                )  # fmt: skip
+            return self.backtest.plot(kind)
+        if kind == "tornado":
+            if name not in self.tornados:
+                raise ForecastValueError(
+                    f"Answer.plot('tornado') needs the tornado of {name!r}: ask "
+                    "answer_question(..., keep_paths=True, tornado_chart=True)."
+                )
+            base = self.results[name].quantiles[0.5]
+            return plots.tornado_chart(self.tornados[name], base=base, method=name)
+        if not self.paths:
+            raise ForecastValueError(
+                f"Answer.plot({kind!r}) needs the paths: ask answer_question(..., keep_paths=True)."
+            )
+        if kind == "totals":
+            return plots.totals_histogram(self.totals(), self.target)
+        if kind == "curve":
+            return plots.probability_curve_chart(self.curves(), self.target)
+        if not isinstance(history, pd.Series):
+            raise ForecastValueError(
+                "The 'history' parameter of Answer.plot('fan') must be the monthly pandas "
+                f"Series the answer was computed from. Got {type(history).__name__} instead."
+            )
+        return plots.fan_chart(history, self.paths[name], self.as_of, method=name)
+
+    def _repr_html_(self) -> str:
+        """Notebook view: the headline, P(hit) per method with its verdict, the reasons."""
+        head = self.headline
+        rec = self.recommendation
+        facts = [
+            ("series", self.series),
+            ("as of", f"{self.as_of} ({self.horizon} month(s) left)"),
+            ("actual to date", f"{self.actual_to_date:,.6g}"),
+            ("gap to target", f"{self.gap:,.6g}"),
+        ]
+        if head is not None:
+            r = self.results[head]
+            verdict = self.verdicts()[head]
+            facts.insert(0, ("headline", f"{head}: P(hit) = {100 * r.probability:.1f}% ± "
+                                         f"{100 * r.std_error:.2f} pp ({verdict})"))  # fmt: skip
+        pct = round(100 * self.level)
+        shown = self.table()
+        if len(shown):
+            shown = shown[["method", "probability", "std_error", "total_low", "total_median",
+                           "total_high", "n_paths", "verdict", "recommended"]]  # fmt: skip
+            shown = shown.assign(recommended=shown["recommended"].map({True: "yes", False: ""}))
+            shown = shown.rename(columns={
+                "probability": "P(hit)", "std_error": "std. error", "n_paths": "paths",
+                "total_low": f"total P{(100 - pct) / 2:g}", "total_median": "total median",
+                "total_high": f"total P{(100 + pct) / 2:g}"})  # fmt: skip
+        fmt = {"P(hit)": "{:.1%}", "std. error": "{:.2%}", "total median": "{:,.6g}",
+               "paths": "{:,}"}  # fmt: skip
+        fmt.update({c: "{:,.6g}" for c in shown.columns if str(c).startswith("total P")})
+        notes = []
+        if self.target_reached:
+            notes.append(f"The target {self.target:,.6g} is already reached by the year to date.")
+        if rec is not None:
+            notes.append(f"Recommended: {rec.reason}")
+        elif self.backtest_error is not None:
+            notes.append(f"Backtest not possible: {self.backtest_error}")
+        else:
+            notes.append("Not backtested: answer_question(..., backtest=True) recommends a method.")
+        notes += [f"{n} could not run: {e}" for n, e in self.errors.items()]
+        notes += [f"note: {n}" for n in self.notes]
+        title = f"P(year total ≥ {self.target:g}), seed {self.seed}"
+        return html_card(title, facts, tables=[html_table(shown, fmt)], notes=notes)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready document (NaN as None is left to the caller's encoder)."""

@@ -47,6 +47,7 @@ from forecast._series import (
     season_length_of,
 )
 from forecast.errors import ForecastTypeError, ForecastValueError
+from forecast.result import ForecastResult
 from montecarlo import Sampler, Simulator
 
 __all__ = ["Forecaster", "clone", "single_threaded"]
@@ -161,6 +162,21 @@ class Forecaster(Simulator):
             for level, row in zip(levels, qs, strict=True):
                 out[quantile_column(level)] = row
         return out
+
+    def predict_result(
+        self,
+        h: int,
+        quantiles: Iterable[float] | None = (0.1, 0.5, 0.9),
+        *,
+        label: str | None = None,
+    ) -> ForecastResult:
+        """:meth:`predict` with the fitted history, as a :class:`forecast.ForecastResult`
+        (a notebook shows its table; ``.plot()`` draws the dashboard's forecast chart).
+
+        ``label`` names the model in the figure (default the class name).
+        """
+        frame = self.predict(h, quantiles)
+        return ForecastResult(self.history_, frame, label or type(self).__name__)
 
     def sample_paths(
         self, h: int, n: int = 1000, rng: np.random.Generator | int | None = None
