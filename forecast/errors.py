@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from kernel import NotFittedError
 
-__all__ = ["ForecastError", "ForecastTypeError", "ForecastValueError", "NotFittedError"]
+__all__ = [
+    "ForecastError",
+    "ForecastTypeError",
+    "ForecastValueError",
+    "NotFittedError",
+    "PretrainedFileError",
+]
 
 
 class ForecastError(Exception):
@@ -21,3 +27,8 @@ class ForecastValueError(ForecastError, ValueError):
 
 class ForecastTypeError(ForecastError, TypeError):
     """A parameter has the wrong type."""
+
+
+class PretrainedFileError(ForecastValueError):
+    """A pretrained model file is missing, foreign, of another format version, corrupted
+    or does not match its architecture (the message names the file and what is wrong)."""

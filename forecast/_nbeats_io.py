@@ -1,0 +1,288 @@
+"""Pretrained N-BEATS files: a ``.npz`` of weights beside a ``.json`` that describes them.
+
+The JSON holds the format name and version, the riskcast version that wrote it, the
+architecture of every frequency group (input and output sizes, stacks, width, blocks,
+layers, ensemble size), the shape of every array, the training settings and the sha256 of
+the ``.npz``. Loading checks all of it before a weight is used - format and version,
+checksum, the set of arrays and each shape against the architecture, finite values - and
+refuses anything else with a :class:`forecast.errors.PretrainedFileError` naming the file
+and what is wrong. Arrays are read with ``allow_pickle=False``; nothing is unpickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from forecast._nbeats_net import STACK_TYPES, NBeatsNet
+from forecast.errors import PretrainedFileError
+from kernel import save_npz_atomic, write_text_atomic
+
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "GroupModel",
+    "bundled_path",
+    "load_bundle",
+    "save_bundle",
+]
+
+FORMAT = "riskcast-nbeats"
+FORMAT_VERSION = 1
+_DATA = Path(__file__).resolve().parent / "data"
+BUNDLED = {"m3": _DATA / "nbeats_m3.json"}
+
+
+def riskcast_version() -> str:
+    try:
+        return metadata.version("riskcast")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "unknown"
+
+
+@dataclass
+class GroupModel:
+    """The networks of one frequency group and their held-out error pool.
+
+    Attributes
+    ----------
+    name : str
+        ``"monthly"``, ``"quarterly"``, ``"yearly"`` or ``"other"``.
+    input_size, horizon, min_input, season_length : int
+    nets : list of NBeatsNet
+        The ensemble (median of the members).
+    pool : ndarray of shape (n_rows, horizon)
+        Held-out errors ``(actual - forecast) / scale`` of validation windows, one row per
+        window (NaN where the window had no target), the bootstrap pool of ``paths``.
+    info : dict
+        Anything else recorded (validation scores, training series count).
+    """
+
+    name: str
+    input_size: int
+    horizon: int
+    min_input: int
+    season_length: int
+    nets: list[NBeatsNet]
+    pool: np.ndarray
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def architecture(self) -> dict[str, Any]:
+        net = self.nets[0]
+        return {
+            "input_size": self.input_size,
+            "horizon": self.horizon,
+            "min_input": self.min_input,
+            "season_length": self.season_length,
+            "stacks": list(net.stacks),
+            "width": net.width,
+            "n_blocks": net.n_blocks,
+            "n_layers": net.n_layers,
+            "n_models": len(self.nets),
+            "dtype": net.dtype.name,
+        }
+
+    def copy(self) -> GroupModel:
+        """Deep copy (fresh networks with the same weights), safe to fine-tune."""
+        return GroupModel(
+            self.name,
+            self.input_size,
+            self.horizon,
+            self.min_input,
+            self.season_length,
+            [_copy_net(n) for n in self.nets],
+            self.pool.copy(),
+            dict(self.info),
+        )
+
+
+def _build(arch: dict[str, Any]) -> NBeatsNet:
+    return NBeatsNet(
+        input_size=arch["input_size"],
+        horizon=arch["horizon"],
+        stacks=arch["stacks"],
+        width=arch["width"],
+        n_blocks=arch["n_blocks"],
+        n_layers=arch["n_layers"],
+        rng=0,
+        dtype=arch.get("dtype", "float32"),
+    )
+
+
+def _copy_net(net: NBeatsNet) -> NBeatsNet:
+    twin = NBeatsNet(
+        input_size=net.input_size,
+        horizon=net.horizon,
+        stacks=net.stacks,
+        width=net.width,
+        n_blocks=net.n_blocks,
+        n_layers=net.n_layers,
+        rng=0,
+        dtype=net.dtype,
+    )
+    twin.set_state(net.state())
+    return twin
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def save_bundle(
+    json_path: str | Path, groups: dict[str, GroupModel], training: dict[str, Any]
+) -> Path:
+    """Write ``<name>.npz`` and ``<name>.json`` (atomically, the npz first); returns the
+    JSON path."""
+    json_path = Path(json_path)
+    npz_path = json_path.with_suffix(".npz")
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    arrays: dict[str, np.ndarray] = {}
+    meta_groups: dict[str, Any] = {}
+    for name, g in groups.items():
+        for i, net in enumerate(g.nets):
+            for key, arr in net.state().items():  # float16 halves the file
+                arrays[f"{name}/{i}/{key}"] = arr.astype(np.float16)
+        arrays[f"{name}/pool"] = np.asarray(g.pool, dtype=np.float32)
+        meta_groups[name] = {**g.architecture(), "info": g.info}
+    save_npz_atomic(npz_path, arrays)
+    meta = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "riskcast_version": riskcast_version(),
+        "npz": npz_path.name,
+        "sha256": _sha256(npz_path),
+        "groups": meta_groups,
+        "arrays": {k: list(v.shape) for k, v in arrays.items()},
+        "training": training,
+    }
+    write_text_atomic(json_path, json.dumps(meta, indent=1, sort_keys=True) + "\n")
+    return json_path
+
+
+_CACHE: dict[tuple[str, float, int], dict[str, GroupModel]] = {}
+_LOCK = threading.Lock()
+
+
+def bundled_path(name: str) -> Path:
+    """Path of a pretrained file shipped in the package (``"m3"``)."""
+    return BUNDLED[name]
+
+
+def load_bundle(path: str | Path) -> dict[str, GroupModel]:
+    """Read and check a pretrained file (the ``.json``; its ``.npz`` sits beside it).
+
+    Returns the groups by name; they are shared (cached), so callers copy before training.
+    """
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError:
+        raise PretrainedFileError(f"The pretrained file {path} does not exist.") from None
+    key = (str(path.resolve()), st.st_mtime, st.st_size)
+    with _LOCK:
+        if key not in _CACHE:
+            _CACHE.clear()
+            _CACHE[key] = _read(path)
+        return _CACHE[key]
+
+
+def _fail(path: Path, what: str) -> PretrainedFileError:
+    return PretrainedFileError(f"The pretrained file {path} cannot be used: {what}.")
+
+
+def _read(path: Path) -> dict[str, GroupModel]:
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _fail(path, f"it is not readable JSON ({exc})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        got = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
+        raise _fail(path, f"it is not a {FORMAT!r} file (format {got!r})")
+    version = meta.get("format_version")
+    if version != FORMAT_VERSION:
+        raise _fail(
+            path,
+            f"it has format version {version!r} (written by riskcast "
+            f"{meta.get('riskcast_version', '?')}); this riskcast ({riskcast_version()}) reads "
+            f"version {FORMAT_VERSION} only - retrain it with tools/train_nbeats_m3.py",
+        )
+    npz_name = meta.get("npz")
+    if not isinstance(npz_name, str) or Path(npz_name).name != npz_name:
+        raise _fail(path, f"its 'npz' entry must be a file name beside it; got {npz_name!r}")
+    npz = path.parent / npz_name
+    if not npz.is_file():
+        raise _fail(path, f"its weights {npz} are missing")
+    digest = _sha256(npz)
+    if digest != meta.get("sha256"):
+        raise _fail(
+            path,
+            f"the sha256 of {npz.name} is {digest}, the file records {meta.get('sha256')!r} "
+            "(corrupted or replaced weights)",
+        )
+    groups_meta = meta.get("groups")
+    shapes = meta.get("arrays")
+    if not isinstance(groups_meta, dict) or not groups_meta or not isinstance(shapes, dict):
+        raise _fail(path, "it lists no 'groups' or 'arrays'")
+    try:
+        with np.load(npz, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except (OSError, ValueError) as exc:
+        raise _fail(path, f"{npz.name} is not a readable npz without pickle ({exc})") from None
+    if set(arrays) != set(shapes):
+        extra = sorted(set(arrays) ^ set(shapes))[:5]
+        raise _fail(path, f"the arrays of {npz.name} differ from those it lists: {extra}")
+    for k, arr in arrays.items():
+        if list(arr.shape) != list(shapes[k]):
+            raise _fail(path, f"array {k!r} has shape {arr.shape}, the file lists {shapes[k]}")
+        if arr.dtype.kind != "f":
+            raise _fail(path, f"array {k!r} has dtype {arr.dtype}, expected floats")
+    return {name: _group(path, name, g, arrays) for name, g in groups_meta.items()}
+
+
+def _group(path: Path, name: str, g: Any, arrays: dict[str, np.ndarray]) -> GroupModel:
+    need: tuple[str, ...] = ("input_size", "horizon", "min_input", "season_length", "stacks")
+    need += ("width", "n_blocks", "n_layers", "n_models")
+    if not isinstance(g, dict) or any(k not in g for k in need):
+        raise _fail(path, f"group {name!r} lacks some of {need}")
+    if not all(s in STACK_TYPES for s in g["stacks"]):
+        raise _fail(path, f"group {name!r} has unknown stacks {g['stacks']!r}")
+    nets = []
+    for i in range(int(g["n_models"])):
+        net = _build(g)
+        state = {}
+        for key, p in net.state().items():
+            arr = arrays.get(f"{name}/{i}/{key}")
+            if arr is None or arr.shape != p.shape:
+                got = None if arr is None else arr.shape
+                raise _fail(
+                    path, f"{name}/{i}/{key} has shape {got}; the architecture needs {p.shape}"
+                )
+            if not np.isfinite(arr).all():
+                raise _fail(path, f"{name}/{i}/{key} holds non-finite weights")
+            state[key] = arr
+        net.set_state(state)
+        nets.append(net)
+    pool = arrays.get(f"{name}/pool")
+    if pool is None or pool.ndim != 2 or pool.shape[1] != int(g["horizon"]):
+        raise _fail(path, f"group {name!r} has no error pool of shape (rows, {g['horizon']})")
+    return GroupModel(
+        name,
+        int(g["input_size"]),
+        int(g["horizon"]),
+        int(g["min_input"]),
+        int(g["season_length"]),
+        nets,
+        pool.astype(np.float64),
+        dict(g.get("info", {})),
+    )

@@ -1,0 +1,252 @@
+"""Windows, scaling and the training loop of the N-BEATS forecaster.
+
+Every window is scaled by the mean absolute value of its observed inputs, so one network
+serves series of any level; the loss is the mean absolute error of the scaled targets
+(a MASE-like loss with the window's mean as the scale), masked where a target lies past
+the end of the data. Inputs shorter than the window are left-padded with zeros and the
+mask input says which entries are real; in training, a share of the windows is cut to a
+random length in ``[min_input, L]`` so the network learns short histories too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from forecast._nbeats_net import NBeatsNet
+from nn import Adam
+
+__all__ = [
+    "Panel",
+    "TrainResult",
+    "encode",
+    "forecast_scaled",
+    "make_panel",
+    "train_net",
+    "validation_windows",
+]
+
+
+def encode(inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Scale windows ``(b, L)`` (NaN = missing) -> network input ``(b, 2L)`` and the scale
+    ``(b,)`` (mean absolute observed input; 1 where it is 0 or there is none)."""
+    mask = ~np.isnan(inputs)
+    absval = np.where(mask, np.abs(np.nan_to_num(inputs)), 0.0)
+    count = mask.sum(axis=1)
+    scale = absval.sum(axis=1) / np.maximum(count, 1)
+    scale = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)
+    values = np.where(mask, np.nan_to_num(inputs) / scale[:, None], 0.0)
+    return np.concatenate([values, mask.astype(values.dtype)], axis=1), scale
+
+
+@dataclass
+class Panel:
+    """Series right-aligned in one matrix, for vectorised window sampling.
+
+    ``values`` has shape ``(S, L + n_max + H)``, NaN outside the data; a window whose
+    first target is column ``c`` reads columns ``c - L .. c + H - 1``; ``lo`` and ``hi``
+    bound the allowed ``c`` of every series (inclusive).
+    """
+
+    values: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    input_size: int
+    horizon: int
+    min_input: int
+
+
+def make_panel(
+    series: Sequence[np.ndarray],
+    *,
+    input_size: int,
+    horizon: int,
+    min_input: int,
+    history_limit: int | None = None,
+) -> Panel:
+    """Panel of ``series`` (each at least ``min_input + 1`` long); cut points run from
+    ``min_input`` observed inputs to one observed target, and not earlier than
+    ``history_limit * horizon`` periods before the end (None: no limit)."""
+    L, H = int(input_size), int(horizon)
+    n_max = max(len(s) for s in series)
+    width = L + n_max + H
+    values = np.full((len(series), width), np.nan)
+    lo, hi = np.empty(len(series), int), np.empty(len(series), int)
+    end = L + n_max
+    for i, s in enumerate(series):
+        n = len(s)
+        values[i, end - n : end] = s
+        lo[i] = end - n + min_input
+        hi[i] = end - 1
+        if history_limit is not None:
+            lo[i] = max(lo[i], end - history_limit * H)
+        lo[i] = min(lo[i], hi[i])
+    return Panel(values, lo, hi, L, H, int(min_input))
+
+
+def _windows(panel: Panel, s: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    L, H = panel.input_size, panel.horizon
+    cols = c[:, None] + np.arange(-L, H)[None, :]
+    w = panel.values[s[:, None], cols]
+    return w[:, :L], w[:, L:]
+
+
+def sample_batch(
+    panel: Panel, batch: int, rng: np.random.Generator, p_truncate: float = 0.3
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A random batch: network input ``(b, 2L)``, scaled targets ``(b, H)``, target mask."""
+    S = panel.values.shape[0]
+    s = rng.integers(S, size=batch)
+    span = panel.hi[s] - panel.lo[s] + 1
+    c = panel.lo[s] + (rng.random(batch) * span).astype(int)
+    inputs, targets = _windows(panel, s, c)
+    return _encode_pair(inputs, targets, rng, panel, p_truncate)
+
+
+def all_windows(
+    panel: Panel, rng: np.random.Generator, p_truncate: float = 0.3
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every allowed window of the panel (full batch), encoded as :func:`sample_batch`."""
+    spans = [np.arange(lo, h + 1) for lo, h in zip(panel.lo, panel.hi, strict=True)]
+    s = np.concatenate([np.full(c.size, i) for i, c in enumerate(spans)])
+    c = np.concatenate(spans)
+    inputs, targets = _windows(panel, s, c)
+    return _encode_pair(inputs, targets, rng, panel, p_truncate)
+
+
+def _encode_pair(
+    inputs: np.ndarray,
+    targets: np.ndarray,
+    rng: np.random.Generator,
+    panel: Panel,
+    p_truncate: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    L = panel.input_size
+    b = inputs.shape[0]
+    if p_truncate > 0 and panel.min_input < L:
+        keep = np.asarray(rng.integers(panel.min_input, L + 1, size=b))
+        cut = np.asarray(rng.random(b)) < p_truncate
+        drop = (np.arange(L)[None, :] < (L - keep)[:, None]) & cut[:, None]
+        inputs = np.where(drop, np.nan, inputs)
+    x, scale = encode(inputs)
+    mask = ~np.isnan(targets)
+    y = np.where(mask, np.nan_to_num(targets) / scale[:, None], 0.0)
+    return x, y, mask.astype(np.float64)
+
+
+def validation_windows(
+    series: Sequence[np.ndarray], *, input_size: int, horizon: int, holdout: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[np.ndarray]]:
+    """The last window of every series: inputs end ``holdout`` periods before the end,
+    targets are those ``holdout`` periods (masked beyond). Returns the network input, the
+    scaled targets, the mask, the scales and the training parts (the series without their
+    last ``holdout`` periods)."""
+    L, H = input_size, horizon
+    inputs = np.full((len(series), L), np.nan)
+    targets = np.full((len(series), H), np.nan)
+    heads = []
+    for i, s in enumerate(series):
+        head, tail = s[:-holdout], s[-holdout:][:H]
+        heads.append(head)
+        k = min(L, head.size)
+        inputs[i, L - k :] = head[-k:]
+        targets[i, : tail.size] = tail
+    x, scale = encode(inputs)
+    mask = ~np.isnan(targets)
+    y = np.where(mask, np.nan_to_num(targets) / scale[:, None], 0.0)
+    return x, y, mask.astype(np.float64), scale, heads
+
+
+def forecast_scaled(nets: Sequence[NBeatsNet], x: np.ndarray) -> np.ndarray:
+    """Ensemble median of the scaled forecasts, ``(b, H)`` float64."""
+    with threadpool_limits(1, user_api="blas"):
+        outs = [np.asarray(net.forward(x), dtype=np.float64) for net in nets]
+    return np.median(outs, axis=0) if len(outs) > 1 else outs[0]
+
+
+def masked_mae(pred: np.ndarray, y: np.ndarray, mask: np.ndarray) -> float:
+    return float((np.abs(pred - y) * mask).sum() / max(mask.sum(), 1.0))
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train_net` did: losses per evaluation, best evaluation index, steps."""
+
+    loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    at_step: list[int] = field(default_factory=list)
+    best: int = 0
+    steps: int = 0
+
+
+def train_net(
+    net: NBeatsNet,
+    batches: Callable[[np.random.Generator], tuple[np.ndarray, np.ndarray, np.ndarray]],
+    val: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+    *,
+    steps: int,
+    eval_every: int,
+    patience: int,
+    lr: float,
+    rng: np.random.Generator,
+    clip: float = 1.0,
+    callback: Callable[[int, float, float], Any] | None = None,
+) -> TrainResult:
+    """Adam on the masked MAE of ``batches(rng)`` for up to ``steps`` steps.
+
+    Every ``eval_every`` steps the validation loss is measured (evaluation 0 is before any
+    step, so the starting weights can win); training stops after ``patience``
+    evaluations without improvement and the best weights are restored. ``callback(k,
+    loss, val_loss)`` sees each evaluation. Without ``val`` the last weights are kept.
+    """
+    opt = Adam(lr=lr)
+    result = TrainResult()
+    best_state = {k: v.copy() for k, v in net.state().items()}
+    best_val = np.inf
+    since, running, count = 0, 0.0, 0
+    with threadpool_limits(1, user_api="blas"):
+
+        def evaluate(k: int) -> bool:
+            nonlocal best_val, best_state, since, running, count
+            tr = running / count if count else float("nan")
+            running, count = 0.0, 0
+            vl = masked_mae(np.asarray(net.forward(val[0]), float), val[1], val[2]) if val else tr
+            result.loss.append(tr)
+            result.val_loss.append(vl)
+            result.at_step.append(k)
+            if callback is not None:
+                callback(k, tr, vl)
+            if val is None or vl < best_val - 1e-7:
+                best_val, since, result.best = vl, 0, len(result.val_loss) - 1
+                best_state = {k2: v.copy() for k2, v in net.state().items()}
+                return True
+            since += 1
+            return since <= patience
+
+        if val is not None:
+            evaluate(0)
+        for step in range(1, steps + 1):
+            x, y, mask = batches(rng)
+            pred = net.forward(x, training=True)
+            diff = pred - y
+            denom = max(float(mask.sum()), 1.0)
+            running += float((np.abs(diff) * mask).sum() / denom)
+            count += 1
+            net.backward((np.sign(diff) * mask / denom).astype(net.dtype))
+            params = net.parameters()  # backward stores fresh gradient arrays
+            grads = [g for _, g in params]
+            norm = float(np.sqrt(sum(float((g.astype(np.float64) ** 2).sum()) for g in grads)))
+            if norm > clip:
+                for g in grads:
+                    g *= clip / norm
+            opt.step([p for p, _ in params], grads)
+            result.steps = step
+            if step % eval_every == 0 or step == steps:
+                if not evaluate(step):
+                    break
+    net.set_state(best_state)
+    return result

