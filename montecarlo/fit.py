@@ -378,8 +378,8 @@ def _fit_loc_scale(
         if np.any(xs[h - 1 :] == xs[: n - h + 1]):
             _, counts = np.unique(xs, return_counts=True)
             raise FitError(
-                f"The cauchy fit has no maximum: {counts.max()} of the {n} values are "
-                f"equal, and with half or more of the sample tied the Cauchy likelihood grows "
+                f"The cauchy fit has no maximum: {counts.max()} of the {n} values of 'x' "
+                f"are equal, and with half or more of the sample tied the Cauchy likelihood grows "
                 f"without bound as the scale goes to 0."
             )
     sd = math.sqrt(s.ss / n) if start is None else 0.0
@@ -452,7 +452,7 @@ def fit_mle(dist: str, s: Sample, start: np.ndarray | None = None) -> tuple[np.n
     except MonteCarloError:
         raise
     except (ArithmeticError, ValueError) as exc:
-        raise FitError(f"The {dist} fit did not converge ({exc}).") from exc
+        raise FitError(f"The {dist} fit of 'x' did not converge ({exc}).") from exc
 
 
 def _fit_mle(dist: str, s: Sample, start: np.ndarray | None) -> tuple[np.ndarray, float]:
@@ -508,7 +508,7 @@ def fit_distribution(x: Any, dist: str) -> FitResult:
     v = check_fit_input(x, dist, func="fit_distribution")
     theta, ll = fit_mle(dist, Sample(v))
     if not np.all(np.isfinite(theta)) or not np.isfinite(ll):
-        raise FitError(f"The {dist} fit of fit_distribution did not converge (got {theta}).")
+        raise FitError(f"The {dist} fit of 'x' in fit_distribution did not converge (got {theta}).")
     return make_result(dist, theta, v, ll)
 
 

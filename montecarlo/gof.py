@@ -173,7 +173,7 @@ def _fit_one(
     theta, ll = fit_mle(dist, s)
     t = theta.tolist()
     if not all(map(math.isfinite, (*t, ll))):
-        raise FitError(f"The {dist} fit did not converge (got {theta}).")
+        raise FitError(f"The {dist} fit of 'x' did not converge (got {theta}).")
     params = dict(zip(PARAM_NAMES[dist], t, strict=True))
     flags = []
     if positive_series and dist not in POSITIVE_FAMILIES:

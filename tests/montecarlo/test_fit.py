@@ -166,3 +166,10 @@ def test_values_beyond_the_computable_range_are_refused_by_name() -> None:
     # just inside the range the fit is the ordinary one, scaled
     ok = fit_distribution(big * 1e-160, "norm")
     assert ok.params["mean"] == pytest.approx(big.mean() * 1e-160)
+
+
+def test_cauchy_refusal_on_tied_counts_names_the_sample() -> None:
+    # fuzz finds (issue 14): intermittent counts, 8 of 11 zeros; the refusal named nothing
+    x = [0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]
+    with pytest.raises(FitError, match=r"no maximum: 8 of the 11 values of 'x' are equal"):
+        fit_distribution(x, "cauchy")
