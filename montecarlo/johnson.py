@@ -251,6 +251,25 @@ def _mle_fit(x: np.ndarray, start: tuple[str, float, float, float, float]) -> tu
     return unpack(best)
 
 
+def _check_not_degenerate(v: np.ndarray, jtype: str, lam: float, frozen: Any) -> None:
+    """Refuse a maximum-likelihood fit that collapsed onto a cluster of (nearly) tied values.
+
+    With many equal values (zeros, say) the Johnson likelihood grows without bound as
+    ``lambda`` shrinks around them, as the Cauchy one does; the optimiser then stops at a
+    law with a vanishing scale whose quantiles overflow.
+    """
+    with np.errstate(all="ignore"):
+        q = np.asarray(frozen.ppf([0.001, 0.5, 0.999]), dtype=float)
+    spread = float(np.ptp(v))
+    if np.isfinite(q).all() and abs(lam) >= 1e-8 * spread:
+        return
+    raise FitError(
+        f"The Johnson {jtype} maximum-likelihood fit of fit_johnson degenerates on 'x': "
+        f"lambda {lam:.3g} against a data range of {spread:.3g} (the likelihood grows without "
+        "bound on a cluster of (nearly) equal values). Use method='quantile'."
+    )
+
+
 def fit_johnson(x: Any, method: str = "quantile", *, guard: str = "refuse") -> JohnsonFit:
     """Fit a Johnson distribution to a sample.
 
@@ -291,6 +310,8 @@ def fit_johnson(x: Any, method: str = "quantile", *, guard: str = "refuse") -> J
     jtype = start[0]
     g, d, xi, lam = start[1:] if method == "quantile" else _mle_fit(v, start)
     frozen = johnson_frozen(jtype, g, d, xi, lam)
+    if method == "mle":
+        _check_not_degenerate(v, jtype, lam, frozen)
     sup = _support(jtype, xi, lam)
     outside = int(np.sum((v < sup[0]) | (v > sup[1])))
     flags: tuple[str, ...] = ()

@@ -165,3 +165,15 @@ def test_degenerate_quantile_ratios_raise_a_fit_error() -> None:
     x = np.concatenate([x, [6.0, 8.0, 9.0, 10.0, 10.0, 12.0]])
     with pytest.raises(FitError, match=r"non-finite values.*'norm'"):
         fit_johnson(x)
+
+
+def test_mle_that_collapses_onto_tied_values_is_refused() -> None:
+    # fuzz finds (issue 14): most of this sample sits at (or within 1e-12 of) zero; the
+    # likelihood grows without bound as lambda shrinks there, and the MLE stopped at
+    # lambda 2e-154 with infinite quantiles, returned as a fit
+    x = [1e-310, -3.0, 1e-12, 2.0, 1e-310, 1e-12, -1e-12, -3.0, 2.0, 1e-12, 0.0, -3.0, 1e-12,
+         0.0, -1e-12, -5e-324, -5e-324, 1.0, 1e-12, 1e-12, -5e-324]  # fmt: skip
+    with pytest.raises(FitError, match=r"SU maximum-likelihood fit .* degenerates on 'x'"):
+        fit_johnson(x, "mle")
+    q = fit_johnson(x).frozen.ppf([0.1, 0.5, 0.9])  # the quantile fit stays usable
+    assert np.isfinite(q).all() and q[0] < q[1] < q[2]
