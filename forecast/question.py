@@ -30,10 +30,12 @@ from forecast.registry import default_methods, make_model, model_names
 from kernel import stream_rng
 from montecarlo import (
     BacktestResult,
+    MemoryBudgetError,
     TargetResult,
     as_monthly_series,
     as_period,
     calibration_backtest,
+    check_memory,
     compare_fits,
     load_monthly_units,
     recommend_method,
@@ -122,7 +124,9 @@ def run_method(
     """Method ``name`` through :func:`montecarlo.simulate_target` with the seed rule.
 
     A method that refuses the data (too short, a sampler it cannot use, a failed fit)
-    gives a :class:`MethodRun` with its message instead of an exception.
+    gives a :class:`MethodRun` with its message instead of an exception. A run over the
+    memory budget (:class:`montecarlo.MemoryBudgetError`) is the caller's ``n_paths``,
+    not the method's fault: it is raised, before anything is fitted.
     """
     sim = make_model(name)
     try:
@@ -131,6 +135,8 @@ def run_method(
             rng=stream_rng(seed, series, name, "paths"), until_se=until_se, method=name,
             keep_paths=keep_paths, progress=progress,
         )  # fmt: skip
+    except MemoryBudgetError:
+        raise
     except _ERRORS as exc:
         return MethodRun(name, None, str(exc))
     if res.paths is not None and res.paths.dtype != np.float64:
@@ -277,6 +283,11 @@ def answer_question(
     hist = as_monthly_series(history, name="history", func="answer_question")
     period = as_period(as_of, func="answer_question")
     keep = keep_paths or tornado_chart
+    if backtest and period.month < 12 and isinstance(backtest_paths, int) and backtest_paths > 0:
+        # refused before the methods run, not after them
+        # a backtest run draws all its paths at once (montecarlo.calibration_backtest)
+        check_memory(backtest_paths, 12 - period.month, chunk_size=backtest_paths,
+                     func="answer_question", name="backtest_paths")  # fmt: skip
     runs: list[MethodRun] = []
     for name in names:
         tick = None if progress is None else _ticker(progress, "paths", name)
@@ -320,6 +331,8 @@ def answer_question(
                 )
                 for name in results
             ]
+        except MemoryBudgetError:
+            raise
         except _ERRORS as exc:  # e.g. too few complete past years to score one
             backtest_error = str(exc)
         else:

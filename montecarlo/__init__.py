@@ -9,6 +9,13 @@ from montecarlo.backtest import (
     scored_years,
 )
 from montecarlo.base import NotFittedError, Simulator
+from montecarlo.budget import (
+    DEFAULT_MEMORY_LIMIT,
+    MemoryEstimate,
+    check_memory,
+    format_bytes,
+    simulation_memory,
+)
 from montecarlo.checks import as_monthly_series, as_rng
 from montecarlo.correlation import iman_conover
 from montecarlo.datasets import (
@@ -18,7 +25,13 @@ from montecarlo.datasets import (
     read_monthly_series,
 )
 from montecarlo.engine import simulate_target
-from montecarlo.errors import FitError, MonteCarloError, MonteCarloTypeError, MonteCarloValueError
+from montecarlo.errors import (
+    FitError,
+    MemoryBudgetError,
+    MonteCarloError,
+    MonteCarloTypeError,
+    MonteCarloValueError,
+)
 from montecarlo.fit import DISTRIBUTIONS, FitResult, fit_distribution
 from montecarlo.gof import compare_fits, fitted_distribution, format_params, gofstat
 from montecarlo.johnson import JohnsonFit, fit_johnson
@@ -33,6 +46,7 @@ from montecarlo.target import TargetResult, probability_curve, target_probabilit
 from montecarlo.truncnorm import TruncatedNormal, fit_truncated_normal
 
 __all__ = [
+    "DEFAULT_MEMORY_LIMIT",
     "DISTRIBUTIONS",
     "AntitheticSampler",
     "BacktestResult",
@@ -42,6 +56,8 @@ __all__ = [
     "FitResult",
     "IIDSimulator",
     "JohnsonFit",
+    "MemoryBudgetError",
+    "MemoryEstimate",
     "MonteCarloError",
     "MonteCarloTypeError",
     "MonteCarloValueError",
@@ -61,12 +77,14 @@ __all__ = [
     "as_sampler",
     "bootstrap_parameters",
     "calibration_backtest",
+    "check_memory",
     "compare_fits",
     "crps_from_samples",
     "fit_distribution",
     "fit_johnson",
     "fit_truncated_normal",
     "fitted_distribution",
+    "format_bytes",
     "format_params",
     "gofstat",
     "iman_conover",
@@ -79,6 +97,7 @@ __all__ = [
     "remaining_share",
     "scored_years",
     "simulate_target",
+    "simulation_memory",
     "target_probability",
     "tornado",
 ]

@@ -32,6 +32,7 @@ from scipy import stats
 
 from kernel import html_card, html_table
 from montecarlo.base import Simulator
+from montecarlo.budget import DEFAULT_MEMORY_LIMIT, check_memory
 from montecarlo.checks import as_monthly_series, as_rng, check_positive_int
 from montecarlo.engine import check_simulator
 from montecarlo.errors import MonteCarloTypeError, MonteCarloValueError
@@ -191,6 +192,7 @@ def calibration_backtest(
     levels: Sequence[float] = DEFAULT_LEVELS,
     rng: np.random.Generator | int | None = None,
     progress: Callable[[int], Any] | None = None,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
 ) -> BacktestResult:
     """Score each simulator's year-end predictions in every past year.
 
@@ -214,6 +216,10 @@ def calibration_backtest(
     rng : numpy.random.Generator or int, optional
     progress : callable, optional
         Called with 1 after every (method, year) run.
+    memory_limit : int or None, default 2 GiB
+        Memory budget in bytes of one (method, year) run, which draws its ``n_paths``
+        paths at once; checked before anything is fitted
+        (:func:`montecarlo.budget.check_memory`). None: no limit.
 
     Returns
     -------
@@ -239,6 +245,8 @@ def calibration_backtest(
     for sim in simulators.values():
         check_simulator(sim, func=func).check_sampler(smp, func=func)
     n = smp.valid_n(n)
+    # one (method, year) run draws all its paths at once: one chunk of n rows
+    check_memory(n, 12 - month, memory_limit=memory_limit, sampler=smp, chunk_size=n, func=func)
     gen = as_rng(rng)
     start, end = hist.index[0], hist.index[-1]
     years = scored_years(hist.index, min_years)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from montecarlo.base import Simulator
+from montecarlo.budget import DEFAULT_MEMORY_LIMIT, check_memory, largest_fit
 from montecarlo.checks import (
     as_monthly_series,
     as_rng,
@@ -165,6 +166,7 @@ def simulate_target(
     progress: Callable[[int], Any] | None = None,
     n_jobs: int = 1,
     keep_paths: bool = False,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
 ) -> TargetResult:
     """Answer the target question end to end with one simulator.
 
@@ -213,6 +215,14 @@ def simulate_target(
         chunk of the final round, in row order), in the simulator's dtype. They take
         ``n_paths x horizon`` values of memory, so by default only the totals are kept
         while drawing.
+    memory_limit : int or None, default 2 GiB (``montecarlo.budget.DEFAULT_MEMORY_LIMIT``)
+        Memory budget in bytes. The peak memory of the run is estimated before anything
+        is fitted or drawn (:func:`montecarlo.budget.simulation_memory`: the totals, group
+        ids and kept paths of every path plus the chunks in flight); a run that would
+        exceed it is refused with :class:`montecarlo.errors.MemoryBudgetError`, which
+        names the largest ``n_paths`` that fits. With ``until_se`` the growth of the
+        number of paths also stops at the budget (``extra["stopped_by"]`` says
+        ``"memory_limit"``). None: no limit.
 
     Returns
     -------
@@ -262,6 +272,14 @@ def simulate_target(
             )
     smp = simulator.check_sampler(smp, func=func)
     actual, horizon = year_to_date(hist, period, func=func)
+    check_memory(
+        smp.valid_n(n), horizon, memory_limit=memory_limit, sampler=smp, chunk_size=chunk,
+        n_jobs=jobs, keep_paths=keep, func=func,
+    )  # fmt: skip
+    room = None  # with until_se: the most paths the growth may reach within the budget
+    if tol is not None and memory_limit is not None:
+        room = largest_fit(memory_limit, horizon, sampler=smp, chunk_size=chunk, n_jobs=jobs,
+                           keep_paths=keep)  # fmt: skip
     gen = as_rng(rng)
     if fit:  # the months after as_of are never shown to the simulator
         simulator.fit(hist.loc[:period])
@@ -276,14 +294,20 @@ def simulate_target(
             totals, actual, tgt, groups=groups, method=label, sampler=smp.name,
             horizon=horizon, quantiles=qs, as_of=str(period),
         )  # fmt: skip
-        if tol is None or result.std_error <= tol or n >= cap:
+        full = n >= cap or (room is not None and n >= room)
+        if tol is None or result.std_error <= tol or full:
             break
         kept = None  # free this round's paths before the bigger round draws
         # SE ~ n^-1/2 (plain/antithetic) or faster (Sobol): aim with a 10% margin
         want = int(n * (result.std_error / tol) ** 2 * 1.1) + 1
         n = min(smp.valid_n(max(2 * n, want)), max(smp.valid_n(cap), n))
+        if room is not None and n > room:  # the budget stops the growth before max_paths
+            n = max(room, result.n_paths)
     converged = tol is None or result.std_error <= tol
-    result.extra.update({"converged": bool(converged), "until_se": tol})
+    stopped = None
+    if not converged:
+        stopped = "max_paths" if n >= cap else "memory_limit"
+    result.extra.update({"converged": bool(converged), "until_se": tol, "stopped_by": stopped})
     if keep:
         result = replace(result, paths=kept)
     return result
