@@ -81,6 +81,10 @@ class _SqliteTx(Transaction):
     def run(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
         return self.con.execute(sql, dict(params or {})).fetchall()
 
+    def run_many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            self.con.executemany(sql, [dict(r) for r in rows])
+
     def columns(self) -> dict[str, list[str]]:
         names = [r[0] for r in self.run("SELECT name FROM sqlite_master WHERE type = 'table'")]
         return {n: [r[1] for r in self.con.execute(f'PRAGMA table_info("{n}")')] for n in names}
@@ -98,6 +102,10 @@ class _SqlAlchemyTx(Transaction):
     def run(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
         res = self.con.execute(self._sa.text(sql), dict(params or {}))
         return [tuple(r) for r in res] if res.returns_rows else []
+
+    def run_many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            self.con.execute(self._sa.text(sql), [dict(r) for r in rows])
 
     def columns(self) -> dict[str, list[str]]:
         insp = self._sa.inspect(self.con)
@@ -299,13 +307,10 @@ class HistoryDB:
                     "status": status,
                 },
             )
-            for row in results:
-                params = {c: row.get(c) for c in RESULT_COLUMNS}
-                params["run_id"] = run_id
-                tx.run(f"INSERT INTO results (run_id, {cols}) VALUES (:run_id, {marks})", params)
+            rows = [{**{c: r.get(c) for c in RESULT_COLUMNS}, "run_id": run_id} for r in results]
+            tx.run_many(f"INSERT INTO results (run_id, {cols}) VALUES (:run_id, {marks})", rows)
             stored_at = datetime.now(UTC).isoformat(timespec="seconds")
-            for key, payload in entries.items():
-                _upsert_backtest(tx, key, payload, run_id=run_id, stored_at=stored_at)
+            _upsert_backtests(tx, entries, run_id=run_id, stored_at=stored_at)
 
     # -- reading ------------------------------------------------------------------------
     def runs(self) -> pd.DataFrame:
@@ -403,22 +408,23 @@ def _check_backtests(backtests: Mapping[str, str] | None) -> dict[str, str]:
     return dict(backtests)
 
 
-def _upsert_backtest(
-    tx: Transaction, key: str, payload: str, *, run_id: str, stored_at: str
+def _upsert_backtests(
+    tx: Transaction, entries: Mapping[str, str], *, run_id: str, stored_at: str
 ) -> None:
-    params = {"key": key, "payload": payload, "run_id": run_id, "stored_at": stored_at}
+    rows = [
+        {"key": key, "payload": payload, "run_id": run_id, "stored_at": stored_at}
+        for key, payload in entries.items()
+    ]
+    insert = (
+        "INSERT INTO backtests (cache_key, payload, run_id, stored_at)"
+        " VALUES (:key, :payload, :run_id, :stored_at)"
+    )
     if tx.dialect in ("sqlite", "postgresql"):
-        tx.run(
-            "INSERT INTO backtests (cache_key, payload, run_id, stored_at)"
-            " VALUES (:key, :payload, :run_id, :stored_at)"
-            " ON CONFLICT (cache_key) DO UPDATE SET payload = excluded.payload,"
+        tx.run_many(
+            insert + " ON CONFLICT (cache_key) DO UPDATE SET payload = excluded.payload,"
             " run_id = excluded.run_id, stored_at = excluded.stored_at",
-            params,
+            rows,
         )
     else:  # portable fallback inside the same transaction
-        tx.run("DELETE FROM backtests WHERE cache_key = :key", {"key": key})
-        tx.run(
-            "INSERT INTO backtests (cache_key, payload, run_id, stored_at)"
-            " VALUES (:key, :payload, :run_id, :stored_at)",
-            params,
-        )
+        tx.run_many("DELETE FROM backtests WHERE cache_key = :key", rows)
+        tx.run_many(insert, rows)

@@ -18,7 +18,7 @@ another program) is refused: it is never read as if it were ours.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from riskcast.errors import HistoryError
@@ -81,6 +81,10 @@ class Transaction:
 
     def run(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
         """Execute ``sql`` with ``:name`` placeholders; the rows (empty if none)."""
+        raise NotImplementedError
+
+    def run_many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Execute ``sql`` once per parameter dict in ``rows`` (the driver's executemany)."""
         raise NotImplementedError
 
     def columns(self) -> dict[str, list[str]]:
