@@ -89,7 +89,9 @@ def _check_columns(df: Any, cols: dict[str, str], func: str) -> None:
 
 def _dates(col: pd.Series, ids: pd.Series, *, name: str, func: str) -> pd.Series:
     """The date column as Periods (a period column) or Timestamps; bad cells named."""
-    if isinstance(col.dtype, pd.PeriodDtype):
+    if isinstance(col.dtype, pd.PeriodDtype) or (
+        col.dtype == object and col.map(lambda v: isinstance(v, pd.Period)).all()
+    ):  # periods (an object column when the series have several frequencies)
         bad = col.isna()
         out = col
     else:
@@ -180,24 +182,25 @@ def split_long(
         first = frame.loc[dup].iloc[0]
         raise ForecastValueError(
             f"The 'df' parameter of {func} must have one row per ({id_col}, {time_col}). Got "
-            f"{int(dup.sum())} duplicated rows, e.g. {first['uid']!r} at {first['ds']}, in "
+            f"{int(dup.sum())} duplicated rows, e.g. {first['uid']!r} at "
+            f"{str(first['ds']).removesuffix(' 00:00:00')}, in "
             f"series {id_list(pd.unique(frame['uid'][dup]))}."
         )
     out: list[LongSeries] = []
     failed: dict[Hashable, str] = {}
     for uid, part in frame.groupby("uid", sort=False):
-        part = part.sort_values("ds", kind="stable")
-        index = (
-            pd.PeriodIndex(part["ds"])
-            if isinstance(part["ds"].dtype, pd.PeriodDtype)
-            else pd.DatetimeIndex(part["ds"])
-        )
         try:
+            part = part.sort_values("ds", kind="stable")
+            index = (
+                pd.DatetimeIndex(part["ds"])
+                if pd.api.types.is_datetime64_any_dtype(part["ds"])
+                else pd.PeriodIndex(part["ds"].tolist())
+            )
             vals, periods = check_series(
                 pd.Series(part["y"].to_numpy(), index=index), func=func, name=time_col,
                 fill_hint="forecast.regularize on that series",
             )  # fmt: skip
-        except (ForecastValueError, ForecastTypeError) as exc:
+        except (ForecastValueError, TypeError, ValueError) as exc:  # also mixed frequencies
             failed[uid] = str(exc)
             continue
         out.append(LongSeries(uid, vals, int(periods[0].ordinal), periods.freqstr))

@@ -81,13 +81,14 @@ def series_random_state(seed: int, series: Any, model: str) -> int:
     return int(state[0])
 
 
-def series_model(name: str, *, seed: int = 0, series: Any = "") -> Forecaster:
+def series_model(name: str, *, seed: int = 0, series: Any = "", **params: Any) -> Forecaster:
     """The unfitted forecaster ``name`` that :func:`forecast_many` fits to ``series``.
 
-    :func:`forecast.make_model` ``(name)`` with ``random_state`` (on the models that have
-    one) set by :func:`series_random_state`; models without randomness are unchanged.
+    :func:`forecast.make_model` ``(name, **params)`` with ``random_state`` (on the models
+    that have one) set by :func:`series_random_state`; models without randomness are
+    unchanged.
     """
-    model = make_model(name)
+    model = make_model(name, **params)
     if not isinstance(model, Forecaster):
         raise ForecastValueError(
             f"The model {name!r} is a target simulator, not a forecaster. "
@@ -98,24 +99,33 @@ def series_model(name: str, *, seed: int = 0, series: Any = "") -> Forecaster:
     return model
 
 
-def _check_models(models: Any) -> tuple[str, ...]:
+def _check_models(models: Any) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
+    """``(name, params)`` pairs from a list of names or a mapping name -> params."""
     known = model_names(forecaster=True)
     names = [models] if isinstance(models, str) else models
-    if not isinstance(names, Iterable) or isinstance(names, Mapping):
+    if not isinstance(names, Iterable):
         raise ForecastTypeError(
-            f"The 'models' parameter of forecast_many must be a list of forecaster names. "
-            f"Got {models!r} instead."
+            f"The 'models' parameter of forecast_many must be a list of forecaster names or a "
+            f"mapping from name to parameters. Got {models!r} instead."
         )
-    names = list(names)
-    if not names:
+    given = dict(names) if isinstance(names, Mapping) else dict.fromkeys(list(names))
+    if not given:
         raise ForecastValueError("The 'models' parameter of forecast_many needs at least one name.")
-    unknown = [n for n in names if n not in known]
+    unknown = [n for n in given if n not in known]
     if unknown:
         raise ForecastValueError(
             f"The 'models' parameter of forecast_many must name registered forecasters. "
             f"Got unknown {id_list(unknown)}. Known: {', '.join(known)}."
         )
-    return tuple(dict.fromkeys(names))
+    out = []
+    for name, params in given.items():
+        if params is not None and not isinstance(params, Mapping):
+            raise ForecastTypeError(
+                f"The parameters of model {name!r} in the 'models' parameter of forecast_many "
+                f"must be a mapping (or None). Got {params!r} instead."
+            )
+        out.append((name, tuple(dict(params or {}).items())))
+    return tuple(out)
 
 
 def _check_levels(level: Any) -> tuple[float, ...]:
@@ -136,6 +146,12 @@ def _check_levels(level: Any) -> tuple[float, ...]:
     return tuple(sorted({float(lv) for lv in items}))
 
 
+def _bounds(level: float) -> tuple[float, float]:
+    """The quantile levels of a central interval in percent: 80 -> (0.1, 0.9), each one
+    correctly rounded division (``0.5 - 0.475`` would give 0.025000000000000022)."""
+    return (100 - level) / 200, (100 + level) / 200
+
+
 def _label(level: float) -> str:
     return f"{level:g}"
 
@@ -143,7 +159,7 @@ def _label(level: float) -> str:
 @dataclass(frozen=True)
 class _ForecastTask:
     series: LongSeries
-    models: tuple[str, ...]
+    models: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]
     horizon: int
     quantiles: tuple[float, ...]
     seed: int
@@ -159,9 +175,9 @@ def _forecast_series(task: _ForecastTask) -> list[tuple[str, Any, Any, str | Non
     """Every model on one series: ``(model, mean (h,), quantiles (k, h), error)``."""
     y = task.series.series
     out: list[tuple[str, Any, Any, str | None]] = []
-    for name in task.models:
+    for name, params in task.models:
         try:
-            model = series_model(name, seed=task.seed, series=task.series.key)
+            model = series_model(name, seed=task.seed, series=task.series.key, **dict(params))
             fc = model.fit(y).predict(task.horizon, task.quantiles)
             mean = fc["mean"].to_numpy(dtype=np.float64)
             qs = np.array([fc[quantile_column(q)].to_numpy() for q in task.quantiles])
@@ -175,7 +191,7 @@ def _forecast_series(task: _ForecastTask) -> list[tuple[str, Any, Any, str | Non
 def forecast_many(
     df: pd.DataFrame,
     *,
-    models: Iterable[str],
+    models: Iterable[str] | Mapping[str, Mapping[str, Any] | None],
     horizon: int,
     level: Iterable[float] | float | None = (80, 95),
     id_col: str = "unique_id",
@@ -194,8 +210,10 @@ def forecast_many(
         Long format: one row per (series, date), in any order. Dates may be dates, date
         strings or periods; each series must be regular (monthly, quarterly, weekly, daily
         or yearly, inferred per series) without gaps.
-    models : list of str
-        Registered forecaster names (:func:`forecast.model_names` ``(forecaster=True)``).
+    models : list of str, or mapping of str to dict
+        Registered forecaster names (:func:`forecast.model_names` ``(forecaster=True)``),
+        or a mapping from name to the parameters that override its defaults (e.g.
+        ``{"ets": None, "lstm": {"max_epochs": 50}}``). The ``model`` column holds the name.
     horizon : int
         Periods to forecast.
     level : iterable of float, float or None
@@ -239,7 +257,7 @@ def forecast_many(
         )
     jobs = check_jobs(n_jobs, scheduler, func=func)
     parts = split_long(df, id_col=id_col, time_col=time_col, value_col=value_col, func=func)
-    quantiles = tuple(sorted({q for lv in levels for q in (0.5 - lv / 200, 0.5 + lv / 200)}))
+    quantiles = tuple(sorted({q for lv in levels for q in _bounds(lv)}))
     tasks = [_ForecastTask(s, names, h, quantiles, int(seed)) for s in parts]
     tick, close = progress_callback(progress, len(tasks), func=func)
     try:
@@ -288,9 +306,9 @@ def _forecast_frame(
     qarr = np.concatenate(qrows, axis=1) if qrows else np.empty((len(quantiles), 0))
     qpos = {q: i for i, q in enumerate(quantiles)}
     for lv in reversed(levels):
-        out[f"lo-{_label(lv)}"] = qarr[qpos[0.5 - lv / 200]]
+        out[f"lo-{_label(lv)}"] = qarr[qpos[_bounds(lv)[0]]]
     for lv in levels:
-        out[f"hi-{_label(lv)}"] = qarr[qpos[0.5 + lv / 200]]
+        out[f"hi-{_label(lv)}"] = qarr[qpos[_bounds(lv)[1]]]
     out["error"] = pd.Series(errors, dtype=object)
     return out
 
