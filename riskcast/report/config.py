@@ -225,7 +225,7 @@ def _build(p: Path, text: str, raw: dict[str, Any]) -> ReportConfig:
             or not math.isfinite(value)
         ):
             raise ConfigError(
-                f"The target of series '{sid}' at {_where(p, text, sid, 'targets')} must be "
+                f"The target of series {str(sid)!r} at {_where(p, text, sid, 'targets')} must be "
                 f"a finite number. Got {value!r} instead."
             )
         targets[str(sid)] = float(value)
