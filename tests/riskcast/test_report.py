@@ -33,6 +33,7 @@ def project(tmp_path: Path, history_url: str) -> Path:
     return tmp_path
 
 
+@pytest.mark.history_backends
 def test_report_writes_html_csv_json_and_history(project: Path) -> None:
     cfg = load_config(project / "risk.toml")
     outcome = run_report(cfg)
@@ -55,6 +56,7 @@ def test_report_writes_html_csv_json_and_history(project: Path) -> None:
     assert list(runs["run_id"]) == [outcome.run_id]
 
 
+@pytest.mark.history_backends
 def test_second_run_shows_change_and_results_are_reproducible(project: Path) -> None:
     cfg = load_config(project / "risk.toml")
     first = run_report(cfg)
@@ -168,6 +170,7 @@ def _integrity_ok(url: str) -> bool:
         return con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
+@pytest.mark.history_backends
 def test_killed_run_leaves_database_and_earlier_report_intact(
     tmp_path: Path, history_url: str
 ) -> None:
@@ -195,6 +198,7 @@ def test_killed_run_leaves_database_and_earlier_report_intact(
     assert _integrity_ok(history_url)
 
 
+@pytest.mark.history_backends
 def test_two_runs_at_once_are_both_recorded(project: Path, history_url: str) -> None:
     procs = [_spawn(project / "risk.toml") for _ in range(2)]
     codes = [p.wait(timeout=120) for p in procs]
