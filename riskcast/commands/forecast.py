@@ -26,6 +26,8 @@ from kernel import check_positive_int, check_quantiles, write_text_atomic
 from riskcast._data import add_data_arguments, load_series
 from riskcast._json import clean
 from riskcast._progress import progress_bar
+from riskcast.commands._forecast_long import add_arguments as add_long_arguments
+from riskcast.commands._forecast_long import run_long
 from riskcast.errors import UsageError
 
 __all__ = ["MODELS", "register", "run"]
@@ -82,6 +84,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         help="interpolate missing values and missing periods linearly instead of refusing them",
     )
     p.add_argument("--json", action="store_true", help="print a JSON document")
+    add_long_arguments(p)  # --id-col: many series of a long table (_forecast_long.py)
     p.set_defaults(func=run)
     return p
 
@@ -141,6 +144,8 @@ def run(args: argparse.Namespace) -> int:
     from forecast import backtest, summarize
 
     horizon = _check_count(args.horizon, "horizon")
+    if args.id_col is not None:
+        return run_long(args, horizon)
     levels = _levels(args.quantiles)
     if args.backtest is not None:
         _check_count(args.backtest, "backtest")
