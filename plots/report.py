@@ -113,8 +113,9 @@ def probability_history(history: pd.DataFrame, *, title: str = "P(hit) run by ru
     fig.update_xaxes(
         type="date",
         title_text="run time (UTC)",
-        tickformatstops=[
-            {"dtickrange": [None, 86_400_000], "value": "%b %d, %Y<br>%H:%M"},
+        tickformatstops=[  # always the date; the time of day as fine as the ticks need
+            {"dtickrange": [None, 60_000], "value": "%H:%M:%S<br>%b %d, %Y"},
+            {"dtickrange": [60_000, 86_400_000], "value": "%H:%M<br>%b %d, %Y"},
             {"dtickrange": [86_400_000, None], "value": "%b %d, %Y"},
         ],
     )
