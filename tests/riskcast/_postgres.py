@@ -22,7 +22,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,14 +33,21 @@ PG_USER = "riskcast-pg"  # the OS user the server runs as when the tests run as 
 SUPERUSER = "riskcast"  # the database role initdb creates
 
 
-def find_pg_bin() -> Path:
-    """The folder holding ``initdb``, ``pg_ctl`` and ``postgres`` (newest Debian version first)."""
+def find_pg_bin(
+    patterns: Sequence[str] = ("/usr/lib/postgresql/*/bin",), path: str | None = None
+) -> Path:
+    """The folder holding ``initdb``, ``pg_ctl`` and ``postgres`` (newest Debian version first).
+
+    ``patterns`` are globs of candidate folders, ``path`` the search path for ``pg_ctl``
+    (default: ``PATH``). Fails the test run, naming the set-up command, when none has all
+    three programs.
+    """
     candidates = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"),
+        (folder for pattern in patterns for folder in glob.glob(pattern)),
         key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0,
         reverse=True,
     )
-    on_path = shutil.which("pg_ctl")
+    on_path = shutil.which("pg_ctl", path=path)
     if on_path:
         candidates.append(str(Path(os.path.realpath(on_path)).parent))
     for folder in candidates:
@@ -48,7 +55,7 @@ def find_pg_bin() -> Path:
             return Path(folder)
     pytest.fail(
         "PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found in "
-        f"/usr/lib/postgresql/*/bin or on PATH: {SETUP_HINT}.",
+        f"{' or '.join(patterns)} or on PATH: {SETUP_HINT}.",
         pytrace=False,
     )
 

@@ -22,6 +22,7 @@ from riskcast.errors import HistoryError
 from riskcast.report import HistoryDB
 from riskcast.report.history import SCHEMA_VERSION
 from riskcast.report.history_schema import version_1_ddl
+from tests.riskcast._postgres import find_pg_bin
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -268,3 +269,19 @@ def test_concurrent_writers_on_a_new_database_lose_no_row(url: str) -> None:
     cache = db.cached_backtests(["shared", *(f"own-{i}" for i in range(6))])
     assert set(cache) == {"shared", *(f"own-{i}" for i in range(6))}
     assert json.loads(cache["shared"])["by"] in range(6)
+
+
+def test_missing_postgres_server_fails_naming_the_setup_command(tmp_path: Path) -> None:
+    client_only = tmp_path / "15" / "bin"
+    client_only.mkdir(parents=True)
+    (client_only / "psql").touch()
+    (client_only / "pg_ctl").touch()
+    with pytest.raises(
+        pytest.fail.Exception, match=r"not found in .*run `bash tools/setup.sh --dev`"
+    ):
+        find_pg_bin([str(tmp_path / "*" / "bin")], path=str(tmp_path / "empty"))
+    server = tmp_path / "16" / "bin"
+    server.mkdir(parents=True)
+    for exe in ("initdb", "pg_ctl", "postgres"):
+        (server / exe).touch()
+    assert find_pg_bin([str(tmp_path / "*" / "bin")], path=str(tmp_path / "empty")) == server
