@@ -11,7 +11,6 @@ finished by the next run, which also removes every temporary file a killed run l
 from __future__ import annotations
 
 import json
-import logging
 import os
 import uuid
 from collections.abc import Callable
@@ -33,8 +32,14 @@ from riskcast.report.history import RESULT_COLUMNS, HistoryDB
 from riskcast.report.html import render_report
 from riskcast.report.publish import Recovered, publish_run, recover
 
-__all__ = ["REPORT_COLUMNS", "SERIES_COLUMNS", "ReportOutcome", "plan_report", "recover_outputs",
-           "run_report"]  # fmt: skip
+__all__ = [
+    "REPORT_COLUMNS",
+    "SERIES_COLUMNS",
+    "ReportOutcome",
+    "plan_report",
+    "recover_outputs",
+    "run_report",
+]
 
 #: Columns of the CSV (one row per series and method): the database's result columns,
 #: the method's backtest verdict and whether it is the series' recommended method.
@@ -44,8 +49,6 @@ SERIES_COLUMNS: tuple[str, ...] = (
     "series_id", "headline", "recommended", "calibrated", "recommendation", "target_reached",
     "actual_to_date", "gap", "backtest_error", "error",
 )  # fmt: skip
-
-log = logging.getLogger("riskcast.report")
 
 
 @dataclass
