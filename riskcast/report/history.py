@@ -131,7 +131,9 @@ class HistoryDB:
         ``sqlite:///path/to/history.sqlite`` or any SQLAlchemy URL, e.g.
         ``postgresql+psycopg://user:password@host/dbname``.
     timeout : float, default 60
-        Seconds a writer waits for another run's transaction to finish (SQLite).
+        Seconds a writer waits for another run's transaction to finish (SQLite's busy
+        timeout, PostgreSQL's ``lock_timeout`` and connection timeout); then
+        :class:`HistoryError`.
 
     Examples
     --------
@@ -170,6 +172,9 @@ class HistoryDB:
             with engine.begin() as con:
                 tx = _SqlAlchemyTx(con, self.url)
                 if write and tx.dialect == "postgresql":
+                    # wait at most `timeout` for another run's transaction, as on SQLite
+                    ms = max(1, round(self.timeout * 1000))
+                    tx.run(f"SET LOCAL lock_timeout = {ms}")
                     tx.run("SELECT pg_advisory_xact_lock(:k)", {"k": _PG_LOCK_KEY})
                 yield tx
         except sqlalchemy.exc.SQLAlchemyError as exc:
@@ -226,7 +231,14 @@ class HistoryDB:
                 url = url.set(drivername=_default_pg_driver())
             # NullPool: a report opens a handful of short transactions; no idle connection
             # is left behind in the server after the run.
-            self._engine = sqlalchemy.create_engine(url, poolclass=NullPool)
+            connect_args = (
+                {"connect_timeout": max(1, round(self.timeout))}
+                if url.get_backend_name() == "postgresql"
+                else {}
+            )
+            self._engine = sqlalchemy.create_engine(
+                url, poolclass=NullPool, connect_args=connect_args
+            )
         except (sqlalchemy.exc.SQLAlchemyError, ImportError, ValueError) as exc:
             raise HistoryError(
                 f"The history URL {_display_url(self.url)!r} cannot be used: {exc}."

@@ -232,6 +232,14 @@ def test_writer_killed_inside_its_transaction_leaves_nothing_half_written(
     while not ready.exists() and proc.is_alive() and time.monotonic() < deadline:
         time.sleep(0.02)
     assert ready.exists() and proc.is_alive(), "the writer never reached its transaction"
+    # meanwhile another writer queues behind it, and gives up after its timeout
+    t0 = time.monotonic()
+    with pytest.raises(HistoryError, match="locked|lock timeout"):
+        HistoryDB(url, timeout=0.5).record_run(
+            run_id="run-50", started_at="2026", finished_at="2026", config_hash="h",
+            config_path="p", as_of="2015-09", status="ok", results=[_row(0)],
+        )  # fmt: skip
+    assert 0.4 < time.monotonic() - t0 < 20
     assert proc.pid is not None
     os.kill(proc.pid, signal.SIGKILL)
     proc.join(30)
