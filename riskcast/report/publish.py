@@ -16,8 +16,10 @@ they commit. Before it commits, every run (and every run at its start) looks for
 folders whose owner is gone (their lock is free) and puts them right: a folder whose run
 is in the database has its remaining files moved into place (the run is *finished*);
 any other folder (no manifest, or a run the database never recorded) is removed (the run
-is *rolled back*). After a kill at any point and the next run's recovery, the published
-files are those of the last run the database recorded, and no temporary file is left.
+is *rolled back*). A folder staged for another history database (another report writing
+into the same folder) is left to that report. After a kill at any point and the next
+run's recovery, the published files are those of the last run the database recorded, and
+no temporary file is left.
 
 For tests and drills, ``RISKCAST_REPORT_CRASH_AT=<step>`` kills the process with SIGKILL
 at a named step (:data:`CRASH_STEPS`).
@@ -29,6 +31,7 @@ reports into the same folder at once there.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -53,6 +56,7 @@ __all__ = [
     "STAGE_PREFIX",
     "Recovered",
     "crash_point",
+    "history_id",
     "publish_run",
     "recover",
 ]
@@ -68,6 +72,12 @@ CRASH_ENV = "RISKCAST_REPORT_CRASH_AT"
 #: every file and the manifest written, ``committed`` after the database commit,
 #: ``moved-<ext>`` after each file is moved into place.
 CRASH_STEPS = ("staging", "staged", "committed", "moved-html", "moved-csv", "moved-json")
+
+
+def history_id(url: str) -> str:
+    """A short id of a history database URL (its sha256), stored in a run's manifest
+    (the URL itself may hold a password)."""
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
 def crash_point(step: str) -> None:
@@ -123,7 +133,9 @@ def _run_folders(out_dir: Path) -> list[Path]:
     return sorted(p for p in out_dir.iterdir() if p.is_dir() and p.name.startswith(STAGE_PREFIX))
 
 
-def _recover_locked(out_dir: Path, is_recorded: Callable[[str], bool]) -> list[Recovered]:
+def _recover_locked(
+    out_dir: Path, is_recorded: Callable[[str], bool], history: str
+) -> list[Recovered]:
     done = []
     for folder in _run_folders(out_dir):
         with _locked(folder, wait=False) as free:
@@ -132,11 +144,21 @@ def _recover_locked(out_dir: Path, is_recorded: Callable[[str], bool]) -> list[R
             run_id = folder.name.removeprefix(STAGE_PREFIX)
             manifest = folder / MANIFEST
             files: dict[str, str] = {}
+            owner = history
             if manifest.is_file():
                 try:
-                    files = dict(json.loads(manifest.read_text(encoding="utf-8"))["files"])
+                    doc = json.loads(manifest.read_text(encoding="utf-8"))
+                    files, owner = dict(doc["files"]), str(doc["history"])
                 except (ValueError, KeyError, TypeError):
                     files = {}  # not written by us completely: never published
+            if files and owner != history:
+                # committed or not, only its own history database can tell: leave it
+                log.warning(
+                    "half-published run %s in %s belongs to another history database; "
+                    "the next run of its own report will finish or roll it back",
+                    quoted(run_id), quoted(str(out_dir)),
+                )  # fmt: skip
+                continue
             if files and is_recorded(run_id):
                 moved = []
                 for staged, final in files.items():
@@ -160,7 +182,7 @@ def _recover_locked(out_dir: Path, is_recorded: Callable[[str], bool]) -> list[R
     return done
 
 
-def recover(out_dir: Path, is_recorded: Callable[[str], bool]) -> list[Recovered]:
+def recover(out_dir: Path, is_recorded: Callable[[str], bool], history: str) -> list[Recovered]:
     """Finish or roll back every abandoned run folder in ``out_dir`` (see the module).
 
     Parameters
@@ -169,11 +191,14 @@ def recover(out_dir: Path, is_recorded: Callable[[str], bool]) -> list[Recovered
         The report's output folder.
     is_recorded : callable
         ``is_recorded(run_id)``: whether the history database holds that run.
+    history : str
+        An id of that database (:func:`history_id`): a run folder staged for another
+        database (another report writing into the same folder) is left alone.
     """
     if not _run_folders(out_dir):
         return []
     with _locked(out_dir):
-        return _recover_locked(out_dir, is_recorded)
+        return _recover_locked(out_dir, is_recorded, history)
 
 
 def publish_run(
@@ -183,6 +208,7 @@ def publish_run(
     *,
     commit: Callable[[], None],
     is_recorded: Callable[[str], bool],
+    history: str,
 ) -> dict[str, Path]:
     """Stage ``files`` (published name -> text), ``commit()`` the run, move them into place.
 
@@ -206,12 +232,13 @@ def publish_run(
             names[staged] = final
             if i == 0:
                 crash_point("staging")
-        write_text_atomic(folder / MANIFEST, json.dumps({"run_id": run_id, "files": names}))
+        doc = {"run_id": run_id, "history": history, "files": names}
+        write_text_atomic(folder / MANIFEST, json.dumps(doc))
         _fsync_dir(folder)
         crash_point("staged")
         out = {}
         with _locked(out_dir):
-            _recover_locked(out_dir, is_recorded)  # earlier runs publish first
+            _recover_locked(out_dir, is_recorded, history)  # earlier runs publish first
             commit()
             committed = True
             crash_point("committed")

@@ -30,7 +30,7 @@ from riskcast.report.data import load_portfolio
 from riskcast.report.engine import SeriesOutcome, SeriesTask, run_tasks
 from riskcast.report.history import RESULT_COLUMNS, HistoryDB
 from riskcast.report.html import render_report
-from riskcast.report.publish import Recovered, publish_run, recover
+from riskcast.report.publish import Recovered, history_id, publish_run, recover
 
 __all__ = [
     "REPORT_COLUMNS",
@@ -153,7 +153,9 @@ def recover_outputs(cfg: ReportConfig) -> list[Recovered]:
     other abandoned run folder is removed. :func:`run_report` calls this first.
     """
     db = HistoryDB(cfg.history_url)
-    return recover(cfg.output_dir, lambda run_id: _is_recorded(db, run_id))
+    return recover(
+        cfg.output_dir, lambda run_id: _is_recorded(db, run_id), history_id(cfg.history_url)
+    )
 
 
 def _is_recorded(db: HistoryDB, run_id: str) -> bool:
@@ -252,7 +254,7 @@ def run_report(
 
     published = publish_run(
         cfg.output_dir, run_id, texts, commit=commit,
-        is_recorded=lambda rid: _is_recorded(db, rid),
+        is_recorded=lambda rid: _is_recorded(db, rid), history=history_id(cfg.history_url),
     )  # fmt: skip
     outputs = {Path(name).suffix.lstrip("."): path for name, path in published.items()}
     return ReportOutcome(

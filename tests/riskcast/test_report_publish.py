@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from riskcast.report import HistoryDB, load_config, recover_outputs, run_report
-from riskcast.report.publish import CRASH_ENV, CRASH_STEPS, STAGE_PREFIX, recover
+from riskcast.report.publish import CRASH_ENV, CRASH_STEPS, STAGE_PREFIX, history_id, recover
 from tests.riskcast._report_helpers import spawn, write_config, write_portfolio
 
 ONE = {"north": (1.0, 186.0)}
@@ -120,23 +120,29 @@ def test_next_run_recovers_by_itself(tmp_path: Path, history_url: str) -> None:
 
 
 @pytest.mark.skipif(os.name != "posix", reason="run folders are locked with flock (POSIX)")
-def test_recovery_leaves_a_live_run_alone(tmp_path: Path) -> None:
-    """A run folder whose run still holds its lock is neither finished nor removed."""
+def test_recovery_leaves_a_live_run_and_another_database_s_run_alone(tmp_path: Path) -> None:
+    """A run folder whose run still holds its lock, or that was staged for another
+    history database, is neither finished nor removed."""
     import fcntl
 
-    live = tmp_path / f"{STAGE_PREFIX}live"
-    dead = tmp_path / f"{STAGE_PREFIX}dead"
-    live.mkdir()
-    dead.mkdir()
+    ours, theirs = history_id("sqlite:///a.sqlite"), history_id("sqlite:///b.sqlite")
+    live, dead, other = (tmp_path / f"{STAGE_PREFIX}{n}" for n in ("live", "dead", "other"))
+    for folder in (live, dead, other):
+        folder.mkdir()
     (dead / "0-risk-report.html").write_text("half written")
+    (other / "0-risk-report.html").write_text("another report's")
+    (other / "manifest.json").write_text(
+        json.dumps({"run_id": "other", "history": theirs, "files": {"0-risk-report.html": "x"}})
+    )
     fd = os.open(live, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        done = recover(tmp_path, lambda run_id: True)
+        done = recover(tmp_path, lambda run_id: True, ours)
         assert [(r.run_id, r.action) for r in done] == [("dead", "rolled back")]
-        assert live.is_dir() and not dead.exists()
+        assert live.is_dir() and other.is_dir() and not dead.exists()
         assert not (tmp_path / "risk-report.html").exists()  # no manifest: never published
     finally:
         os.close(fd)
-    assert [r.run_id for r in recover(tmp_path, lambda run_id: False)] == ["live"]
-    assert list(tmp_path.iterdir()) == []
+    assert [r.run_id for r in recover(tmp_path, lambda run_id: False, ours)] == ["live"]
+    assert [r.action for r in recover(tmp_path, lambda run_id: True, theirs)] == ["finished"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x"]
