@@ -181,7 +181,10 @@ def start_postgres() -> Iterator[PostgresServer]:
         pytest.fail(f"The PostgreSQL tests need psycopg and SQLAlchemy ({exc}): {SETUP_HINT}.")
     bin_dir = find_pg_bin()
     as_user = None
-    root = Path(tempfile.mkdtemp(prefix="riskcast-pg-"))
+    # /tmp, not $TMPDIR: every user can reach it (the server's user may not reach root's
+    # TMPDIR), and the socket path stays under the 107-byte limit of unix sockets
+    base = "/tmp" if os.access("/tmp", os.W_OK | os.X_OK) else None
+    root = Path(tempfile.mkdtemp(prefix="riskcast-pg-", dir=base))
     if os.geteuid() == 0:
         user = _ensure_os_user()
         os.chown(root, user.pw_uid, user.pw_gid)
