@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
 
+import numpy as np
+
 from forecast.base import single_threaded
 from forecast.errors import ForecastTypeError, ForecastValueError
 
@@ -36,7 +38,8 @@ _IN_FLIGHT = 4
 def check_jobs(n_jobs: Any, scheduler: Any, *, func: str) -> int:
     """``n_jobs`` as a number of processes (``-1``: every core); refuses both a
     scheduler and ``n_jobs > 1``."""
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
+    integer = isinstance(n_jobs, int | np.integer) and not isinstance(n_jobs, bool)
+    if not integer or n_jobs == 0 or n_jobs < -1:
         raise ForecastValueError(
             f"The 'n_jobs' parameter of {func} must be an integer >= 1, or -1 for every core. "
             f"Got {n_jobs!r} instead."
@@ -52,7 +55,7 @@ def check_jobs(n_jobs: Any, scheduler: Any, *, func: str) -> int:
             f"The 'scheduler' parameter of {func} must be a dask.distributed Client or a "
             f"scheduler address such as 'tcp://host:8786'. Got {type(scheduler).__name__}."
         )
-    return jobs
+    return int(jobs)
 
 
 def progress_callback(

@@ -250,3 +250,12 @@ def test_answer_many_targets_from_a_column_and_its_errors():
         answer_many(data, {"a": float("nan"), "b": 1.0}, methods=["iid-normal"])
     with pytest.raises(ForecastValueError, match="not registered"):
         answer_many(data, {"a": 1.0, "b": 2.0}, methods=["nope"])
+
+
+def test_progress_true_draws_a_bar_on_stderr_only(capsys):
+    y = load_monthly_units().loc["2014-01":"2015-12"]
+    fc = forecast_many(long_of({"a": y, "b": y + 1}), models=["naive"], horizon=2,
+                       n_jobs=np.int64(1), progress=True)  # fmt: skip
+    out, err = capsys.readouterr()
+    assert out == "" and "2/2" in err
+    assert fc["mean"].tolist() == [y.iloc[-1]] * 2 + [y.iloc[-1] + 1] * 2
