@@ -10,6 +10,7 @@ import html
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
@@ -103,7 +104,8 @@ def _summary_table(
                 msg = "" if r is None else r.message
                 cells.append(f'<td class="failed" title="{_e(msg)}">failed</td><td>–</td>')
                 continue
-            cls = ' class="rec"' if r.recommended is True else ""
+            rec = isinstance(r.recommended, bool | np.bool_) and bool(r.recommended)
+            cls = ' class="rec"' if rec else ""
             cells.append(
                 f"<td{cls}>{_pct(r.probability)} ± {100 * r.std_error:.2f}"
                 f"{_verdict(r.verdict)}</td>"

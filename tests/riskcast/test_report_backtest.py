@@ -210,3 +210,19 @@ def test_backtest_key_changes_with_every_input_and_the_json_round_trips() -> Non
     for table in ("scores", "brier", "summary", "skipped"):
         pd.testing.assert_frame_equal(getattr(back, table), getattr(a.backtest, table))
     assert "NaN" not in dump_backtest(a.backtest)  # strict JSON for any database column
+
+
+def test_no_calibrated_method_is_said_in_the_headline(tmp_path: Path, history_url: str) -> None:
+    one = {"north": (1.0, 186.0)}
+    write_portfolio(tmp_path, one)
+    cfg = load_config(
+        write_config(tmp_path, series=one, history_url=history_url, methods='["iid-normal"]',
+                     extra_run="backtest_paths = 500")
+    )  # fmt: skip
+    outcome = run_report(cfg)
+    info = outcome.series.iloc[0]
+    assert info["recommended"] == "iid-normal" and not info["calibrated"]
+    html = (cfg.output_dir / "risk-report.html").read_text()
+    assert "<b>Headline (no method passed the backtest):</b> iid-normal says P(hit) = " in html
+    cell = _portfolio_rows(html)["north"]["headline"]
+    assert cell.endswith("recommended; no method passed the backtest")
