@@ -61,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
         _, tasks = plan_report(cfg)
         print(
             f"config OK: {len(tasks)} series, methods {', '.join(cfg.methods)}, as of "
-            f"{tasks[0].as_of if tasks else cfg.as_of}, {cfg.paths:,} paths; outputs in "
+            f"{tasks[0].as_of if tasks else cfg.as_of}, {cfg.paths:,} paths, backtest "
+            f"{f'{cfg.backtest_paths:,} paths' if cfg.backtest else 'off'}; outputs in "
             f"{cfg.output_dir}; history {cfg.history_url}"
         )
         return 0
