@@ -12,6 +12,7 @@ Usage::
     python benchmarks/m3_monthly.py --models snaive,naive2,theta,ets,arima --workers 2
     python benchmarks/m3_monthly.py --models ets --limit 100        # quick subset
     python benchmarks/m3_monthly.py --models forecast:LSTMForecaster  # any Forecaster class
+    python benchmarks/m3_monthly.py --models nbeats    # pretrained N-BEATS, zero-shot
 
 ``--limit N`` takes N series evenly spaced over the 1,428 (not the first N, which are all
 short micro series). Results of every full run are kept per model in
@@ -213,6 +214,21 @@ def _targets(rows: dict[str, Any]) -> list[str]:
     return out
 
 
+def _targets_12(rows: dict[str, Any]) -> list[str]:
+    """Issue 12's numbers: the pretrained global model alone, and MASE vs seasonal naive."""
+    full = {k: r for k, r in rows.items() if r["series"] == 1428}
+    out = []
+    for name in ("nbeats", "nbeats-tuned"):
+        if name in full:
+            r = full[name]
+            out.append(f"{name} sMAPE <= 13.8: {r['smape']:.2f}")
+            if "snaive" in full:
+                sn = full["snaive"]["mase"]
+                ratio = r["mase"] / sn
+                out.append(f"{name} MASE {r['mase']:.3f} vs snaive {sn:.3f} ({ratio:.3f}x)")
+    return out
+
+
 def render(stored: dict[str, Any]) -> str:
     rows = stored["models"]
     n2 = rows.get("naive2")
@@ -247,6 +263,9 @@ def render(stored: dict[str, Any]) -> str:
     targets = _targets(rows)
     if targets:
         lines += ["Targets of issue 4: " + "; ".join(targets) + ".", ""]
+    targets12 = _targets_12(rows)
+    if targets12:
+        lines += ["Targets of issue 12: " + "; ".join(targets12) + ".", ""]
     lines += [f"- {note}" for note in stored.get("notes", [])]
     if stored.get("notes"):
         lines.append("")
@@ -278,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
         "--note", action="append", default=None, help="replace the notes under the table"
     )
     ap.add_argument(
+        "--add-note", action="append", default=None, help="append a note under the table"
+    )
+    ap.add_argument(
         "--record", action="store_true", help="record a --limit run too (table shows its size)"
     )
     args = ap.parse_args(argv)
@@ -305,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"statsforecast AutoETS: {peer}")
     if write:
         stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-        _record(peer=peer, notes=args.note, stamp=stamp)
+        _record(peer=peer, notes=args.note, stamp=stamp, add_notes=args.add_note)
     return 0
 
 
@@ -315,6 +337,7 @@ def _record(
     table: pd.DataFrame | None = None,
     peer: dict[str, Any] | None = None,
     notes: list[str] | None = None,
+    add_notes: list[str] | None = None,
 ) -> None:
     """Merge results into benchmarks/results/m3_monthly.json and rebuild the section."""
     stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"models": {}}
@@ -326,6 +349,8 @@ def _record(
         stored["peer"] = {**peer, "run": stamp}
     if notes:
         stored["notes"] = notes
+    if add_notes:
+        stored["notes"] = [*stored.get("notes", []), *add_notes]
     stored["machine"] = machine()
     _atomic_json(RESULTS, stored)
     write_section("m3_monthly", render(stored))

@@ -7,7 +7,13 @@ from forecast.arima import ARIMA
 from forecast.auto import AutoForecaster, make_member
 from forecast.base import Forecaster, clone
 from forecast.baselines import Drift, HistoricMean, Naive, Naive2, SeasonalNaive
-from forecast.errors import ForecastError, ForecastTypeError, ForecastValueError, NotFittedError
+from forecast.errors import (
+    ForecastError,
+    ForecastTypeError,
+    ForecastValueError,
+    NotFittedError,
+    PretrainedFileError,
+)
 from forecast.ets import ETS
 from forecast.frames import series_from_frame
 from forecast.many import forecast_many, series_model, series_random_state
@@ -24,6 +30,8 @@ from forecast.metrics import (
     rmse,
     smape,
 )
+from forecast.nbeats import NBeats
+from forecast.nbeats_pretrain import load_pretrained, pretrain_nbeats, save_pretrained
 from forecast.neural import GRUForecaster, LSTMForecaster, NeuralForecaster, RNNForecaster
 from forecast.question import (
     BACKTEST_MIN_PAST_YEARS,
@@ -69,10 +77,12 @@ __all__ = [
     "LSTMForecaster",
     "MethodRun",
     "ModelSpec",
+    "NBeats",
     "Naive",
     "Naive2",
     "NeuralForecaster",
     "NotFittedError",
+    "PretrainedFileError",
     "RNNForecaster",
     "SeasonalNaive",
     "Theta",
@@ -89,6 +99,7 @@ __all__ = [
     "default_target",
     "forecast_many",
     "interval_width",
+    "load_pretrained",
     "mae",
     "make_member",
     "make_model",
@@ -98,11 +109,13 @@ __all__ = [
     "model_spec",
     "owa",
     "pinball_loss",
+    "pretrain_nbeats",
     "register",
     "registered_models",
     "regularize",
     "rmse",
     "run_method",
+    "save_pretrained",
     "series_from_frame",
     "series_model",
     "series_random_state",

@@ -194,9 +194,11 @@ def train_net(
     lr: float,
     rng: np.random.Generator,
     clip: float = 1.0,
+    loss: str = "mae",
     callback: Callable[[int, float, float], Any] | None = None,
 ) -> TrainResult:
-    """Adam on the masked MAE of ``batches(rng)`` for up to ``steps`` steps.
+    """Adam on the masked MAE (``loss="smape"``: sMAPE) of ``batches(rng)`` for up to
+    ``steps`` steps (the reported losses are MAE either way).
 
     Every ``eval_every`` steps the validation loss is measured (evaluation 0 is before any
     step, so the starting weights can win); training stops after ``patience``
@@ -236,7 +238,12 @@ def train_net(
             denom = max(float(mask.sum()), 1.0)
             running += float((np.abs(diff) * mask).sum() / denom)
             count += 1
-            net.backward((np.sign(diff) * mask / denom).astype(net.dtype))
+            if loss == "smape":  # 2 |p - y| / (|p| + |y|), masked mean
+                tot = np.abs(pred) + np.abs(y) + 1e-8
+                g = 2 * (np.sign(diff) * tot - np.abs(diff) * np.sign(pred)) / tot**2
+            else:
+                g = np.sign(diff)
+            net.backward((g * mask / denom).astype(net.dtype))
             params = net.parameters()  # backward stores fresh gradient arrays
             grads = [g for _, g in params]
             norm = float(np.sqrt(sum(float((g.astype(np.float64) ** 2).sum()) for g in grads)))

@@ -15,9 +15,9 @@ series only) holds one ensemble per frequency group; the group is read off the i
 ============ =========================== ==== ==== ===========
 group        frequencies                  H    L   min history
 ============ =========================== ==== ==== ===========
-monthly      M                            18   36   13
-quarterly    Q                             8   16   5
-yearly       Y / A                         6   12   6
+monthly      M                            18   36   12
+quarterly    Q                             8   16   4
+yearly       Y / A                         6   12   4
 other        W, D, B, H, ... (M3 other)    8   16   8
 ============ =========================== ==== ==== ===========
 

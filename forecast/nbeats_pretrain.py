@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from forecast._nbeats_io import GroupModel, save_bundle
+from forecast._nbeats_io import GroupModel, load_bundle, save_bundle
 from forecast._nbeats_net import STACK_TYPES, NBeatsNet
 from forecast._nbeats_train import (
     forecast_scaled,
@@ -40,7 +40,7 @@ from forecast._nbeats_train import (
 )
 from forecast.errors import ForecastTypeError, ForecastValueError
 
-__all__ = ["pretrain_nbeats", "save_pretrained"]
+__all__ = ["load_pretrained", "pretrain_nbeats", "save_pretrained"]
 
 
 def _int(value: Any, name: str, low: int) -> int:
@@ -72,7 +72,10 @@ def pretrain_nbeats(
     patience: int = 5,
     history_limit: int = 10,
     p_truncate: float = 0.3,
+    losses: Sequence[str] = ("mae",),
     random_state: int = 0,
+    first_member: int = 0,
+    extend: GroupModel | None = None,
     callback: Callable[[int, int, float, float], Any] | None = None,
 ) -> GroupModel:
     """Train an ensemble of N-BEATS networks across ``series`` (one frequency group).
@@ -99,7 +102,16 @@ def pretrain_nbeats(
         Cut points are drawn among the last ``history_limit * horizon`` periods.
     p_truncate : float
         Share of training windows cut to a random length in ``[min_input, L]``.
+    losses : sequence of {"mae", "smape"}
+        Training loss of the members, cycled (``("mae", "smape")``: every other member
+        minimises the sMAPE of the scaled values).
     random_state : int
+    first_member : int
+        Index of the first member trained (member ``k`` draws from the seed
+        ``[random_state, k]``), so an ensemble can be grown in several runs.
+    extend : GroupModel or None
+        Networks trained before (same sizes) that join the ensemble; the pool and the
+        scores are computed for the whole ensemble.
     callback : callable or None
         ``callback(member, step, loss, val_loss)`` at every evaluation (progress).
 
@@ -108,7 +120,8 @@ def pretrain_nbeats(
     GroupModel
         Networks (weights rounded to float16, the storage type of pretrained files, before
         the pool is computed), error pool (held-out errors of the ensemble, ``(n_series, horizon)``)
-        and ``info`` (held-out MAE and sMAPE, steps, series count).
+        and ``info`` (held-out MAE and sMAPE of the ensemble, held-out sMAPE of each
+        member, losses, steps, series count).
     """
     H = _int(horizon, "horizon", 1)
     L = _int(input_size, "input_size", 2)
@@ -117,6 +130,11 @@ def pretrain_nbeats(
         raise ForecastValueError(
             f"The 'min_input' parameter of pretrain_nbeats must be <= input_size={L}. "
             f"Got {m_in} instead."
+        )
+    if not losses or any(v not in ("mae", "smape") for v in losses):
+        raise ForecastValueError(
+            f"The 'losses' parameter of pretrain_nbeats must hold 'mae' or 'smape'. "
+            f"Got {list(losses)!r} instead."
         )
     if any(s not in STACK_TYPES for s in stacks):
         raise ForecastValueError(
@@ -143,7 +161,9 @@ def pretrain_nbeats(
     xv, yv, mv, scale, heads = validation_windows(arrays, input_size=L, horizon=H, holdout=H)
     panel = make_panel(heads, input_size=L, horizon=H, min_input=m_in, history_limit=history_limit)
     nets, results = [], []
-    for k in range(_int(n_models, "n_models", 1)):
+    first = _int(first_member, "first_member", 0)
+    ks = range(first, first + _int(n_models, "n_models", 1))
+    for k in ks:
         rng = np.random.default_rng([random_state, k])
         net = NBeatsNet(
             input_size=L, horizon=H, stacks=stacks, width=width, n_blocks=n_blocks,
@@ -163,24 +183,44 @@ def pretrain_nbeats(
             patience=_int(patience, "patience", 0),
             lr=float(learning_rate),
             rng=rng,
+            loss=losses[k % len(losses)],
             callback=progress,
         )
         for arr in net.state().values():  # the storage type of pretrained files
             arr[...] = arr.astype(np.float16)
         nets.append(net)
         results.append(res)
+    if extend is not None:
+        if (extend.input_size, extend.horizon) != (L, H):
+            raise ForecastValueError(
+                f"The 'extend' parameter of pretrain_nbeats must have input_size={L} and "
+                f"horizon={H}. Got {extend.input_size} and {extend.horizon} instead."
+            )
+        nets = [*extend.nets, *nets]
+    members = [_holdout_smape([net], xv, yv, mv, scale)[1] for net in nets]
+    pool, ens = _holdout_smape(nets, xv, yv, mv, scale)
+    prior = extend.info if extend is not None else {}
+    info = {
+        "series": len(arrays),
+        "holdout_mae_scaled": float(np.nanmean(np.abs(pool))),
+        "holdout_smape": ens,
+        "member_holdout_smape": members,
+        "losses": [*prior.get("losses", []), *(losses[k % len(losses)] for k in ks)],
+        "steps": [*prior.get("steps", []), *(r.steps for r in results)],
+        "best_step": [*prior.get("best_step", []), *(r.at_step[r.best] for r in results)],
+    }
+    return GroupModel(name, L, H, m_in, int(season_length), nets, pool, info)
+
+
+def _holdout_smape(
+    nets: Sequence[NBeatsNet], xv: np.ndarray, yv: np.ndarray, mv: np.ndarray, scale: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """Scaled held-out errors ``(S, H)`` (NaN where no target) and the mean sMAPE."""
     pred = forecast_scaled(nets, xv)
     pool = np.where(mv > 0, yv - pred, np.nan)
     actual, fc = yv * scale[:, None], pred * scale[:, None]
     smape = 200 * np.abs(actual - fc) / np.maximum(np.abs(actual) + np.abs(fc), 1e-12)
-    info = {
-        "series": len(arrays),
-        "holdout_mae_scaled": float(np.nanmean(np.abs(pool))),
-        "holdout_smape": float(np.mean(np.nanmean(np.where(mv > 0, smape, np.nan), axis=1))),
-        "steps": [r.steps for r in results],
-        "best_step": [r.at_step[r.best] for r in results],
-    }
-    return GroupModel(name, L, H, m_in, int(season_length), nets, pool, info)
+    return pool, float(np.mean(np.nanmean(np.where(mv > 0, smape, np.nan), axis=1)))
 
 
 def save_pretrained(
@@ -196,3 +236,8 @@ def save_pretrained(
             f"The 'path' parameter of save_pretrained must end in .json. Got {str(path)!r}."
         )
     return save_bundle(path, {g.name: g for g in groups}, dict(training or {}))
+
+
+def load_pretrained(path: str | Path) -> dict[str, GroupModel]:
+    """The checked groups of a pretrained ``.json`` (copies, safe to extend or train)."""
+    return {name: g.copy() for name, g in load_bundle(Path(path)).items()}

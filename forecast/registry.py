@@ -221,6 +221,19 @@ _spec(
     "RNN", forecaster=True, fast_params=_NEURAL_FAST,
 )  # fmt: skip
 _spec(
+    "nbeats", "forecast.nbeats:NBeats",
+    "forecast: N-BEATS networks pretrained on the M3 training parts, zero-shot, bootstrapped "
+    "held-out errors",
+    "N-BEATS (pretrained, zero-shot)", forecaster=True,
+)  # fmt: skip
+_spec(
+    "nbeats-tuned", "forecast.nbeats:NBeats",
+    "forecast: the pretrained N-BEATS networks fine-tuned on the series (early stopping on "
+    "its last months)",
+    "N-BEATS (fine-tuned)", forecaster=True, defaults={"fine_tune": 30},
+    fast_params={"fine_tune": 3},
+)  # fmt: skip
+_spec(
     "naive2", "forecast.baselines:Naive2",
     "forecast: last value of the seasonally adjusted series (the M-competition benchmark)",
     "Naive2", forecaster=True,

