@@ -5,7 +5,7 @@ Nothing here computes a model: it reads user input, shows results and offers dow
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -14,6 +14,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import kernel
+from dashboard._labels import column_config, label
+from dashboard._words import in_user_words, upload_words
 from montecarlo import load_monthly_units, read_frame
 from nn import Callback
 from plots import to_html
@@ -26,8 +28,11 @@ __all__ = [
     "period_unit",
     "read_table",
     "series_input",
+    "series_words",
     "show_error",
     "show_figure",
+    "show_table",
+    "upload_label",
 ]
 
 #: Exceptions that mean "the input is wrong", shown as a message, never as a traceback.
@@ -40,9 +45,22 @@ SAMPLE = "Bundled sample (monthly units 2000-2015)"
 UPLOAD = "Upload a CSV or Excel file"
 
 
-def show_error(what: str, exc: BaseException) -> None:
-    """A clear in-page message for bad input (no traceback)."""
-    st.error(f"{what}: {exc}", icon="🚫")
+def show_error(what: str, exc: BaseException, words: Mapping[str, str] | None = None) -> None:
+    """A clear in-page message for bad input (no traceback), in the page's words:
+    ``words`` maps the library's parameter names to the widgets that fed them
+    (:func:`dashboard._words.in_user_words`)."""
+    st.error(f"{what}: {in_user_words(str(exc), words)}", icon="🚫")
+
+
+def show_table(data: Any, key: str, *, hide_index: bool = False, **override: Any) -> None:
+    """``st.dataframe`` with readable headers and wide sentence columns (the shared label
+    map, :func:`dashboard._labels.column_config`); ``data`` is a DataFrame or its Styler,
+    ``override`` configures single columns."""
+    frame = data if isinstance(data, pd.DataFrame) else data.data  # a Styler's frame
+    config = column_config(frame.columns, **override)
+    if not hide_index and frame.index.name is not None:
+        config.setdefault("_index", st.column_config.Column(label(frame.index.name)))
+    st.dataframe(data, key=key, hide_index=hide_index, column_config=config)
 
 
 def show_figure(fig: go.Figure, name: str) -> None:
@@ -100,10 +118,9 @@ def series_input(key: str, *, any_frequency: bool = False) -> tuple[pd.Series, s
     """
     source = st.sidebar.radio("Data", (SAMPLE, UPLOAD), key=f"{key}-source")
     if source == SAMPLE:
-        return load_monthly_units(), "monthly units (bundled sample)"
-    kind = "Series: monthly, quarterly, weekly or daily" if any_frequency else "Monthly series"
+        return load_monthly_units(), SAMPLE_LABEL
     uploaded = st.sidebar.file_uploader(
-        f"{kind} (CSV or Excel)", type=["csv", "xlsx", "xls"], key=f"{key}-file"
+        upload_label(any_frequency), type=["csv", "xlsx", "xls"], key=f"{key}-file"
     )
     if uploaded is None:
         st.info("Upload a CSV or Excel file with a date column and a value column.")
@@ -141,6 +158,23 @@ def series_input(key: str, *, any_frequency: bool = False) -> tuple[pd.Series, s
     return series, uploaded.name
 
 
+SAMPLE_LABEL = "monthly units (bundled sample)"
+
+
+def upload_label(any_frequency: bool = False) -> str:
+    """The label of :func:`series_input`'s upload box."""
+    kind = "Series: monthly, quarterly, weekly or daily" if any_frequency else "Monthly series"
+    return f"{kind} (CSV or Excel)"
+
+
+def series_words(label: str, *, any_frequency: bool = False) -> str:
+    """How a page names the series :func:`series_input` gave (for :func:`show_error`):
+    "series uploaded as 'Monthly series (CSV or Excel)' (sales.csv)", or the sample."""
+    if label == SAMPLE_LABEL:
+        return f"bundled sample series (sidebar 'Data': {SAMPLE!r})"
+    return upload_words(upload_label(any_frequency), label, "series")
+
+
 def period_unit(series: pd.Series) -> str:
     """The unit of a PeriodIndex series' steps: months, quarters, weeks, days or periods."""
     code = series.index.freqstr.split("-")[0].upper()
@@ -148,7 +182,11 @@ def period_unit(series: pd.Series) -> str:
 
 
 class StreamlitProgress(Callback):
-    """An :mod:`nn` callback that drives ``st.progress`` and a live loss chart.
+    """An :mod:`nn` callback that drives ``st.progress`` and a live, titled loss chart.
+
+    The chart lives in the placeholder ``chart`` only while training runs: the last run's
+    end empties it (the page then shows the finished runs' own chart), so no leftover of
+    the last network is left above the real one.
 
     Parameters
     ----------
@@ -159,13 +197,31 @@ class StreamlitProgress(Callback):
     runs : int
         Number of training runs it will watch one after the other (e.g. the networks of
         an ensemble); the bar covers all of them and the chart shows the current one.
+    names : sequence of str, optional
+        What each run trains (shown in the chart's title), e.g. "forecast network 1 of 3";
+        default "network k/runs".
     """
 
-    def __init__(self, bar: Any, chart: Any, *, every: int = 5, runs: int = 1) -> None:
+    def __init__(
+        self,
+        bar: Any,
+        chart: Any,
+        *,
+        every: int = 5,
+        runs: int = 1,
+        names: Sequence[str] | None = None,
+    ) -> None:
         self.bar = bar
         self.chart = chart
         self.every = every
         self.runs = runs
+        self.names = (
+            list(names)
+            if names is not None
+            else [f"network {k + 1}/{runs}" if runs > 1 else "network" for k in range(runs)]
+        )
+        if len(self.names) != runs:
+            raise ValueError(f"StreamlitProgress needs {runs} run names. Got {len(self.names)}.")
         self._run = -1
 
     def on_train_begin(self, context: Any) -> None:
@@ -183,17 +239,31 @@ class StreamlitProgress(Callback):
             data = {"training loss": h.loss}
             if h.val_loss:
                 data["validation loss"] = h.val_loss
-            self.chart.line_chart(pd.DataFrame(data, index=np.arange(1, len(h.loss) + 1)))
+            frame = pd.DataFrame(data, index=pd.Index(np.arange(1, len(h.loss) + 1), name="epoch"))
+            with self.chart.container():
+                st.markdown(
+                    f"**Training now: {self.names[run]}, epoch {epoch + 1} of at most "
+                    f"{context.epochs}**"
+                )
+                st.line_chart(frame, x_label="epoch", y_label="loss")
 
     def on_train_end(self, context: Any) -> None:
         if self._run + 1 >= self.runs:
             self.bar.progress(1.0, text=f"done: {self._run + 1} training run(s)")
+            self.chart.empty()  # the live chart goes; the finished runs get their own
 
 
-def guarded(what: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call ``func``; on a user error show a message and return None."""
+def guarded(
+    what: str,
+    func: Callable[..., Any],
+    *args: Any,
+    words: Mapping[str, str] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Call ``func``; on a user error show a message (in the page's ``words``, see
+    :func:`show_error`) and return None."""
     try:
         return func(*args, **kwargs)
     except USER_ERRORS as exc:
-        show_error(what, exc)
+        show_error(what, exc, words)
         return None

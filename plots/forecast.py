@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from plots._base import finish, x_of
+from plots._base import finish, period_axis, x_of
 
 __all__ = ["backtest_chart", "forecast_chart", "loss_curve"]
 
@@ -68,11 +68,13 @@ def forecast_chart(
         )
     )
     title = "Forecast with intervals"
-    return finish(fig, f"{title}: {model}" if model else title, yaxis_title=str(history.name or ""))
+    finish(fig, f"{title}: {model}" if model else title, yaxis_title=str(history.name or ""))
+    return period_axis(fig, history.index)
 
 
-def backtest_chart(result: pd.DataFrame) -> go.Figure:
-    """Actuals and rolling-origin forecasts of a :func:`forecast.backtest` result."""
+def backtest_chart(result: pd.DataFrame, *, value_name: str = "value") -> go.Figure:
+    """Actuals and rolling-origin forecasts of a :func:`forecast.backtest` result;
+    ``value_name`` (the series' name) labels the y axis."""
     fig = go.Figure()
     periods = pd.PeriodIndex(result["period"])
     actual = result.drop_duplicates("period")
@@ -92,10 +94,13 @@ def backtest_chart(result: pd.DataFrame) -> go.Figure:
                 x=px, y=part["mean"], mode="lines", name=f"window {w}", line={"dash": "dash"}
             )
         )
-    return finish(fig, "Backtest: forecasts from each origin", yaxis_title="value")
+    finish(fig, "Backtest: forecasts from each origin", yaxis_title=value_name)
+    return period_axis(fig, periods)
 
 
-def loss_curve(histories: Sequence[Mapping[str, Any]]) -> go.Figure:
+def loss_curve(
+    histories: Sequence[Mapping[str, Any]], *, title: str = "Loss per epoch"
+) -> go.Figure:
     """Training and validation loss per epoch of every network of an ensemble, log scale.
 
     ``histories`` are dicts with ``loss`` and ``val_loss`` lists and ``best_epoch``
@@ -120,4 +125,4 @@ def loss_curve(histories: Sequence[Mapping[str, Any]]) -> go.Figure:
                 fig.add_trace(go.Scatter(x=[best + 1], y=[val[best]], mode="markers",
                                          name=f"{tag}weights kept", showlegend=not many or k == 0,
                                          marker={"color": color, "size": 9}))  # fmt: skip
-    return finish(fig, "Loss per epoch", xaxis_title="epoch", yaxis_title="loss", yaxis_type="log")
+    return finish(fig, title, xaxis_title="epoch", yaxis_title="loss", yaxis_type="log")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from plots._base import COLORS, finish, x_of
+from plots._base import COLORS, finish, period_axis, x_of
 
 __all__ = ["activity_bars", "gaps_timeline", "hour_weekday_heatmap", "top_bar"]
 
@@ -25,7 +25,8 @@ def activity_bars(counts: pd.DataFrame, *, title: str, xaxis: str = "") -> go.Fi
     fig = go.Figure()
     for i, kind in enumerate(k for k in _KINDS if k in counts.columns):
         fig.add_trace(go.Bar(x=x, y=counts[kind], name=kind, marker_color=COLORS[i]))
-    return finish(fig, title, barmode="stack", xaxis_title=xaxis, yaxis_title="entries")
+    finish(fig, title, barmode="stack", xaxis_title=xaxis, yaxis_title="entries")
+    return period_axis(fig, counts.index)  # months read "Jan 2025", not a midnight timestamp
 
 
 def hour_weekday_heatmap(table: pd.DataFrame) -> go.Figure:

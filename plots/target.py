@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from plots._base import COLORS, finish, x_of
+from plots._base import COLORS, finish, period_axis, x_of
 
 __all__ = [
     "calibration_chart",
@@ -73,6 +73,7 @@ def fan_chart(
     levels: Sequence[float] = (0.5, 0.8, 0.95),
     show_months: int = 36,
     method: str = "",
+    value_name: str | None = None,
 ) -> go.Figure:
     """The last ``show_months`` of history and bands of the simulated remaining months.
 
@@ -86,6 +87,8 @@ def fan_chart(
         Last observed month.
     levels : sequence of float
         Central interval levels drawn as bands (widest lightest).
+    value_name : str, optional
+        The y axis' label; default the series' name (``history.name``), else "value".
     """
     as_of = pd.Period(as_of, freq="M")
     paths = np.atleast_2d(np.asarray(paths, dtype=float))
@@ -128,7 +131,9 @@ def fan_chart(
         )
     )
     title = "Remaining months: history and simulated bands"
-    return finish(fig, f"{title} ({method})" if method else title, yaxis_title="value")
+    ylabel = value_name if value_name is not None else str(history.name or "value")
+    finish(fig, f"{title} ({method})" if method else title, yaxis_title=ylabel)
+    return period_axis(fig, past.index)
 
 
 def _positions(n: int) -> np.ndarray:
@@ -136,8 +141,9 @@ def _positions(n: int) -> np.ndarray:
     return (np.arange(1, n + 1) - 0.5) / n
 
 
-def qq_plot(x: Any, dist: Any, *, name: str = "") -> go.Figure:
-    """Sample quantiles against the fitted distribution's quantiles (``dist.ppf``)."""
+def qq_plot(x: Any, dist: Any, *, name: str = "", value_name: str = "") -> go.Figure:
+    """Sample quantiles against the fitted distribution's quantiles (``dist.ppf``);
+    ``value_name`` (the data's name) goes into the axis labels."""
     v = np.sort(np.asarray(x, dtype=float))
     theo = np.asarray(dist.ppf(_positions(v.size)), dtype=float)
     fig = go.Figure(go.Scatter(x=theo, y=v, mode="markers", name="data"))
@@ -147,11 +153,12 @@ def qq_plot(x: Any, dist: Any, *, name: str = "") -> go.Figure:
             x=ends, y=ends, mode="lines", name="y = x", line={"color": "#cc0000", "dash": "dash"}
         )
     )
+    of = f"of {value_name}" if value_name else ""
     return finish(
         fig,
         f"Q-Q plot {name}".strip(),
-        xaxis_title="theoretical quantile",
-        yaxis_title="sample quantile",
+        xaxis_title=f"theoretical quantile {of}".strip(),
+        yaxis_title=f"sample quantile {of}".strip(),
     )
 
 
@@ -183,8 +190,11 @@ def pp_plot(x: Any, dist: Any, *, name: str = "") -> go.Figure:
     )
 
 
-def cdf_plot(x: Any, dist: Any, *, name: str = "", n_grid: int = 200) -> go.Figure:
-    """Empirical CDF (steps) and the fitted CDF."""
+def cdf_plot(
+    x: Any, dist: Any, *, name: str = "", n_grid: int = 200, value_name: str = "value"
+) -> go.Figure:
+    """Empirical CDF (steps) and the fitted CDF; ``value_name`` (the data's name) labels
+    the x axis."""
     v = np.sort(np.asarray(x, dtype=float))
     span = v[-1] - v[0]
     grid = np.linspace(v[0] - 0.1 * span, v[-1] + 0.1 * span, n_grid)
@@ -206,7 +216,7 @@ def cdf_plot(x: Any, dist: Any, *, name: str = "", n_grid: int = 200) -> go.Figu
             line={"color": "#cc0000"},
         )
     )
-    return finish(fig, f"CDF {name}".strip(), xaxis_title="value", yaxis_title="probability")
+    return finish(fig, f"CDF {name}".strip(), xaxis_title=value_name, yaxis_title="probability")
 
 
 def probability_gauge(
@@ -294,8 +304,27 @@ def pit_chart(scores: pd.DataFrame) -> go.Figure:
     )
 
 
-def tornado_chart(data: pd.DataFrame, *, base: float | None = None, method: str = "") -> go.Figure:
-    """Tornado bars from :func:`montecarlo.tornado` (``total_low``, ``total_high`` per month)."""
+def tornado_chart(
+    data: pd.DataFrame,
+    *,
+    base: float | None = None,
+    method: str = "",
+    target: float | None = None,
+) -> go.Figure:
+    """Tornado bars from :func:`montecarlo.tornado` (``total_low``, ``total_high`` per month).
+
+    Parameters
+    ----------
+    data : DataFrame
+        :func:`montecarlo.tornado` output.
+    base : float, optional
+        Where the bars start (e.g. the median total); default the middle of the swings.
+    method : str
+        Named in the title.
+    target : float, optional
+        The target, drawn as a dashed line; the x axis always reaches it, however far it
+        lies from the swings, so the bars can be read against it.
+    """
     d = data.iloc[::-1]  # largest swing on top
     labels = [str(i) for i in d.index]
     mid = base if base is not None else float(np.median((d["total_low"] + d["total_high"]) / 2))
@@ -320,12 +349,19 @@ def tornado_chart(data: pd.DataFrame, *, base: float | None = None, method: str 
             marker_color="#4e9a06",
         )
     )
+    ends = [float(np.min(d["total_low"])), float(np.max(d["total_high"])), float(mid)]
+    if target is not None:
+        ends.append(float(target))
+        fig.add_vline(x=target, line_dash="dash", line_color="#000", annotation_text="target")
+    lo, hi = min(ends), max(ends)
+    pad = 0.05 * (hi - lo) if hi > lo else max(abs(hi), 1.0) * 0.05
     title = "Tornado: year-end total with one month at its P10 / P90"
     return finish(
         fig,
         f"{title} ({method})" if method else title,
         barmode="overlay",
         xaxis_title="year-end total",
+        xaxis_range=[lo - pad, hi + pad],
     )
 
 

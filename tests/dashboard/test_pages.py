@@ -27,7 +27,7 @@ from kernel import stream_rng
 from montecarlo import load_monthly_units, simulate_target
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ROOT / "dashboard" / "pages"
+PAGES = ROOT / "dashboard" / "views"
 TAKEOUT = ROOT / "tests" / "analytics" / "fixtures" / "takeout" / "takeout.zip"
 TIMEOUT = 180
 
@@ -320,8 +320,8 @@ def test_app_navigation_opens_every_page():
     at.run()
     _no_exception(at)
     assert at.title[0].value == "Target risk"
-    for page, title in [("pages/3_search_history.py", "Search history"),
-                        ("pages/4_online_regression.py", "Online regression")]:  # fmt: skip
+    for page, title in [("views/3_search_history.py", "Search history"),
+                        ("views/4_online_regression.py", "Online regression")]:  # fmt: skip
         at.switch_page(page)
         at.run()
         _no_exception(at)

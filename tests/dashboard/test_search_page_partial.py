@@ -15,7 +15,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = ROOT / "dashboard" / "pages" / "3_search_history.py"
+PAGE = ROOT / "dashboard" / "views" / "3_search_history.py"
 FIX = ROOT / "tests" / "analytics" / "fixtures" / "takeout"
 
 

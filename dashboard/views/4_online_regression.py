@@ -16,6 +16,7 @@ from analytics import (
     rows_from_text,
 )
 from dashboard import _ui
+from dashboard._words import upload_words, widget_words
 from kernel import read_table
 
 st.title("Online regression")
@@ -36,7 +37,8 @@ else:
     try:
         data, label = _ui.read_table(up), up.name
     except _ui.USER_ERRORS as exc:
-        _ui.show_error(f"Could not read {up.name!r}", exc)
+        _ui.show_error(f"Could not read {up.name!r}", exc, {"frame": upload_words(
+            "CSV with numeric columns", up.name, "table")})  # fmt: skip
         st.stop()
 numeric = [c for c in data.columns if pd.api.types.is_numeric_dtype(data[c])]
 if len(numeric) < 2:
@@ -63,6 +65,17 @@ if not features:
     st.warning("Pick at least one feature.")
     st.stop()
 
+source_words = (upload_words("CSV with numeric columns", label, "table")
+                if source != SAMPLE else f"sample table {label}")  # fmt: skip
+#: the library's parameter names -> this page's widgets, for every message shown here
+WORDS = {
+    "X": f"feature columns {features} of the {source_words}",
+    "y": f"target column {target!r} of the {source_words}",
+    "l2": widget_words("Ridge penalty l2"), "forgetting": widget_words("Forgetting factor"),
+    "learning_rate": widget_words("Learning rate"),
+    "window": widget_words("Rolling window (rows)"),
+    "text": widget_words(f"Or type rows: {', '.join(features)}, {target}", "text box"),
+}  # fmt: skip
 config = (label, tuple(features), target, method, l2, forgetting, rate, len(data))
 if st.session_state.get("ol-config") != config:  # new data or settings: start over
     st.session_state["ol-config"] = config
@@ -89,7 +102,7 @@ def _stream(X: np.ndarray, y: np.ndarray) -> None:
     try:
         scored = progressive_validation(model, frame, y, warmup=0, record_coef=True)
     except _ui.USER_ERRORS as exc:
-        _ui.show_error("Could not stream the rows", exc)
+        _ui.show_error("Could not stream the rows", exc, WORDS)
         return
     coefs = scored[["n_seen", *(f"coef_{f}" for f in features), "intercept"]].rename(
         columns={f"coef_{f}": str(f) for f in features}
@@ -106,7 +119,7 @@ if st.button("Fit", key="ol-fit", type="primary"):
     try:
         model.fit(X_all[:n_init], y_all[:n_init])
     except _ui.USER_ERRORS as exc:
-        _ui.show_error("Cannot fit", exc)
+        _ui.show_error("Cannot fit", exc, WORDS)
     else:
         st.session_state.update({"ol-model": model, "ol-coefs": [_coef_row(model)],
                                  "ol-stream": None, "ol-next": n_init})  # fmt: skip
@@ -135,7 +148,9 @@ with c2:
             frame = read_table(new.getvalue(), name=new.name)
             _stream(*rows_from_table(frame, features=features, target=target))
         except _ui.USER_ERRORS as exc:
-            _ui.show_error(f"Could not stream {new.name!r}", exc)
+            up_words = upload_words(f"Upload rows (CSV with {', '.join(features)}, {target})",
+                                    new.name, "rows")  # fmt: skip
+            _ui.show_error(f"Could not stream {new.name!r}", exc, {**WORDS, "frame": up_words})
 with c3:
     typed = st.text_area(
         f"Or type rows: {', '.join(features)}, {target}", placeholder="5.5, 3.2", key="ol-typed"
@@ -144,7 +159,7 @@ with c3:
         try:
             _stream(*rows_from_text(typed, features=features, target=target))
         except _ui.USER_ERRORS as exc:
-            _ui.show_error("Could not read the typed rows", exc)
+            _ui.show_error("Could not read the typed rows", exc, WORDS)
 
 model = st.session_state["ol-model"]
 coefs = pd.DataFrame(st.session_state["ol-coefs"])

@@ -7,6 +7,7 @@ import streamlit as st
 
 import plots as figures
 from dashboard import _state, _ui
+from dashboard._words import widget_words
 from forecast import LSTMForecaster
 
 st.title("Forecast")
@@ -16,6 +17,7 @@ picked = _ui.series_input("forecast", any_frequency=True)
 if picked is None:
     st.stop()
 history, label = picked
+series = _ui.series_words(label, any_frequency=True)
 
 models = _state.available_forecasters()
 default_model = "ETS" if "ETS" in models else models[0]
@@ -27,15 +29,24 @@ levels = st.sidebar.multiselect(
 )
 quantiles = tuple(sorted(float(q) for q in levels))
 windows = int(st.sidebar.number_input("Backtest windows", 1, 24, 3))
+#: the library's parameter names -> this page's widgets, for every message shown here
+WORDS = {
+    "history": series, "y": series, "h": widget_words(f"Horizon ({unit})", "slider"),
+    "horizon": widget_words(f"Horizon ({unit})", "slider"),
+    "quantiles": widget_words("Quantiles", "choice"),
+    "windows": widget_words("Backtest windows"), "n_windows": widget_words("Backtest windows"),
+    "hidden_size": widget_words("Hidden units"), "n_models": widget_words("Networks"),
+    "max_epochs": widget_words("Max epochs"), "learning_rate": widget_words("Learning rate"),
+}  # fmt: skip
 
 st.subheader(f"{model}: {horizon} {unit} ahead")
 fc = _ui.guarded(f"{model} could not forecast {label}", _state.forecast_run, history, model,
-                 horizon, quantiles)  # fmt: skip
+                 horizon, quantiles, words=WORDS)  # fmt: skip
 if fc is not None:
     _ui.show_figure(figures.forecast_chart(history, fc, model=model), "forecast")
     table = fc.copy()
-    table.index = table.index.astype(str)
-    st.dataframe(table, key="forecast-table")
+    table.index = table.index.astype(str).rename("period")
+    _ui.show_table(table, "forecast-table")
     _ui.csv_download(table.rename_axis("period"), "forecast", "Download forecast (CSV)")
 
 st.subheader("Backtest")
@@ -44,13 +55,16 @@ st.caption(
     "on the data up to it."
 )
 bt = _ui.guarded(f"Backtest of {model} not possible", _state.forecast_backtest, history, model,
-                 horizon, windows, quantiles)  # fmt: skip
+                 horizon, windows, quantiles, words=WORDS)  # fmt: skip
 if bt is not None:
     result, metrics = bt
-    metrics.index = metrics.index.astype(str)
-    st.dataframe(metrics, key="backtest-metrics")
+    metrics.index = metrics.index.astype(str).rename("window")
+    _ui.show_table(metrics, "backtest-metrics")
     _ui.csv_download(metrics.rename_axis("window"), "backtest_metrics", "Download metrics (CSV)")
-    _ui.show_figure(figures.backtest_chart(result), "forecast_backtest")
+    _ui.show_figure(
+        figures.backtest_chart(result, value_name=str(history.name or "value")),
+        "forecast_backtest",
+    )
 
 st.subheader("Train the LSTM forecaster")
 st.caption(
@@ -71,9 +85,14 @@ if st.button("Train", key="lstm-train", type="primary"):
     lstm = LSTMForecaster(hidden_size=hidden, n_models=n_models, max_epochs=epochs,
                           learning_rate=lr, random_state=0)  # fmt: skip
     # the final ensemble, then the holdout ensemble behind the intervals
-    watch = _ui.StreamlitProgress(bar, chart, runs=2 * n_models)
+    names = [f"forecast network {k + 1} of {n_models}" for k in range(n_models)] + [
+        f"interval network {k + 1} of {n_models} (trained without the last periods)"
+        for k in range(n_models)
+    ]
+    watch = _ui.StreamlitProgress(bar, chart, runs=2 * n_models, names=names)
     trained = _ui.guarded(f"The LSTM could not be trained on {label}", lstm.fit, history,
-                          callbacks=[watch])  # fmt: skip
+                          callbacks=[watch], words=WORDS)  # fmt: skip
+    chart.empty()  # the live chart is gone once training ends (also after an error)
     bar.progress(1.0, text="done")
     if trained is not None:
         st.session_state["lstm-run"] = {
@@ -95,8 +114,8 @@ if done and done["label"] == label:
     _ui.show_figure(figures.forecast_chart(history, done["forecast"], model="LSTM (trained here)"),
                     "lstm_forecast")  # fmt: skip
     lstm_table = done["forecast"].copy()
-    lstm_table.index = lstm_table.index.astype(str)
-    st.dataframe(lstm_table, key="lstm-forecast-table")
+    lstm_table.index = lstm_table.index.astype(str).rename("period")
+    _ui.show_table(lstm_table, "lstm-forecast-table")
     losses = pd.DataFrame(
         [{"network": k + 1, "epoch": e + 1, "loss": h["loss"][e], "val_loss": h["val_loss"][e]}
          for k, h in enumerate(runs) for e in range(len(h["loss"]))]

@@ -8,6 +8,7 @@ import streamlit as st
 
 import plots as figures
 from dashboard import _state, _ui
+from dashboard._words import in_user_words, upload_words, widget_words
 
 st.title("Search history")
 st.caption(
@@ -31,6 +32,14 @@ partial = st.sidebar.checkbox(
 if uploaded is None:
     st.info("Upload a Takeout export to see the charts.")
     st.stop()
+#: the library's parameter names -> this page's widgets, for every message shown here
+WORDS = {
+    "path": upload_words("Takeout export", uploaded.name),
+    "tz": widget_words("Time zone of the account", "choice"),
+    "gap_days": widget_words("Report gaps longer than (days)"),
+    "top": widget_words("Top words and domains"),
+    "partial": widget_words("Load a truncated export", "box"),
+}
 
 
 def _load(*args: object) -> object:
@@ -44,13 +53,13 @@ def _load(*args: object) -> object:
 
 loaded = _ui.guarded(
     f"Could not read {uploaded.name!r}",
-    _load, uploaded.name, uploaded.getvalue(), tz, gap_days, top, partial,
+    _load, uploaded.name, uploaded.getvalue(), tz, gap_days, top, partial, words=WORDS,
 )  # fmt: skip
 if loaded is None:
     st.stop()
 entries, summary, report = loaded  # type: ignore[misc]
 for warning in report.get("warnings", []):
-    st.warning(warning)
+    st.warning(in_user_words(warning, WORDS))
 set_aside = report.get("set_aside", {})
 if set_aside:
     st.caption(
@@ -92,7 +101,7 @@ with tabs[2]:
     _ui.show_figure(
         figures.gaps_timeline(summary.gaps, first=summary.first, last=summary.last), "gaps"
     )
-    st.dataframe(summary.gaps, hide_index=True, key="gaps-table")
+    _ui.show_table(summary.gaps, "gaps-table", hide_index=True)
     _ui.csv_download(summary.gaps, "gaps", "Download gaps (CSV)")
 with tabs[3]:
     left, right = st.columns(2)

@@ -7,6 +7,8 @@ import streamlit as st
 
 import plots as figures
 from dashboard import _state, _ui
+from dashboard._fits import fit_styler, not_comparable_notes
+from dashboard._words import in_user_words, widget_words
 from forecast import default_methods, default_target, model_names, model_spec
 from montecarlo import fitted_distribution, format_params
 
@@ -17,6 +19,7 @@ picked = _ui.series_input("target")
 if picked is None:
     st.stop()
 history, label = picked
+value_name = str(history.name or "value")  # the data's own name on the axes
 
 # ------------------------------------------------------------------ inputs
 months = [str(p) for p in history.index if p.month != 12]
@@ -43,18 +46,28 @@ bt_paths = int(st.sidebar.number_input("Backtest paths per year", 200, 100_000, 
 if not methods:
     st.warning("Pick at least one method.")
     st.stop()
+series = _ui.series_words(label)
+#: the library's parameter names -> this page's widgets, for every message shown here
+WORDS = {
+    "history": series, "y": series, "x": f"monthly values up to {as_of} of the {series}",
+    "as_of": widget_words("As-of month (last observed)", "choice"),
+    "target": widget_words("Year-end target"), "n_paths": widget_words("Paths per method"),
+    "seed": widget_words("Seed"), "rng": widget_words("Seed"),
+    "methods": widget_words("Methods", "choice"), "method": widget_words("Methods", "choice"),
+    "backtest_paths": widget_words("Backtest paths per year"),
+}  # fmt: skip
 
 bar = st.progress(0.0, text="simulating")
 run = _ui.guarded(
     "Cannot simulate", _state.target_answer, history, as_of, float(target), tuple(methods),
     n_paths, seed, backtest=run_backtest, backtest_paths=bt_paths,
-    progress=lambda f, t: bar.progress(f, text=t),
+    progress=lambda f, t: bar.progress(f, text=t), words=WORDS,
 )  # fmt: skip
 bar.empty()
 if run is None:
     st.stop()
 for name, msg in run.errors.items():
-    st.warning(f"{name} could not run on this data: {msg}")
+    st.warning(f"{name} could not run on this data: {in_user_words(msg, WORDS)}")
 
 c1, c2, c3 = st.columns(3)
 c1.metric(f"Actual to date ({period.year})", f"{run.actual_to_date:,.4g}")
@@ -72,6 +85,23 @@ bt, rec = run.backtest, run.recommendation
 best = run.headline
 assert best is not None
 r_best = run.results[best]
+verdicts = run.verdicts()
+
+# ------------------------------------------------------------------ headline
+# the recommended method and its backtest verdict come first; the others follow in the table
+if rec is not None:
+    why = "recommended by the calibration backtest"
+else:
+    why = "first method that ran; no recommendation without the calibration backtest"
+st.subheader(
+    f"{best}: P(year total ≥ {float(target):,.4g}) = {100 * r_best.probability:.1f}% "
+    f"± {100 * r_best.std_error:.2f} pp — {verdicts[best]}",
+    anchor="headline",
+)
+st.caption(
+    f"Headline: {best}, {why}. 95% interval of the probability "
+    f"{100 * r_best.ci[0]:.1f}%-{100 * r_best.ci[1]:.1f}%."
+)
 
 left, right = st.columns([2, 3])
 with left:
@@ -87,12 +117,11 @@ with right:
     st.subheader("P(year total ≥ target) per method")
     shown = table[["method", "probability", "std_error", "ci_low", "ci_high", "total_median",
                    "verdict"]]  # fmt: skip
-    st.dataframe(
+    _ui.show_table(
         shown.style.format({"probability": "{:.1%}", "std_error": "{:.2%}", "ci_low": "{:.1%}",
                             "ci_high": "{:.1%}", "total_median": "{:,.4g}"}),
-        hide_index=True, key="results-table",
+        "results-table", hide_index=True,
     )  # fmt: skip
-    verdicts = run.verdicts()
     for name, r in run.results.items():
         st.markdown(
             f"**{name}**: P(hit) = {100 * r.probability:.1f}% ± {100 * r.std_error:.2f} pp"
@@ -100,7 +129,7 @@ with right:
         )
     _ui.csv_download(table, "target_results", "Download results (CSV)")
 for note in run.notes:
-    st.caption(f"note: {note}")
+    st.caption(f"note: {in_user_words(note, WORDS)}")
 
 tabs = st.tabs(["Totals", "Fan chart", "Fit comparison", "Backtest", "Tornado", "P(total ≥ t)"])
 with tabs[0]:
@@ -110,31 +139,40 @@ with tabs[1]:
     fan_method = st.selectbox("Method", list(run.paths), index=list(run.paths).index(best),
                               key="fan-method")  # fmt: skip
     _ui.show_figure(
-        figures.fan_chart(history, run.paths[fan_method], period, method=fan_method), "fan_chart"
-    )
+        figures.fan_chart(history, run.paths[fan_method], period, method=fan_method,
+                          value_name=value_name),
+        "fan_chart",
+    )  # fmt: skip
 with tabs[2]:
     values = history.loc[:period].to_numpy(dtype=float)
-    fits = _ui.guarded("Cannot fit distributions", _state.fit_table, values)
+    fits = _ui.guarded("Cannot fit distributions", _state.fit_table, values, words=WORDS)
     if fits is not None:
         st.caption(f"{values.size} monthly values up to {as_of}, ranked by AICc.")
         shown = fits.copy()
         shown["params"] = shown["params"].map(format_params)
-        st.dataframe(shown, key="fit-table")
+        _ui.show_table(fit_styler(shown), "fit-table")
+        for why_not in not_comparable_notes(shown):
+            st.caption(why_not)
         _ui.csv_download(shown.reset_index(), "fit_comparison", "Download fit table (CSV)")
         ranked = [d for d in fits.index if not pd.isna(fits.loc[d, "rank"])]
         family = st.selectbox("Family for the plots", ranked, key="fit-family")
-        frozen = _ui.guarded("Cannot refit", fitted_distribution, values, family)
+        frozen = _ui.guarded("Cannot refit", fitted_distribution, values, family, words=WORDS)
         if frozen is not None:
             q, p, c = st.columns(3)
             with q:
-                _ui.show_figure(figures.qq_plot(values, frozen, name=family), "qq_plot")
+                _ui.show_figure(
+                    figures.qq_plot(values, frozen, name=family, value_name=value_name), "qq_plot"
+                )
             with p:
                 _ui.show_figure(figures.pp_plot(values, frozen, name=family), "pp_plot")
             with c:
-                _ui.show_figure(figures.cdf_plot(values, frozen, name=family), "cdf_plot")
+                _ui.show_figure(
+                    figures.cdf_plot(values, frozen, name=family, value_name=value_name),
+                    "cdf_plot",
+                )
 with tabs[3]:
     if run.backtest_error is not None:
-        st.warning(f"Backtest not possible: {run.backtest_error}")
+        st.warning(f"Backtest not possible: {in_user_words(run.backtest_error, WORDS)}")
     elif bt is None:
         st.info("The calibration backtest is off.")
     else:
@@ -143,29 +181,32 @@ with tabs[3]:
             "calibrated = 'yes' means the PIT values and interval coverage were not shown "
             "to be wrong at the 5% level."
         )
-        st.dataframe(bt.summary, hide_index=True, key="backtest-summary")
+        _ui.show_table(bt.summary, "backtest-summary", hide_index=True)
         _ui.csv_download(bt.scores, "backtest_scores", "Download backtest scores (CSV)")
         _ui.show_figure(figures.calibration_chart(bt.summary), "calibration")
         _ui.show_figure(figures.pit_chart(bt.scores), "pit")
         for _, row in bt.skipped.iterrows():
-            st.caption(f"skipped {row['method']} {row['year']}: {row['error']}")
+            st.caption(f"skipped {row['method']} {row['year']}: "
+                       f"{in_user_words(str(row['error']), WORDS)}")  # fmt: skip
 with tabs[4]:
     tm = st.selectbox("Method", list(run.tornados), index=list(run.tornados).index(best),
                       key="tornado-method")  # fmt: skip
     tdata = run.tornados[tm]
     _ui.show_figure(
-        figures.tornado_chart(tdata, base=run.results[tm].quantiles[0.5], method=tm), "tornado"
-    )
+        figures.tornado_chart(tdata, base=run.results[tm].quantiles[0.5], method=tm,
+                              target=float(target)),
+        "tornado",
+    )  # fmt: skip
     _ui.csv_download(tdata.reset_index(), "tornado", "Download tornado data (CSV)")
 with tabs[5]:
     curves = run.curves()
     _ui.show_figure(figures.probability_curve_chart(curves, float(target)), "probability_curve")
     read_t = st.number_input("Read P(total ≥ t) at t =", value=float(target), key="read-t")
-    st.dataframe(
+    _ui.show_table(
         run.probability_at(read_t)
         .rename(columns={"probability": "P(total ≥ t)"})
         .style.format({"P(total ≥ t)": "{:.2%}"}),
+        "read-table",
         hide_index=True,
-        key="read-table",
     )
     _ui.csv_download(curves, "probability_curve", "Download the curves (CSV)")
