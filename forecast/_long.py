@@ -133,6 +133,24 @@ def _values(col: pd.Series, ids: pd.Series, *, name: str, func: str) -> np.ndarr
     return values
 
 
+def _date_keys(when: pd.Series) -> tuple[np.ndarray, Any]:
+    """Sortable int64 keys of the dates and a builder of one series' index from its rows.
+
+    Timestamps and single-frequency periods are keyed by their integers (no Python object
+    per row); an object column of periods of several frequencies is keyed by start time.
+    """
+    if pd.api.types.is_datetime64_any_dtype(when):
+        stamps = when.to_numpy()
+        return stamps.astype(np.int64), lambda rows, keys: pd.DatetimeIndex(stamps[rows])
+    if isinstance(when.dtype, pd.PeriodDtype):
+        freq = when.dtype.freq
+        ordinals = np.asarray(when.array.asi8, dtype=np.int64)
+        return ordinals, lambda rows, keys: pd.PeriodIndex.from_ordinals(keys, freq=freq)
+    objects = when.to_numpy(dtype=object)
+    starts = np.array([p.start_time.value for p in objects], dtype=np.int64)
+    return starts, lambda rows, keys: pd.PeriodIndex(list(objects[rows]))
+
+
 def split_long(
     df: Any,
     *,
@@ -176,28 +194,31 @@ def split_long(
         )
     when = _dates(df[time_col], ids, name=time_col, func=func)
     values = _values(df[value_col], ids, name=value_col, func=func)
-    frame = pd.DataFrame({"uid": ids.to_numpy(), "ds": when.to_numpy(), "y": values})
-    dup = frame.duplicated(["uid", "ds"], keep=False).to_numpy()
-    if dup.any():
-        first = frame.loc[dup].iloc[0]
+    codes, uniques = pd.factorize(ids, sort=False)  # ids in order of first appearance
+    keys, make_index = _date_keys(when)
+    order = np.lexsort((keys, codes))  # by series, then date (stable)
+    codes, keys, values = codes[order], keys[order], values[order]
+    same = (np.diff(codes) == 0) & (np.diff(keys) == 0)
+    if same.any():
+        dup = np.zeros(len(order), dtype=bool)
+        dup[1:] |= same
+        dup[:-1] |= same
+        j = int(np.flatnonzero(dup)[0])
         raise ForecastValueError(
             f"The 'df' parameter of {func} must have one row per ({id_col}, {time_col}). Got "
-            f"{int(dup.sum())} duplicated rows, e.g. {first['uid']!r} at "
-            f"{str(first['ds']).removesuffix(' 00:00:00')}, in "
-            f"series {id_list(pd.unique(frame['uid'][dup]))}."
+            f"{int(dup.sum())} duplicated rows, e.g. {uniques[codes[j]]!r} at "
+            f"{str(when.iloc[order[j]]).removesuffix(' 00:00:00')}, in "
+            f"series {id_list(uniques[np.unique(codes[dup])])}."
         )
+    bounds = np.flatnonzero(np.diff(codes)) + 1
     out: list[LongSeries] = []
     failed: dict[Hashable, str] = {}
-    for uid, part in frame.groupby("uid", sort=False):
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(codes)], strict=True):
+        uid = uniques[codes[lo]]
         try:
-            part = part.sort_values("ds", kind="stable")
-            index = (
-                pd.DatetimeIndex(part["ds"])
-                if pd.api.types.is_datetime64_any_dtype(part["ds"])
-                else pd.PeriodIndex(part["ds"].tolist())
-            )
+            index = make_index(order[lo:hi], keys[lo:hi])
             vals, periods = check_series(
-                pd.Series(part["y"].to_numpy(), index=index), func=func, name=time_col,
+                pd.Series(values[lo:hi], index=index), func=func, name=time_col,
                 fill_hint="forecast.regularize on that series",
             )  # fmt: skip
         except (ForecastValueError, TypeError, ValueError) as exc:  # also mixed frequencies
