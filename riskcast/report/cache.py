@@ -28,6 +28,7 @@ __all__ = ["backtest_key", "dump_backtest", "load_backtest"]
 _TABLES = ("scores", "brier", "summary", "skipped")
 #: Bump when the stored form changes: older entries are then simply not found.
 _FORMAT = 1
+_NUMPY = {"float64", "int64", "bool"}
 
 
 def backtest_key(
@@ -111,9 +112,17 @@ def load_backtest(text: str) -> BacktestResult:
         tables = []
         for name in _TABLES:
             part = doc[name]
-            rows = [[_uncell(v) for v in row] for row in part["rows"]]
-            frame = pd.DataFrame(rows, columns=part["columns"])
-            frame = frame.astype(dict(zip(part["columns"], part["dtypes"], strict=True)))
+            names, dtypes, rows = part["columns"], part["dtypes"], part["rows"]
+            cols = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+            frame = pd.DataFrame(
+                {
+                    name: np.array([_uncell(v) for v in col], dtype=dt)
+                    if dt in _NUMPY
+                    else pd.Series([_uncell(v) for v in col], dtype=dt)
+                    for name, dt, col in zip(names, dtypes, cols, strict=True)
+                },
+                columns=names,
+            )
             tables.append(frame)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise HistoryError(
