@@ -102,7 +102,11 @@ def test_dask_local_cluster_client_and_address_give_identical_numbers(table, in_
                                   scheduler=client)  # fmt: skip
         by_address = forecast_many(table, models=["snaive"], horizon=6, level=LEVELS,
                                    scheduler=cluster.scheduler_address)  # fmt: skip
+        units = long_of({"north": load_monthly_units()})
+        risk = answer_many(units, {"north": 186.0}, scheduler=client, **ANSWER)
         assert client.status == "running"  # a client handed in is left open
+    assert risk.equals(answer_many(units, {"north": 186.0}, **ANSWER))
+    assert 0.2 < risk["probability"].iloc[0] < 0.35
     pd.testing.assert_frame_equal(by_client, in_process)
     snaive = in_process[in_process["model"] == "snaive"].reset_index(drop=True)
     pd.testing.assert_frame_equal(by_address, snaive)
