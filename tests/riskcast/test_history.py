@@ -18,11 +18,13 @@ from typing import Any
 
 import pytest
 
+from riskcast.cli import main
 from riskcast.errors import HistoryError
 from riskcast.report import HistoryDB
 from riskcast.report.history import SCHEMA_VERSION
 from riskcast.report.history_schema import version_1_ddl
 from tests.riskcast._postgres import find_pg_bin
+from tests.riskcast._report_helpers import write_config, write_portfolio
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -293,3 +295,18 @@ def test_missing_postgres_server_fails_naming_the_setup_command(tmp_path: Path) 
     for exe in ("initdb", "pg_ctl", "postgres"):
         (server / exe).touch()
     assert find_pg_bin([str(tmp_path / "*" / "bin")], path=str(tmp_path / "empty")) == server
+
+
+def test_report_on_a_newer_database_exits_2_naming_the_versions_before_any_work(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _record(url, "run-01")
+    _execute(url, ["UPDATE riskcast_schema_version SET version = 7"])
+    write_portfolio(tmp_path)
+    write_config(tmp_path, history_url=url, paths=1_000_000)  # would take minutes to run
+    t0 = time.monotonic()
+    assert main(["report", "--config", str(tmp_path / "risk.toml"), "--quiet"]) == 2
+    assert time.monotonic() - t0 < 30
+    err = capsys.readouterr().err
+    assert "has schema version 7; this riskcast reads versions 1 to 2" in err
+    assert not any((tmp_path / "out").glob("risk-report.*"))
