@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -70,6 +71,10 @@ class ReportOutcome:
         Calibration backtests run by this run / read from the history database's cache.
     recovered : list of Recovered
         Half-published earlier runs this run finished or rolled back first.
+    seconds : dict of str to float
+        Wall time of the run's phases: ``prepare`` (config, data, recovery, history and
+        cache reads), ``compute`` (every series' answer and backtests), ``render`` (HTML,
+        CSV, JSON) and ``publish`` (staging, database commit, renames).
     """
 
     run_id: str
@@ -80,6 +85,7 @@ class ReportOutcome:
     backtests_computed: int = 0
     backtests_cached: int = 0
     recovered: list[Recovered] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def plan_report(cfg: ReportConfig) -> tuple[dict[str, pd.Series], list[SeriesTask]]:
@@ -176,6 +182,13 @@ def run_report(
     """
     started = datetime.now(UTC)
     run_id = started.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    clock = [time.perf_counter()]
+    seconds: dict[str, float] = {}
+
+    def lap(phase: str) -> None:
+        clock.append(time.perf_counter())
+        seconds[phase] = clock[-1] - clock[-2]
+
     portfolio, tasks = plan_report(cfg)
     db = HistoryDB(cfg.history_url)
     recovered = recover_outputs(cfg)
@@ -189,7 +202,9 @@ def run_report(
             )
             for t in tasks
         ]
+    lap("prepare")
     outcomes = run_tasks(tasks, workers=workers, scheduler=scheduler, on_done=on_series)
+    lap("compute")
     rows = [row for o in outcomes for row in o.rows]
     results = pd.DataFrame(rows).reindex(columns=list(REPORT_COLUMNS))
     series = pd.DataFrame([o.summary for o in outcomes]).reindex(columns=list(SERIES_COLUMNS))
@@ -252,6 +267,7 @@ def run_report(
             backtests=new_backtests,
         )
 
+    lap("render")
     published = publish_run(
         cfg.output_dir, run_id, texts, commit=commit,
         is_recorded=lambda rid: _is_recorded(db, rid), history=history_id(cfg.history_url),
@@ -266,6 +282,7 @@ def run_report(
         backtests_computed=sum(o.n_backtests_computed for o in outcomes),
         backtests_cached=sum(o.n_backtests_cached for o in outcomes),
         recovered=recovered,
+        seconds={**seconds, "publish": time.perf_counter() - clock[-1]},
     )
 
 
