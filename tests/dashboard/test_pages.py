@@ -109,6 +109,68 @@ def test_target_page_sample_matches_the_engine_and_the_classic_question(sample_r
     assert fit_table and fit_table[0]["rank"].min() == 1
 
 
+def _shown(table) -> pd.DataFrame:
+    """What the user sees in a styled table: the Styler's display values."""
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    return convert_arrow_bytes_to_pandas_df(table.proto.arrow_data.styler.display_values)
+
+
+def _table(at: AppTest, column: str):
+    """The table holding ``column`` (AppTest does not expose a dataframe's key)."""
+    found = [d for d in at.dataframe if column in d.value.columns]
+    assert len(found) == 1, f"{len(found)} tables with a {column!r} column"
+    return found[0]
+
+
+def test_target_page_headline_is_the_recommended_method_with_its_verdict(sample_run):
+    at = sample_run
+    rec = next(s.value for s in at.success if s.value.startswith("Recommended: "))
+    method = rec.removeprefix("Recommended: ").split(" has")[0]
+    shown = {m.value.split("**")[1]: m.value for m in at.markdown if "P(hit) =" in m.value}
+    line = shown[method]  # "**seasonal**: P(hit) = 0.0% ± 0.00 pp (calibrated)"
+    verdict = line.rsplit("(", 1)[1].rstrip(")")
+    assert verdict == "calibrated"  # a recommended method passed the backtest here
+    p_and_se = line.split("P(hit) = ")[1].split(" (")[0]
+    headline = at.subheader[0].value
+    assert headline == f"{method}: P(year total ≥ 186) = {p_and_se} — {verdict}"
+    assert any(c.value.startswith(f"Headline: {method}, recommended by the calibration backtest")
+               for c in at.caption)  # fmt: skip
+
+
+def test_target_page_tables_read_in_words_with_room_for_sentences(sample_run):
+    at = sample_run
+    results = json.loads(_table(at, "ci_low").proto.columns)
+    assert results["ci_low"]["label"] == "P(hit) 95% CI low"
+    assert results["total_median"]["label"] == "Year total, median"
+    assert results["verdict"]["label"] == "Backtest verdict"
+    backtest = json.loads(_table(at, "pit_ks_pvalue").proto.columns)
+    assert backtest["reason"] == {"label": "Reason", "width": "large"}
+    assert backtest["pit_ks_pvalue"]["label"] == "PIT uniformity p-value (KS)"
+    fit = _table(at, "aicc")
+    config = json.loads(fit.proto.columns)
+    assert config["flags"] == {"label": "Flags", "width": "large"}
+    assert config["aicc"]["label"] == "AICc" and config["_index"]["label"] == "Family"
+    # the Johnson quantile fit's support leaves out observed values: -inf / inf underneath
+    raw = fit.value
+    assert raw.loc["johnson", "loglik"] == -np.inf and raw.loc["johnson", "aic"] == np.inf
+    assert raw.loc["johnson", "flags"] == "support-excludes-data"
+    seen = _shown(fit)
+    seen = seen.set_index("dist") if "dist" in seen.columns else seen
+    for col in ("loglik", "aic", "aicc", "bic", "ad"):
+        assert seen.loc["johnson", col] == "not comparable"
+    assert "Infinity" not in seen.to_string() and "inf" not in seen["aic"].str.lower().tolist()
+    assert float(seen.loc["norm", "loglik"]) == pytest.approx(raw.loc["norm", "loglik"], rel=1e-5)
+    why = [c.value for c in at.caption if c.value.startswith("johnson: ")]
+    assert why == [
+        "johnson: Log-likelihood, AIC, AICc, BIC, Anderson-Darling not comparable: the Johnson "
+        "row is Wheeler's quantile fit (as R SuppDists' JohnsonFit), not a maximum-likelihood "
+        "fit like the other rows; its fitted support leaves out some of the observed values, "
+        "which then have zero density, so the log-likelihood is -∞ and AIC, AICc, BIC and "
+        "Anderson-Darling are infinite."
+    ]
+
+
 def _sample_frame() -> pd.DataFrame:
     y = load_monthly_units()
     return pd.DataFrame({"note": "x", "when": y.index.to_timestamp(), "units": y.to_numpy()})
@@ -185,6 +247,9 @@ def test_forecast_page_seasonal_naive_backtest_and_the_lstm_forecaster_trained_l
     at.run()
     _no_exception(at)
     assert at.get("progress"), "the training run shows a progress bar"
+    # the live chart is gone once training ends: the only loss chart is the finished runs'
+    assert not at.get("vega_lite_chart"), "a leftover live-training chart stayed on the page"
+    assert not [m for m in at.markdown if m.value.startswith("**Training now")]
     runs = at.session_state["lstm-run"]["history"]
     assert len(runs) == 2
     for h in runs:
@@ -198,6 +263,43 @@ def test_forecast_page_seasonal_naive_backtest_and_the_lstm_forecaster_trained_l
     shown = at.dataframe[-1].value  # forecast table, backtest metrics, the LSTM table
     np.testing.assert_array_equal(shown.to_numpy(), api.to_numpy())
     assert list(shown.index) == [str(p) for p in api.index]
+
+
+def _live_training_app() -> None:
+    """A network trained with the page's progress callback, one run short of its count,
+    so that the live chart (emptied after the last run) is still there to be read."""
+    import streamlit as st
+
+    from dashboard import _ui
+    from forecast.neural import LSTMForecaster
+    from montecarlo import load_monthly_units
+
+    bar, chart = st.progress(0.0), st.empty()
+    names = ["forecast network 1 of 1", "interval network 1 of 1"]
+    watch = _ui.StreamlitProgress(bar, chart, runs=2, names=names)
+    lstm = LSTMForecaster(hidden_size=4, n_models=1, max_epochs=12, patience=2,
+                          interval_errors="validation", random_state=0)  # fmt: skip
+    st.session_state["history"] = lstm.fit(load_monthly_units(), callbacks=[watch]).loss_history_
+
+
+def test_live_training_chart_is_titled_and_spans_the_epochs_the_network_ran():
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    at = AppTest.from_function(_live_training_app, default_timeout=TIMEOUT)
+    at.run()
+    _no_exception(at)
+    (run,) = at.session_state["history"]
+    n = len(run["loss"])
+    assert [m.value for m in at.markdown] == [
+        f"**Training now: forecast network 1 of 1, epoch {n} of at most 12**"
+    ]
+    (chart,) = at.get("vega_lite_chart")
+    data = convert_arrow_bytes_to_pandas_df(chart.proto.datasets[0].data.data)
+    data = data.rename(columns=lambda c: c.split(" --")[0])
+    train = data[data["color"] == "training loss"]
+    assert list(train["epoch"]) == list(range(1, n + 1))  # the x axis is this run's epochs
+    np.testing.assert_allclose(train["value"], run["loss"])
+    assert json.loads(chart.proto.spec)["layer"][0]["encoding"]["x"]["title"] == "epoch"
 
 
 def test_forecast_page_takes_a_quarterly_upload_and_fills_its_gap_on_request():
