@@ -269,11 +269,17 @@ def _writer(url: str, i: int) -> str:
     return "ok"
 
 
-def test_concurrent_writers_on_a_new_database_lose_no_row(url: str) -> None:
+@pytest.mark.parametrize("start", ["new", "version 1"])
+def test_concurrent_writers_lose_no_row_creating_or_upgrading_the_database(
+    url: str, start: str
+) -> None:
+    if start == "version 1":  # the writers race to upgrade it: one does, the others see 2
+        _execute(url, version_1_ddl())
     with multiprocessing.get_context("fork").Pool(4) as pool:
         outcomes = pool.starmap(_writer, [(url, i) for i in range(6)])
     assert outcomes == ["ok"] * 6
     db = HistoryDB(url)
+    assert db.schema_version() == 2
     assert sorted(db.runs()["run_id"]) == [f"run-{i:02d}" for i in range(6)]
     assert len(db.results()) == 300
     cache = db.cached_backtests(["shared", *(f"own-{i}" for i in range(6))])
