@@ -119,7 +119,7 @@ def _quantile_fit(x: np.ndarray) -> tuple[str, float, float, float, float]:
     xp, xk, x0, xm, xn = np.quantile(x, _PROBS)  # R type 7 == numpy "linear"
     if not (xp < xk < x0 < xm < xn):
         raise FitError(
-            "The Johnson quantile fit of fit_johnson needs distinct sample quantiles at "
+            "The Johnson quantile fit of 'x' in fit_johnson needs distinct sample quantiles at "
             f"5%, 20.6%, 50%, 79.4% and 95%. Got {xp:.6g}, {xk:.6g}, {x0:.6g}, {xm:.6g}, "
             f"{xn:.6g} (too many tied values); use fit_distribution(x, '{FALLBACK}')."
         )
@@ -136,7 +136,9 @@ def _quantile_fit(x: np.ndarray) -> tuple[str, float, float, float, float]:
     elif abs(abs(tbu) - 1.0) < _TOLJN:
         jtype, delta = "SL", _ZN / np.log(t)
         if not np.isfinite(delta):
-            raise FitError("The Johnson SL quantile fit of fit_johnson gave an infinite delta.")
+            raise FitError(
+                "The Johnson SL quantile fit of 'x' in fit_johnson gave an infinite delta."
+            )
     elif tbu > 1.0:
         jtype = "SB"
         tb *= 0.5
@@ -145,7 +147,7 @@ def _quantile_fit(x: np.ndarray) -> tuple[str, float, float, float, float]:
         b *= b
         if t > b or t < 1.0 / b:
             raise FitError(
-                "The Johnson SB quantile fit of fit_johnson failed: bounded solution "
+                "The Johnson SB quantile fit of 'x' in fit_johnson failed: bounded solution "
                 "intermediate values out of range."
             )
         gamma = -delta * np.log((t - b) / (1 - t * b))
@@ -157,7 +159,7 @@ def _quantile_fit(x: np.ndarray) -> tuple[str, float, float, float, float]:
         b *= b
         if t > b or t < 1.0 / b:
             raise FitError(
-                "The Johnson SU quantile fit of fit_johnson failed: unbounded solution "
+                "The Johnson SU quantile fit of 'x' in fit_johnson failed: unbounded solution "
                 "intermediate values out of range."
             )
         gamma = -0.5 * delta * np.log((1 - t * b) / (t - b))
@@ -172,7 +174,7 @@ def _quantile_fit(x: np.ndarray) -> tuple[str, float, float, float, float]:
         u = e / (1.0 + e) if jtype == "SB" else (e * e - 1.0) / (2.0 * e)
     if not (np.all(np.isfinite(u)) and np.isfinite(gamma) and np.isfinite(delta)):
         raise FitError(
-            f"The Johnson {jtype} quantile fit of fit_johnson gave non-finite values "
+            f"The Johnson {jtype} quantile fit of 'x' in fit_johnson gave non-finite values "
             f"(gamma={float(gamma)!r}, delta={float(delta)!r}); "
             f"use fit_distribution(x, '{FALLBACK}')."
         )
@@ -182,7 +184,9 @@ def _quantile_fit(x: np.ndarray) -> tuple[str, float, float, float, float]:
     except np.linalg.LinAlgError:
         lam = xi = np.nan
     if not np.all(np.isfinite([gamma, delta, xi, lam])):
-        raise FitError(f"The Johnson {jtype} quantile fit of fit_johnson gave non-finite values.")
+        raise FitError(
+            f"The Johnson {jtype} quantile fit of 'x' in fit_johnson gave non-finite values."
+        )
     return jtype, float(gamma), float(delta), float(xi), float(lam)
 
 

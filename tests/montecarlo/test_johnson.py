@@ -177,3 +177,16 @@ def test_mle_that_collapses_onto_tied_values_is_refused() -> None:
         fit_johnson(x, "mle")
     q = fit_johnson(x).frozen.ppf([0.1, 0.5, 0.9])  # the quantile fit stays usable
     assert np.isfinite(q).all() and q[0] < q[1] < q[2]
+
+
+def test_quantile_fit_failure_names_the_sample() -> None:
+    # fuzz finds (issue 14): through answer_question[iid-johnson] this sample was refused
+    # by "The Johnson SU quantile fit of fit_johnson failed: ..." naming no parameter
+    x = [-5e-324, 0.0, 1e-12, 5e-324, -5e-324, 5e-324, 0.0, 1e-12, 0.0, 5e-324, 1e-310,
+         1e-12, 2.0, 5e-324, 0.0, 5e-324, 1e-12, -0.0, 1e-310, -3.0, -5e-324, 2.0]  # fmt: skip
+    with pytest.raises(FitError, match=r"SU quantile fit of 'x' in fit_johnson failed"):
+        fit_johnson(x[:18])  # the months up to as_of
+    with pytest.raises(FitError, match=r"SB quantile fit of 'x' in fit_johnson gave non-finite"):
+        fit_johnson(x)
+    with pytest.raises(FitError, match=r"quantile fit of 'x' in fit_johnson needs distinct"):
+        fit_johnson(x[:9])
