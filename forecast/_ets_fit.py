@@ -204,7 +204,11 @@ def constant_fit(y: np.ndarray) -> EtsFit:
     """
     params = {"alpha": 0.99999, "beta": 0.0, "gamma": 0.0, "phi": 1.0}
     with np.errstate(divide="ignore"):
-        return evaluate(y, 1, "ANN", params, np.asarray(y[:1], dtype=np.float64))
+        fit = evaluate(y, 1, "ANN", params, np.asarray(y[:1], dtype=np.float64))
+    # evaluate's sum(e^2) / (n - 2) is 0 / 0 for two observations (inf then); the errors
+    # are all zero whatever n
+    fit.sigma2 = 0.0
+    return fit
 
 
 def _holt_sse(y: np.ndarray, alpha: float, beta: float, trend: bool) -> tuple[float, np.ndarray]:

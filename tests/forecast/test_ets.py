@@ -218,3 +218,13 @@ def test_short_series_with_denormal_values_simulates() -> None:
     se = np.sqrt(f.sigma2_ / 4000)
     np.testing.assert_allclose(paths.mean(axis=0), mean, atol=4 * se)
     np.testing.assert_allclose(paths.std(axis=0), np.sqrt(f.sigma2_), rtol=0.05)
+
+
+def test_two_equal_observations_give_the_constant_forecast() -> None:
+    # fuzz finds (issue 14): two zeros (weekly or monthly) gave sigma2 = inf (0 / 0 degrees
+    # of freedom) and -inf/NaN/inf quantiles; every error of the constant fit is zero
+    y = pd.Series([0.0, 0.0], index=pd.period_range("2001-03-26", periods=2, freq="W-SUN"))
+    f = ETS().fit(y)
+    assert f.sigma2_ == 0.0
+    np.testing.assert_array_equal(f.predict(3).to_numpy(), np.zeros((3, 4)))
+    np.testing.assert_array_equal(f.sample_paths(3, 10, rng=0), np.zeros((10, 3)))
