@@ -220,8 +220,8 @@ def publish_run(
     folder = out_dir / f"{STAGE_PREFIX}{run_id}"
     with _locked(out_dir):  # no recovery sees the folder before it is locked
         folder.mkdir()
-        guard = os.open(folder, os.O_RDONLY)
-        if fcntl is not None:
+        guard = None if fcntl is None else os.open(folder, os.O_RDONLY)
+        if guard is not None:
             fcntl.flock(guard, fcntl.LOCK_EX)
     committed = False
     try:
@@ -255,5 +255,6 @@ def publish_run(
         # else the folder stays, and the next run finishes publishing it
         raise
     finally:
-        os.close(guard)
+        if guard is not None:
+            os.close(guard)  # releases the run folder's lock
     return out
