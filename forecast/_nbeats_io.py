@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from forecast._nbeats_net import STACK_TYPES, NBeatsNet
+from forecast._nbeats_train import forecast_scaled
 from forecast.errors import PretrainedFileError
 from kernel import save_npz_atomic, write_text_atomic
 
@@ -63,6 +64,11 @@ class GroupModel:
         window (NaN where the window had no target), the bootstrap pool of ``paths``.
     info : dict
         Anything else recorded (validation scores, training series count).
+    lookbacks : tuple of int
+        Input lengths every network also runs on (empty: the full window only); see
+        ``forecast._nbeats_train.forecast_scaled``.
+    aggregate : {"median", "mean"}
+        How the (network, lookback) members are combined.
     """
 
     name: str
@@ -73,6 +79,13 @@ class GroupModel:
     nets: list[NBeatsNet]
     pool: np.ndarray
     info: dict[str, Any] = field(default_factory=dict)
+    lookbacks: tuple[int, ...] = ()
+    aggregate: str = "median"
+
+    def forecast(self, x: np.ndarray, nets: list[NBeatsNet] | None = None) -> np.ndarray:
+        """Scaled ensemble forecast ``(b, H)`` of encoded windows ``x`` (``nets``: others
+        of the same sizes, e.g. fine-tuned copies)."""
+        return forecast_scaled(nets or self.nets, x, self.lookbacks or None, self.aggregate)
 
     def architecture(self) -> dict[str, Any]:
         net = self.nets[0]
@@ -87,6 +100,8 @@ class GroupModel:
             "n_layers": net.n_layers,
             "n_models": len(self.nets),
             "dtype": net.dtype.name,
+            "lookbacks": list(self.lookbacks),
+            "aggregate": self.aggregate,
         }
 
     def copy(self) -> GroupModel:
@@ -100,6 +115,8 @@ class GroupModel:
             [_copy_net(n) for n in self.nets],
             self.pool.copy(),
             dict(self.info),
+            self.lookbacks,
+            self.aggregate,
         )
 
 
@@ -273,6 +290,14 @@ def _group(path: Path, name: str, g: Any, arrays: dict[str, np.ndarray]) -> Grou
             state[key] = arr
         net.set_state(state)
         nets.append(net)
+    lookbacks = g.get("lookbacks", [])
+    L = int(g["input_size"])
+    if not isinstance(lookbacks, list) or not all(
+        isinstance(v, int) and 1 <= v <= L for v in lookbacks
+    ):
+        raise _fail(path, f"group {name!r} has lookbacks {lookbacks!r}, not integers in 1..{L}")
+    if g.get("aggregate", "median") not in ("median", "mean"):
+        raise _fail(path, f"group {name!r} has aggregate {g.get('aggregate')!r}")
     pool = arrays.get(f"{name}/pool")
     if pool is None or pool.ndim != 2 or pool.shape[1] != int(g["horizon"]):
         raise _fail(path, f"group {name!r} has no error pool of shape (rows, {g['horizon']})")
@@ -285,4 +310,6 @@ def _group(path: Path, name: str, g: Any, arrays: dict[str, np.ndarray]) -> Grou
         nets,
         pool.astype(np.float64),
         dict(g.get("info", {})),
+        tuple(lookbacks),
+        str(g.get("aggregate", "median")),
     )

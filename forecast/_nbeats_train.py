@@ -161,11 +161,40 @@ def validation_windows(
     return x, y, mask.astype(np.float64), scale, heads
 
 
-def forecast_scaled(nets: Sequence[NBeatsNet], x: np.ndarray) -> np.ndarray:
-    """Ensemble median of the scaled forecasts, ``(b, H)`` float64."""
+def forecast_scaled(
+    nets: Sequence[NBeatsNet],
+    x: np.ndarray,
+    lookbacks: Sequence[int] | None = None,
+    aggregate: str = "median",
+) -> np.ndarray:
+    """Ensemble forecast in the scaled space, ``(b, H)`` float64.
+
+    Every network runs on the input as it is and, for each ``lookback`` shorter than the
+    window, on the input cut to its last ``lookback`` values (rescaled by their own mean
+    absolute value, the output scaled back): the members are every (network, lookback)
+    pair, combined by their ``aggregate`` (``"median"`` or ``"mean"``).
+    """
+    L = nets[0].input_size
+    variants = []
+    for lb in lookbacks or (L,):
+        if lb >= L:
+            variants.append((x, np.ones(x.shape[0])))
+            continue
+        keep = np.arange(L) >= L - lb
+        vals = np.where(keep, x[:, :L], 0.0)
+        mask = np.where(keep, x[:, L:], 0.0)
+        count = mask.sum(axis=1)
+        r = np.abs(vals).sum(axis=1) / np.maximum(count, 1)
+        r = np.where((r > 0) & np.isfinite(r), r, 1.0)
+        variants.append((np.concatenate([vals / r[:, None], mask], axis=1), r))
+    outs = []
     with threadpool_limits(1, user_api="blas"):
-        outs = [np.asarray(net.forward(x), dtype=np.float64) for net in nets]
-    return np.median(outs, axis=0) if len(outs) > 1 else outs[0]
+        for net in nets:
+            for xi, r in variants:
+                outs.append(np.asarray(net.forward(xi), dtype=np.float64) * r[:, None])
+    if len(outs) == 1:
+        return outs[0]
+    return np.mean(outs, axis=0) if aggregate == "mean" else np.median(outs, axis=0)
 
 
 def masked_mae(pred: np.ndarray, y: np.ndarray, mask: np.ndarray) -> float:

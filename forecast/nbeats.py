@@ -294,6 +294,7 @@ class NBeats(Forecaster):
         if self.fine_tune:
             self._train(g, values)
         self.nets_ = g.nets
+        self.lookbacks_, self.aggregate_ = g.lookbacks, g.aggregate
         self.pool_ = g.pool if g.pool.size else self._in_sample_pool(values)
 
     def _train(self, g: GroupModel, values: np.ndarray) -> None:
@@ -306,7 +307,7 @@ class NBeats(Forecaster):
         rng = np.random.default_rng(self.random_state)
         hist: dict[str, Any] = {"loss": [], "val_loss": [], "best_epoch": []}
         full = all_windows(panel, np.random.default_rng(0), p_truncate=0.0)
-        hist["train_loss_start"] = masked_mae(forecast_scaled(g.nets, full[0]), *full[1:])
+        hist["train_loss_start"] = masked_mae(g.forecast(full[0]), *full[1:])
         for net in g.nets:
             res = train_net(
                 net,
@@ -321,7 +322,7 @@ class NBeats(Forecaster):
             hist["loss"].append(res.loss)
             hist["val_loss"].append(res.val_loss)
             hist["best_epoch"].append(res.best)
-        hist["train_loss_end"] = masked_mae(forecast_scaled(g.nets, full[0]), *full[1:])
+        hist["train_loss_end"] = masked_mae(g.forecast(full[0]), *full[1:])
         self.fine_tune_history_ = hist
 
     def _in_sample_pool(self, values: np.ndarray) -> np.ndarray:
@@ -332,10 +333,13 @@ class NBeats(Forecaster):
         full = mask.all(axis=1)
         if not full.any():
             full = mask.sum(axis=1) == mask.sum(axis=1).max()
-        err = np.where(mask > 0, y - forecast_scaled(self.nets_, x), np.nan)
+        err = np.where(mask > 0, y - self._combine(x), np.nan)
         return err[full]
 
     # ------------------------------------------------------------------ prediction
+    def _combine(self, x: np.ndarray) -> np.ndarray:
+        return forecast_scaled(self.nets_, x, self.lookbacks_ or None, self.aggregate_)
+
     def _forecast(self, h: int) -> tuple[np.ndarray, np.ndarray]:
         """Point forecast (h,) and the window scale of each step (h,), recursively past H."""
         with self._lock:
@@ -354,7 +358,7 @@ class NBeats(Forecaster):
             tail = np.asarray(hist[-L:])
             window[L - tail.size :] = tail
             x, scale = encode(window[None, :])
-            block = forecast_scaled(self.nets_, x)[0] * scale[0]
+            block = self._combine(x)[0] * scale[0]
             out.extend(block.tolist())
             scales.extend([float(scale[0])] * H)
             hist.extend(block.tolist())
@@ -387,7 +391,7 @@ class NBeats(Forecaster):
                 win[r, L - tail.size :] = tail
             x, scale = encode(win)
             with self._lock:
-                step1 = forecast_scaled(self.nets_, x)[:, 0]
+                step1 = self._combine(x)[:, 0]
             out[idx] = step1 * scale
         return out
 

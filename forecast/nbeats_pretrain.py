@@ -32,7 +32,6 @@ import numpy as np
 from forecast._nbeats_io import GroupModel, load_bundle, save_bundle
 from forecast._nbeats_net import STACK_TYPES, NBeatsNet
 from forecast._nbeats_train import (
-    forecast_scaled,
     make_panel,
     sample_batch,
     train_net,
@@ -76,6 +75,8 @@ def pretrain_nbeats(
     random_state: int = 0,
     first_member: int = 0,
     extend: GroupModel | None = None,
+    lookbacks: Sequence[int] = (),
+    aggregate: str = "median",
     callback: Callable[[int, int, float, float], Any] | None = None,
 ) -> GroupModel:
     """Train an ensemble of N-BEATS networks across ``series`` (one frequency group).
@@ -111,7 +112,13 @@ def pretrain_nbeats(
         ``[random_state, k]``), so an ensemble can be grown in several runs.
     extend : GroupModel or None
         Networks trained before (same sizes) that join the ensemble; the pool and the
-        scores are computed for the whole ensemble.
+        scores are computed for the whole ensemble (``n_models=0`` only recomputes them,
+        e.g. for other ``lookbacks``).
+    lookbacks : sequence of int
+        Input lengths every network also runs on at prediction (empty: the full window
+        only); the members are every (network, lookback) pair.
+    aggregate : {"median", "mean"}
+        How those members are combined.
     callback : callable or None
         ``callback(member, step, loss, val_loss)`` at every evaluation (progress).
 
@@ -162,7 +169,7 @@ def pretrain_nbeats(
     panel = make_panel(heads, input_size=L, horizon=H, min_input=m_in, history_limit=history_limit)
     nets, results = [], []
     first = _int(first_member, "first_member", 0)
-    ks = range(first, first + _int(n_models, "n_models", 1))
+    ks = range(first, first + _int(n_models, "n_models", 0 if extend is not None else 1))
     for k in ks:
         rng = np.random.default_rng([random_state, k])
         net = NBeatsNet(
@@ -197,26 +204,43 @@ def pretrain_nbeats(
                 f"horizon={H}. Got {extend.input_size} and {extend.horizon} instead."
             )
         nets = [*extend.nets, *nets]
-    members = [_holdout_smape([net], xv, yv, mv, scale)[1] for net in nets]
-    pool, ens = _holdout_smape(nets, xv, yv, mv, scale)
+    lbs = tuple(int(v) for v in lookbacks)
+    if any(not 1 <= v <= L for v in lbs) or aggregate not in ("median", "mean"):
+        raise ForecastValueError(
+            f"The 'lookbacks' and 'aggregate' parameters of pretrain_nbeats must be integers in "
+            f"1..{L} and 'median' or 'mean'. Got {list(lbs)!r} and {aggregate!r} instead."
+        )
+    group = GroupModel(name, L, H, m_in, int(season_length), nets, np.zeros((0, H)), {}, lbs,
+                       aggregate)  # fmt: skip
+    members = [_holdout_smape(group, [net], xv, yv, mv, scale)[1] for net in nets]
+    pool, ens = _holdout_smape(group, nets, xv, yv, mv, scale)
     prior = extend.info if extend is not None else {}
     info = {
         "series": len(arrays),
         "holdout_mae_scaled": float(np.nanmean(np.abs(pool))),
         "holdout_smape": ens,
         "member_holdout_smape": members,
-        "losses": [*prior.get("losses", []), *(losses[k % len(losses)] for k in ks)],
+        "losses": [
+            *prior.get("losses", ["mae"] * (len(extend.nets) if extend is not None else 0)),
+            *(losses[k % len(losses)] for k in ks),
+        ],
         "steps": [*prior.get("steps", []), *(r.steps for r in results)],
         "best_step": [*prior.get("best_step", []), *(r.at_step[r.best] for r in results)],
     }
-    return GroupModel(name, L, H, m_in, int(season_length), nets, pool, info)
+    group.pool, group.info = pool, info
+    return group
 
 
 def _holdout_smape(
-    nets: Sequence[NBeatsNet], xv: np.ndarray, yv: np.ndarray, mv: np.ndarray, scale: np.ndarray
+    group: GroupModel,
+    nets: list[NBeatsNet],
+    xv: np.ndarray,
+    yv: np.ndarray,
+    mv: np.ndarray,
+    scale: np.ndarray,
 ) -> tuple[np.ndarray, float]:
     """Scaled held-out errors ``(S, H)`` (NaN where no target) and the mean sMAPE."""
-    pred = forecast_scaled(nets, xv)
+    pred = group.forecast(xv, nets)
     pool = np.where(mv > 0, yv - pred, np.nan)
     actual, fc = yv * scale[:, None], pred * scale[:, None]
     smape = 200 * np.abs(actual - fc) / np.maximum(np.abs(actual) + np.abs(fc), 1e-12)

@@ -113,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="add the members to the groups of the existing --out file (others kept as they are)",
     )
+    ap.add_argument("--lookbacks", default="", help="input lengths also run at prediction")
+    ap.add_argument("--aggregate", default="median", help="median or mean of the members")
     args = ap.parse_args(argv)
     existing = load_pretrained(args.out) if args.extend else {}
     if existing:
@@ -144,13 +146,17 @@ def main(argv: list[str] | None = None) -> int:
         group = pretrain_nbeats(
             data[kind], name=name, random_state=args.seed, callback=progress,
             losses=losses, first_member=args.first_member, extend=existing.get(name),
+            lookbacks=[int(v) for v in args.lookbacks.split(",") if v.strip()],
+            aggregate=args.aggregate,
             **COMMON, **cfg,
         )  # fmt: skip
         seconds = time.perf_counter() - t0
         group.info["seconds"] = round(seconds, 1)
         print(f"{name}: {json.dumps(group.info)}", flush=True)
-        runs = settings["groups"].get(name, {}).get("runs", [])
-        run = {**cfg, "losses": losses, "first_member": args.first_member}
+        before = settings["groups"].get(name, {})
+        runs = before.get("runs", [before] if before else [])
+        run = {**cfg, "losses": losses, "first_member": args.first_member,
+               "lookbacks": args.lookbacks, "aggregate": args.aggregate}  # fmt: skip
         settings["groups"][name] = {"runs": [*runs, run] if args.extend else [run]}
         trained[name] = group
     settings["seconds"] = round(time.perf_counter() - t_all, 1)
