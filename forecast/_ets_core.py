@@ -122,8 +122,8 @@ def etscalc(y, x0, m, error, trend, season, alpha, beta, gamma, phi, e, states, 
     slog = 0.0
     for i in range(n):
         f = _one_step(l, b, s, mm, trend, season, phi)
-        if math.isnan(f):
-            return np.nan
+        if math.isnan(f) or (error == 2 and f == 0.0):
+            return np.nan  # a relative error of a zero forecast is undefined
         if error == 1:
             ei = y[i] - f
         else:

@@ -228,3 +228,15 @@ def test_two_equal_observations_give_the_constant_forecast() -> None:
     assert f.sigma2_ == 0.0
     np.testing.assert_array_equal(f.predict(3).to_numpy(), np.zeros((3, 4)))
     np.testing.assert_array_equal(f.sample_paths(3, 10, rng=0), np.zeros((10, 3)))
+
+
+def test_positive_series_with_denormals_fits_without_dividing_by_zero() -> None:
+    # fuzz finds (issue 14): positive, so multiplicative-error forms are candidates; their
+    # one-step forecast underflowed to 0 and the relative error (y - f) / f was a bare
+    # ZeroDivisionError inside the optimiser. Such a candidate is now not fittable (NaN
+    # criterion), the others are compared as usual.
+    v = [1.0, 3.0, 1e-12, 5e-324, 1e-310, 3.0, 1e-12, 1e-310, 1e-300, 1e-12, 1e-300, 1e-310]
+    y = pd.Series(v, index=pd.period_range("2001-01", periods=len(v), freq="M"))
+    f = ETS().fit(y)
+    assert np.isfinite(f.predict(3).to_numpy()).all()
+    assert np.isfinite(f.sample_paths(3, 100, rng=0)).all()
