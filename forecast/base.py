@@ -55,6 +55,17 @@ __all__ = ["Forecaster", "clone", "single_threaded"]
 #: Number of simulated paths (fixed seed) used for quantiles when no closed form exists.
 QUANTILE_PATHS = 2000
 
+#: Longest horizon any forecaster accepts, in periods (about 5.5 years of days, 38 years
+#: of weeks): the slowest models (ARIMA, the recursive networks) simulate
+#: ``QUANTILE_PATHS`` paths of it in a few seconds and about 200 MB; 100,000 periods took
+#: over a minute and 5-8 GB.
+MAX_HORIZON = 2000
+
+#: A horizon may reach this many times the history's length (or two seasonal cycles of
+#: its frequency, if that is longer): further out, the forecast is the model's
+#: extrapolation with nothing in the data to check it against.
+HORIZON_HISTORY_MULTIPLE = 2
+
 
 @contextmanager
 def single_threaded() -> Iterator[None]:
@@ -89,6 +100,11 @@ class Forecaster(Simulator):
 
     def _fit(self, values: np.ndarray, m: int) -> None:
         raise NotImplementedError
+
+    def _max_horizon(self, n: int, cycle: int) -> int:
+        """Longest horizon for a history of ``n`` periods whose frequency has seasonal
+        cycle ``cycle`` (12 monthly, 4 quarterly, 52 weekly, 7 daily, 1 otherwise)."""
+        return min(MAX_HORIZON, max(HORIZON_HISTORY_MULTIPLE * n, 2 * cycle))
 
     def _predict_mean(self, h: int) -> np.ndarray:
         raise NotImplementedError
@@ -139,6 +155,46 @@ class Forecaster(Simulator):
         self._fit(values, m)
         return self
 
+    def max_horizon(self, history: pd.Series | None = None) -> int:
+        """Longest ``h`` that :meth:`predict` and :meth:`sample_paths` accept.
+
+        The rule: at most :data:`HORIZON_HISTORY_MULTIPLE` (2) times the length of the
+        history, or two seasonal cycles of its frequency if that is longer (24 months, 8
+        quarters, 104 weeks, 14 days), and never more than :data:`MAX_HORIZON` (2000)
+        periods; a model may lower it. ``history`` (a series this model could be fitted
+        on) lets a caller check a horizon before the fit; None means the fitted history.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from forecast import Naive
+        >>> y = pd.Series(range(1, 37), index=pd.period_range("2020-01", periods=36, freq="M"))
+        >>> Naive().max_horizon(y), Naive().max_horizon(y.iloc[:6])
+        (72, 24)
+        """
+        if history is None:
+            self.check_fitted(f"{type(self).__name__}.max_horizon")
+            periods = self.history_.index
+        else:
+            _, periods = check_series(history, func=f"{type(self).__name__}.max_horizon",
+                                      name="history")  # fmt: skip
+        return int(self._max_horizon(len(periods), season_length_of(periods)))
+
+    def check_horizon(self, h: Any, history: pd.Series | None = None, *, func: str) -> int:
+        """``h`` as an int if it is within :meth:`max_horizon`, else ForecastValueError
+        naming ``h``, the limit and why."""
+        h = check_horizon(h, func=func)
+        limit = self.max_horizon(history)
+        if h > limit:
+            n = len(self.history_) if history is None else len(history)
+            raise ForecastValueError(
+                f"The 'h' parameter of {func} must be at most {limit} for this model and "
+                f"history: a horizon may reach {HORIZON_HISTORY_MULTIPLE} times the {n} "
+                f"observations of the history (or two seasonal cycles, if longer) and never "
+                f"more than {MAX_HORIZON} periods. Got {h} instead."
+            )
+        return h
+
     def _future_index(self, h: int) -> pd.PeriodIndex:
         last = self.history_.index[-1]
         return pd.period_range(last + 1, periods=h, freq=self.history_.index.freq)
@@ -154,7 +210,7 @@ class Forecaster(Simulator):
         """
         name = type(self).__name__
         self.check_fitted(f"{name}.predict")
-        h = check_horizon(h, func=f"{name}.predict")
+        h = self.check_horizon(h, func=f"{name}.predict")
         levels = check_quantiles(quantiles, func=f"{name}.predict")
         out = pd.DataFrame({"mean": self._predict_mean(h)}, index=self._future_index(h))
         if levels:
@@ -184,7 +240,7 @@ class Forecaster(Simulator):
         """Simulate ``n`` futures of ``h`` periods; ndarray of shape (n, h)."""
         name = type(self).__name__
         self.check_fitted(f"{name}.sample_paths")
-        h = check_horizon(h, func=f"{name}.sample_paths")
+        h = self.check_horizon(h, func=f"{name}.sample_paths")
         n = check_horizon(n, func=f"{name}.sample_paths", name="n")
         paths = self._sample_paths(h, n, as_rng(rng, func=f"{name}.sample_paths"))
         return np.asarray(paths, dtype=np.float64).reshape(n, h)

@@ -57,9 +57,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except (ValueError, TypeError) as exc:
-        # Package errors subclass ValueError/TypeError and carry a complete message.
-        print(f"riskcast {args.command}: error: {exc}", file=sys.stderr)
+        # Package errors subclass ValueError/TypeError and carry a complete message, in
+        # the library's words: said again with this command's flags and files
+        from riskcast._words import error_words
+
+        print(f"riskcast {args.command}: error: {error_words(exc, args)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except MemoryError:
+        # work is bounded up front (--paths, --horizon); this is the last safety net
+        print(
+            f"riskcast {args.command}: error: ran out of memory. Ask for less work (fewer "
+            f"--paths, a shorter --horizon, a smaller --data file).",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print(f"riskcast {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -157,7 +157,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"--fill-gaps: {y.attrs.get('filled', 0)} of {len(y)} values interpolated",
               file=sys.stderr)  # fmt: skip
 
-    model = _model(args.model, args.seed).fit(y)
+    model = _model(args.model, args.seed)
+    # before the fit: the horizon this model and history support (Forecaster.max_horizon)
+    model.check_horizon(horizon, y, func=f"{type(model).__name__}.predict")
+    if not args.json and sys.stderr.isatty():  # the fit of auto takes a while: say so
+        print(f"fitting {args.model} on {len(y)} observations ...", file=sys.stderr, flush=True)
+    model = model.fit(y)
     table = model.predict(horizon, quantiles=levels)
     metrics = None
     if args.backtest is not None:

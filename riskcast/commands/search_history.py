@@ -8,7 +8,8 @@ import sys
 import warnings
 from typing import TextIO
 
-from analytics import AnalyticsValueError, LoadReport, SearchSummary, load_takeout, summarize
+from analytics import LoadReport, SearchSummary, load_takeout, summarize
+from riskcast._words import cli_words
 
 NAME = "search-history"
 
@@ -99,17 +100,14 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     max_bytes = args.max_uncompressed_mb * 1024 * 1024
     with warnings.catch_warnings():  # printed below from the report, in the CLI's words
         warnings.simplefilter("ignore", UserWarning)
-        try:
-            df = load_takeout(
-                args.path,
-                tz=args.tz,
-                collapse_seconds=args.collapse_seconds,
-                max_uncompressed_bytes=int(max_bytes) if max_bytes >= 1 else 0,
-                partial=args.partial,
-                progress=sys.stderr.isatty(),
-            )
-        except AnalyticsValueError as exc:
-            raise AnalyticsValueError(str(exc).replace("partial=True", "--partial")) from None
+        df = load_takeout(  # errors are said with the flags by riskcast.cli (one mapping)
+            args.path,
+            tz=args.tz,
+            collapse_seconds=args.collapse_seconds,
+            max_uncompressed_bytes=int(max_bytes) if max_bytes >= 1 else 0,
+            partial=args.partial,
+            progress=sys.stderr.isatty(),
+        )
     stop = [w.strip() for w in args.stop_words.split(",") if w.strip()]
     s = summarize(
         df,
@@ -120,7 +118,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     )
     report = LoadReport.from_frame(df)
     for warning in report.warnings:
-        print(f"riskcast {NAME}: warning: {warning}", file=sys.stderr)
+        print(f"riskcast {NAME}: warning: {cli_words(warning, NAME, args)}", file=sys.stderr)
     if args.json:
         doc = {"summary": s.to_dict(), "report": report.as_dict()}
         print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)

@@ -13,15 +13,18 @@ import argparse
 import json
 import math
 import sys
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from forecast import Answer, answer_question, backtest_years, model_names
-from montecarlo import as_period, format_params
+from kernel import check_positive_int
+from montecarlo import MemoryBudgetError, as_period, format_params
 from riskcast._data import add_data_arguments, load_series
 from riskcast._json import clean
 from riskcast._progress import progress_bar
+from riskcast._words import cli_words
 from riskcast.errors import UsageError
 from riskcast.methods import parse_methods
 
@@ -94,6 +97,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"The --target must be a finite number. Got {args.target!r}.")
     if not 0 < args.level < 1:
         raise UsageError(f"The --level must be a number between 0 and 1. Got {args.level!r}.")
+    for name in ("paths", "backtest_paths"):  # said as --paths / --backtest-paths
+        check_positive_int(getattr(args, name), name=name, func="riskcast target",
+                           error=UsageError, type_error=UsageError)  # fmt: skip
     methods = parse_methods(args.method)
     show = (not args.json) and sys.stderr.isatty()
     steps = len(methods) * args.paths
@@ -108,11 +114,14 @@ def run(args: argparse.Namespace) -> int:
             backtest_paths=args.backtest_paths,
             progress=None if bar is None else (lambda stage, name, k: bar.update(k)),
         )  # fmt: skip
+    except MemoryBudgetError:
+        raise  # the CLI says it with --paths / --backtest-paths
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     finally:
         if bar is not None:
             bar.close()
+    answer = _in_cli_words(answer, args)
     if args.json:
         doc = {"data": source, "start": str(history.index[0]), "end": str(history.index[-1]),
                **answer.to_dict()}  # fmt: skip
@@ -120,6 +129,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_text(source, history, answer)
     return 0
+
+
+def _in_cli_words(a: Answer, args: argparse.Namespace) -> Answer:
+    """The methods' refusals and notes with this command's flags and files."""
+
+    def words(text: str) -> str:
+        return cli_words(text, "target", args)
+
+    return replace(
+        a,
+        errors={name: words(msg) for name, msg in a.errors.items()},
+        notes=[words(n) for n in a.notes],
+        backtest_error=None if a.backtest_error is None else words(a.backtest_error),
+    )
 
 
 def _print_text(source: str, history: pd.Series, a: Answer) -> None:

@@ -61,9 +61,9 @@ def test_gaps_and_skipped_report_in_text(capsys: pytest.CaptureFixture[str]) -> 
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--tz", "Mars/Olympus"], "'tz' parameter"),
-        (["--max-uncompressed-mb", "0.001"], "'max_uncompressed_bytes' parameter"),
-        (["--top", "0"], "'top' parameter"),
+        (["--tz", "Mars/Olympus"], "The --tz must be an IANA time-zone name"),
+        (["--max-uncompressed-mb", "0.001"], "The --max-uncompressed-mb caps what is read"),
+        (["--top", "0"], "The --top must be an integer >= 1. Got 0 instead."),
     ],
 )
 def test_bad_input_exits_2_naming_the_parameter(
@@ -75,4 +75,4 @@ def test_bad_input_exits_2_naming_the_parameter(
 
 def test_not_a_takeout_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["search-history", str(FIX / "not_takeout.html")]) == 2
-    assert "'path' parameter" in capsys.readouterr().err
+    assert "The PATH argument must name a Google Takeout export" in capsys.readouterr().err

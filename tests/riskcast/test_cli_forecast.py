@@ -86,7 +86,7 @@ def test_output_csv_reads_back_and_replaces_atomically(tmp_path, capsys):
     assert (
         main(["forecast", "--model", "ets", "--quantiles", "0.1,1.2", "--output", str(path)]) == 2
     )
-    assert "'quantiles' parameter" in capsys.readouterr().err
+    assert "The --quantiles must hold levels strictly between 0 and 1" in capsys.readouterr().err
     assert path.read_bytes() == before and os.stat(path).st_ino == stat.st_ino
     assert [p.name for p in tmp_path.iterdir()] == ["fc.csv"]
 
@@ -153,11 +153,15 @@ def test_weekly_and_quarterly_series(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--horizon", "0"], "The 'horizon' parameter of riskcast forecast must be an integer"),
-        (["--quantiles", "0,0.5"], "The 'quantiles' parameter of riskcast forecast"),
+        (["--horizon", "0"], "The --horizon must be an integer >= 1. Got 0 instead."),
+        (["--horizon", "385"], "The --horizon must be at most 384 for this model and history"),
+        (["--quantiles", "0,0.5"], "The --quantiles must hold levels strictly between 0 and 1"),
         (["--quantiles", "low"], "The --quantiles must be comma-separated numbers"),
-        (["--backtest", "0"], "The 'backtest' parameter of riskcast forecast"),
-        (["--backtest", "40"], "too short for 40 windows of h=12"),
+        (["--backtest", "0"], "The --backtest must be an integer >= 1. Got 0 instead."),
+        (
+            ["--backtest", "40"],
+            "The bundled sample (monthly units) is too short for 40 windows of --horizon 12",
+        ),
         (["--output", "/no/such/folder/fc.csv"], "The folder of --output"),
         (["--date", "month"], "--date and --value need --data"),
     ],
@@ -179,12 +183,12 @@ def test_too_short_or_gapped_series_exits_2_with_the_package_message(tmp_path, c
     path.write_text("month,sales\n2020-01,1\n2020-02,2\n2020-03,3\n")
     assert main(["forecast", "--data", str(path), "--model", "arima"]) == 2
     err = capsys.readouterr().err
-    assert "The 'history' parameter of ARIMA.fit needs at least 6 observations" in err
+    assert f"The --data file {str(path)!r} needs at least 6 observations" in err
     path.write_text("month,sales\n2020-01,1\n2020-02,2\n2020-04,3\n2020-05,4\n")
     assert main(["forecast", "--data", str(path), "--model", "theta"]) == 2
     err = capsys.readouterr().err
     assert (
-        "The '--data' parameter of riskcast must have no gaps. Got 1 missing period(s) "
+        f"The --data file {str(path)!r} must have no gaps. Got 1 missing period(s) "
         "after 2020-02; use --fill-gaps to fill them" in err
     )
 
