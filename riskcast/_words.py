@@ -96,6 +96,7 @@ WORDS: dict[str, dict[str, str]] = {
         "partial": "--partial",
     },
     "report": {
+        "history": "history of the series",
         "n_paths": "[run] paths of {config!r}",
         "backtest_paths": "[run] backtest_paths of {config!r}",
         "n_paths@calibration_backtest": "[run] backtest_paths of {config!r}",

@@ -17,6 +17,7 @@ import sys
 import time
 from typing import Any
 
+from riskcast._words import cli_words
 from riskcast.report.config import load_config
 from riskcast.report.engine import SeriesOutcome
 from riskcast.report.logsafe import quoted
@@ -81,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
             else:
                 log.warning(
                     "series=%s method=%s failed: %s",
-                    quoted(r["series_id"]), quoted(r["method"]), quoted(r["message"]),
+                    quoted(r["series_id"]), quoted(r["method"]),
+                    quoted(cli_words(r["message"], "report", args)),
                 )  # fmt: skip
         info = done.summary
         if info.get("headline"):

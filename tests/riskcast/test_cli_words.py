@@ -96,20 +96,38 @@ def test_search_history_names_the_path_argument(tmp_path: Path) -> None:
     )  # before: "The 'path' parameter of load_takeout must name ..."
 
 
-def test_report_names_the_config_key(tmp_path: Path) -> None:
+def _report_config(tmp_path: Path, paths: int) -> Path:
     rows = [f"north,{y}-{m:02d}-01,{10 + m}" for y in (2013, 2014, 2015) for m in range(1, 13)]
+    rows += [f"south,2015-{m:02d}-01,{5 + m}" for m in range(3, 13)]  # no Jan-Feb 2015
     (tmp_path / "sales.csv").write_text("series_id,date,value\n" + "\n".join(rows) + "\n")
     cfg = tmp_path / "risk.toml"
     cfg.write_text(
         '[data]\npath = "sales.csv"\n[run]\nas_of = "2015-09"\nmethods = ["iid-normal"]\n'
-        "paths = 10000000000\nseed = 1\n"
-        '[targets]\nnorth = 186.0\n[output]\ndir = "out"\n'
+        f"paths = {paths}\nseed = 1\nbacktest = false\n"
+        '[targets]\nnorth = 186.0\nsouth = 90.0\n[output]\ndir = "out"\n'
     )
+    return cfg
+
+
+def test_report_log_says_a_failed_series_without_library_names(tmp_path: Path) -> None:
+    cfg = _report_config(tmp_path, 2000)
     done = _run("report", "--config", str(cfg))
-    message = _error(done, "report")
-    assert message.startswith(
-        f"[run] paths of {str(cfg)!r} = 10000000000 would need about 74.8 GiB of memory"
-    ), message  # before: every series failed with "The 'n_paths' parameter of simulate_target"
+    assert done.returncode == 3, done.stderr  # the run completed, one series failed
+    failed = [ln for ln in done.stderr.splitlines() if "failed:" in ln]
+    assert len(failed) == 1 and failed[0].endswith(
+        "series='south' method='iid-normal' failed: 'The history of the series must cover "
+        "the whole year to date: the months 2015-01 to 2015-09. It starts at 2015-03.'"
+    ), done.stderr  # before: "failed: The 'history' of simulate_target must cover ..."
+
+
+def test_report_names_the_config_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = _report_config(tmp_path, 10_000_000_000)
+    assert main(["report", "--quiet", "--config", str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"riskcast report: error: [run] paths of {str(cfg)!r} = 10000000000 would need about "
+        "74.8 GiB of memory"
+    ), err  # before: every series failed with "The 'n_paths' parameter of simulate_target"
     assert not (tmp_path / "out").exists()
 
 
