@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kernel import MAX_MAGNITUDE
 from montecarlo.checks import check_choice, check_positive_int
 from montecarlo.errors import MonteCarloValueError
 from montecarlo.samplers import Sampler
@@ -87,7 +88,11 @@ class BootstrapSimulator(MonthlySimulator):
         else:
             now, past = 1.0, np.ones_like(pb.ytd)
         ok = np.isfinite(past) & (past > 0)
-        blocks = pb.blocks[ok] * (now / past[ok])[:, None]
+        with np.errstate(over="ignore"):
+            scaled = pb.blocks * (now / np.where(ok, past, 1.0))[:, None]
+        # a year whose level is nearly zero (a denormal year to date) rescales to infinity
+        ok &= (np.abs(scaled) <= MAX_MAGNITUDE).all(axis=1)
+        blocks = scaled[ok]
         if self.window is not None:
             blocks = blocks[-self.window :]
         if blocks.shape[0] < self.min_years:
@@ -95,7 +100,8 @@ class BootstrapSimulator(MonthlySimulator):
                 f"BootstrapSimulator(scale={self.scale!r}) needs at least {self.min_years} "
                 f"past years of 'history' with data for month {as_of.month} and the "
                 f"{horizon} months after it, all before {as_of} (with a positive "
-                f"{self.scale} level). Got {blocks.shape[0]}."
+                f"{self.scale} level that rescales them within +-{MAX_MAGNITUDE:g}). "
+                f"Got {blocks.shape[0]}."
             )
         return blocks
 

@@ -54,3 +54,15 @@ def test_too_few_usable_years_names_the_history():
     hist = pd.Series(0.0, index=pd.period_range("2001-08", periods=28, freq="M"))
     with pytest.raises(MonteCarloValueError, match=r"scale='ytd'.* past years of 'history'.*Got 0"):
         BootstrapSimulator().fit(hist).paths("2003-11", 1, 10, rng=0)
+
+
+def test_a_nearly_zero_past_year_is_left_out_not_scaled_to_infinity():
+    # fuzz finds (issue 14): a past year whose year to date is a denormal scaled its block
+    # by 3 / 1.5e-323 = inf, and simulate_target refused the non-finite paths
+    v = np.ones(51) + 0.1 * np.arange(51) % 1
+    v[12:15] = 5e-324  # 2002's January-March
+    hist = pd.Series(v, index=pd.period_range("2001-01", periods=51, freq="M"))
+    sim = BootstrapSimulator(min_years=2).fit(hist)
+    blocks = sim.scaled_blocks(hist, pd.Period("2005-03", freq="M"), 9)
+    assert blocks.shape == (3, 9) and np.isfinite(blocks).all()  # 2001, 2003, 2004
+    assert np.isfinite(sim.paths("2005-03", 9, 200, rng=0)).all()
