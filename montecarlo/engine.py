@@ -111,11 +111,14 @@ def _draw_totals(
         if block.dtype != np.float32:
             block = block.astype(np.float64, copy=False)
         if block.shape != (c, horizon) or not np.isfinite(block).all():
+            finite = bool(np.isfinite(block).all())
             raise MonteCarloValueError(
                 f"The simulator {type(simulator).__name__} returned paths of shape "
-                f"{block.shape} (finite: {bool(np.isfinite(block).all())}); expected finite "
-                f"values of shape ({c}, {horizon})."
-            )
+                f"{block.shape} (finite: {finite}); expected finite values of shape "
+                f"({c}, {horizon})."
+                + ("" if finite else " Its draws overflow on this 'history' (ratios of "
+                   "nearly-zero months?): rescale it or use another method.")
+            )  # fmt: skip
         totals[i : i + c] = row_sums(block)
         if keep:
             blocks[k] = block

@@ -271,9 +271,12 @@ class SeasonalSimulator(MonthlySimulator):
         pb = self._blocks(history, as_of, horizon)
         u = sampler.uniforms(n, 1, rng)[:, 0]
         if self.method == "share":
-            ok = (pb.ytd > 0) & (pb.blocks.sum(axis=1) > 0)
+            rest = pb.blocks.sum(axis=1)
+            ok = (pb.ytd > 0) & (rest > 0)
+            with np.errstate(all="ignore"):  # a denormal year to date overflows the ratio
+                ok &= np.isfinite(np.log(rest / np.where(ok, pb.ytd, 1.0)))
             self._need_positive(ok, pb, "year-to-date and remaining totals")
-            ratio = np.log(pb.blocks[ok].sum(axis=1) / pb.ytd[ok])
+            ratio = np.log(rest[ok] / pb.ytd[ok])
             loc, scale, df = predictive_t(pb.years[ok], ratio, as_of.year, trend=self.trend)
             weights = (pb.blocks[ok] / pb.blocks[ok].sum(axis=1, keepdims=True)).mean(axis=0)
             future = ytd_now * np.exp(_t_ppf(u, loc, scale, df))

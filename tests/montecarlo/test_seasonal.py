@@ -96,3 +96,28 @@ def test_bad_input():
         SeasonalSimulator(method="share").fit(units).paths("2002-03", 3, 10)
     with pytest.raises(MonteCarloValueError, match="'horizon'.*<= 12"):
         SeasonalSimulator(method="yoy").fit(units).paths("2012-03", 13, 10)
+
+
+def _nearly_zero_quarter(year_index: int) -> pd.Series:
+    v = np.ones(51) + 0.1 * np.arange(51) % 1
+    v[12 * year_index : 12 * year_index + 3] = 5e-324  # that year's January-March
+    return pd.Series(v, index=pd.period_range("2001-01", periods=51, freq="M"))
+
+
+def test_share_leaves_out_a_past_year_whose_ratio_overflows() -> None:
+    # fuzz finds (issue 14): rest / year-to-date = 9 / 1.5e-323 overflowed to inf and the
+    # share method drew non-finite paths
+    hist = _nearly_zero_quarter(1)
+    paths = SeasonalSimulator(method="share").fit(hist).paths("2005-03", 9, 200, rng=0)
+    assert np.isfinite(paths).all()
+
+
+def test_paths_that_overflow_are_refused_naming_the_history() -> None:
+    # fuzz finds (issue 14): last year's year to date is a denormal, so the yoy growth is
+    # inf; the engine's refusal named no parameter
+    hist = _nearly_zero_quarter(3)
+    with pytest.raises(MonteCarloValueError, match=r"overflow on this 'history'.*rescale"):
+        simulate_target(
+            SeasonalSimulator(method="yoy"), hist, as_of="2005-03", target=10.0, n_paths=100,
+            rng=0,
+        )  # fmt: skip
