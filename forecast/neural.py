@@ -5,10 +5,10 @@ Recipe (one small network per series, an ensemble of a few seeds):
 
 1. **Deseasonalise** (``deseasonalize=True``) with the M4 classical multiplicative
    decomposition of :func:`forecast.seasonality.deseasonalize` (90% ACF test).
-2. **Scale**: strictly positive series are modelled in logs, others divided by their mean
-   absolute value; every window is then expressed relative to its last value and divided
-   by the standard deviation of the one-step changes, so the network sees O(1) numbers
-   whatever the level of the series.
+2. **Scale**: strictly positive series are modelled in logs (when max/min is at most
+   ``MAX_LOG_RANGE`` = 1e8), others divided by their mean absolute value; every window is
+   then expressed relative to its last value and divided by the standard deviation of the
+   one-step changes, so the network sees O(1) numbers whatever the level of the series.
 3. **Windows** of ``input_size`` past values map to the next ``horizon`` values: a
    multi-output (MIMO) strategy - the recurrent layer reads the window, one Dense head
    outputs all ``horizon`` steps at once. Windows near the end whose targets run past the
@@ -61,6 +61,9 @@ from forecast.seasonality import deseasonalize as _deseasonalize
 from nn import GRU, LSTM, RNN, Callback
 
 __all__ = ["GRUForecaster", "LSTMForecaster", "NeuralForecaster", "RNNForecaster"]
+
+#: Largest max/min ratio of a positive series modelled in logs (wider ones are scaled).
+MAX_LOG_RANGE = 1e8
 
 
 def _check_int(value: Any, name: str, cls: str, low: int, *, none_ok: bool = False) -> None:
@@ -252,7 +255,9 @@ class NeuralForecaster(Forecaster):
             x, self.seasonal_ = _deseasonalize(values, m)
         else:
             x, self.seasonal_ = values.copy(), np.ones(m)
-        self.log_ = bool((x > 0).all())
+        # logs only for a moderate dynamic range: a positive series spanning 5e-324 to 3
+        # has log steps of hundreds, and the back-transform exp() then overflows
+        self.log_ = bool((x > 0).all()) and float(x.max() / x.min()) <= MAX_LOG_RANGE
         if self.log_:
             z = np.log(x)
             self.scale_ = 1.0

@@ -292,3 +292,16 @@ def test_training_through_nn_fit_equals_the_masked_loop_bit_for_bit(dtype, patie
     np.testing.assert_array_equal(val_pred, ref_pred)
     for (a, _), (b, _) in zip(net.parameters(), ref_net.parameters(), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_positive_series_spanning_hundreds_of_decades_is_scaled_not_logged() -> None:
+    # fuzz finds (issue 14): logs of 5e-324..3 have steps of hundreds; exp() of the
+    # forecasts overflowed (q0.9 NaN, paths up to 1e175). Such a range is scaled instead.
+    v = [5e-324, 1e-310, 5e-324, 3.0, 1.0, 1e-12, 1.0, 1e-12, 1e-12, 1e-300, 1e-310, 3.0,
+         1e-310, 1.0, 1e-12, 1e-12]  # fmt: skip
+    y = pd.Series(v, index=pd.period_range("2001-12", periods=len(v), freq="M"))
+    m = RNNForecaster(hidden_size=4, n_models=1, max_epochs=3, patience=1).fit(y)
+    assert not m.log_
+    fc = m.predict(12)
+    assert np.isfinite(fc.to_numpy()).all() and np.abs(fc.to_numpy()).max() < 100
+    assert np.isfinite(m.sample_paths(12, 200, rng=0)).all()
