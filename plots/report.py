@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,6 +16,12 @@ __all__ = [
     "series_chart",
     "total_intervals",
 ]
+
+
+def _layout(**kwargs: Any) -> dict[str, Any]:
+    """The figure's layout with the shared style, given once to the constructor (each
+    later ``update_layout`` validates the whole template again: half the build time)."""
+    return {**kwargs, **_LAYOUT}
 
 
 def probability_bars(results: pd.DataFrame, *, title: str = "P(hit target) by method") -> go.Figure:
@@ -46,10 +54,9 @@ def probability_bars(results: pd.DataFrame, *, title: str = "P(hit target) by me
             text=labels,
             textposition="outside",
             marker_color=colors,
-        )
+        ),
+        layout=_layout(title=title, yaxis_title="P(total ≥ target), %", yaxis_range=[0, 105]),
     )
-    fig.update_layout(title=title, yaxis_title="P(total ≥ target), %", yaxis_range=[0, 105])
-    fig.update_layout(**_LAYOUT)
     return fig
 
 
@@ -77,11 +84,10 @@ def total_intervals(results: pd.DataFrame, target: float) -> go.Figure:
                 "arrayminus": ok["total_p50"] - ok["total_p05"],
             },
             name="median, P5-P95",
-        )
+        ),
+        layout=_layout(title="Year-end total: median and 90% interval", xaxis_title="total"),
     )
     fig.add_vline(x=target, line_dash="dash", line_color="#cc0000", annotation_text="target")
-    fig.update_layout(title="Year-end total: median and 90% interval", xaxis_title="total")
-    fig.update_layout(**_LAYOUT)
     return fig
 
 
@@ -94,45 +100,42 @@ def probability_history(history: pd.DataFrame, *, title: str = "P(hit) run by ru
         Columns ``started_at`` (the run's start: ISO 8601 text or datetimes; text without
         a zone is read as UTC), ``method``, ``probability`` (one row per run and method).
     """
-    fig = go.Figure()
     data = history.dropna(subset=["probability"])
     when = pd.to_datetime(data["started_at"], utc=True, format="ISO8601")
     data = data.assign(started_at=when.dt.tz_localize(None))
-    for method, part in data.groupby("method", sort=True):
-        fig.add_trace(
-            go.Scatter(
-                x=part["started_at"],
-                y=100 * part["probability"],
-                mode="lines+markers",
-                name=str(method),
-                hovertemplate="%{x|%Y-%m-%d %H:%M:%S} UTC<br>P(hit) %{y:.1f}%"
-                "<extra>%{fullData.name}</extra>",
-            )
+    traces = [
+        go.Scatter(
+            x=part["started_at"],
+            y=100 * part["probability"],
+            mode="lines+markers",
+            name=str(method),
+            hovertemplate="%{x|%Y-%m-%d %H:%M:%S} UTC<br>P(hit) %{y:.1f}%"
+            "<extra>%{fullData.name}</extra>",
         )
-    fig.update_layout(title=title, yaxis_title="P(hit), %", yaxis_range=[0, 100])
-    fig.update_xaxes(
-        type="date",
-        title_text="run time (UTC)",
-        tickformatstops=[  # always the date; the time of day as fine as the ticks need
+        for method, part in data.groupby("method", sort=True)
+    ]
+    xaxis = {
+        "type": "date",
+        "title": {"text": "run time (UTC)"},
+        "tickformatstops": [  # always the date; the time of day as fine as the ticks need
             {"dtickrange": [None, 60_000], "value": "%H:%M:%S<br>%b %d, %Y"},
             {"dtickrange": [60_000, 86_400_000], "value": "%H:%M<br>%b %d, %Y"},
             {"dtickrange": [86_400_000, None], "value": "%b %d, %Y"},
         ],
-    )
-    fig.update_layout(**_LAYOUT)
-    return fig
+    }
+    layout = _layout(title=title, yaxis_title="P(hit), %", yaxis_range=[0, 100], xaxis=xaxis)
+    return go.Figure(traces, layout=layout)
 
 
 def series_chart(history: pd.Series, *, as_of: str | pd.Period | None = None) -> go.Figure:
     """The monthly history, with the as-of month marked."""
     x = history.index.to_timestamp() if isinstance(history.index, pd.PeriodIndex) else history.index
     fig = go.Figure(
-        go.Scatter(x=x, y=np.asarray(history, dtype=float), mode="lines", name="history")
+        go.Scatter(x=x, y=np.asarray(history, dtype=float), mode="lines", name="history"),
+        layout=_layout(title="Monthly history", yaxis_title=str(history.name or "value")),
     )
     if as_of is not None:
         fig.add_vline(
             x=pd.Period(as_of, freq="M").to_timestamp(), line_dash="dot", line_color="#555"
         )
-    fig.update_layout(title="Monthly history", yaxis_title=str(history.name or "value"))
-    fig.update_layout(**_LAYOUT)
     return fig
