@@ -112,6 +112,7 @@ def test_share_leaves_out_a_past_year_whose_ratio_overflows() -> None:
     assert np.isfinite(paths).all()
 
 
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning", "ignore:invalid:RuntimeWarning")
 def test_paths_that_overflow_are_refused_naming_the_history() -> None:
     # fuzz finds (issue 14): last year's year to date is a denormal, so the yoy growth is
     # inf; the engine's refusal named no parameter
