@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 import streamlit as st
 
@@ -40,7 +40,7 @@ LABELS: dict[str, str] = {
     "dist": "Family",
     "rank": "Rank",
     "params": "Parameters",
-    "k": "Number of parameters",
+    "k": "Parameters (k)",
     "loglik": "Log-likelihood",
     "aic": "AIC",
     "aicc": "AICc",
@@ -88,8 +88,11 @@ LABELS: dict[str, str] = {
     "days": "Days",
 }
 
-#: Columns holding sentences: shown wide so they are not cut off.
-WIDE: frozenset[str] = frozenset({"flags", "reason", "params", "error", "note"})
+#: Columns holding sentences, shown wide enough not to be cut off ("large" is about 400
+#: px; a flag such as "not fitted: data has values <= 0" needs about 250 px).
+Width = Literal["small", "medium", "large"] | int
+WIDE: dict[str, Width] = {"flags": 260, "reason": "large", "params": "large", "error": "large",
+                          "note": "large"}  # fmt: skip
 
 _QUANTILE = re.compile(r"q(0?\.\d+)")
 _COVERAGE = re.compile(r"coverage_(0?\.\d+)")
@@ -115,6 +118,6 @@ def column_config(columns: Iterable[Any], **override: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for c in columns:
         name = str(c)
-        out[name] = st.column_config.Column(label(name), width="large" if name in WIDE else None)
+        out[name] = st.column_config.Column(label(name), width=WIDE.get(name))
     out.update(override)
     return out

@@ -52,15 +52,22 @@ def show_error(what: str, exc: BaseException, words: Mapping[str, str] | None = 
     st.error(f"{what}: {in_user_words(str(exc), words)}", icon="🚫")
 
 
-def show_table(data: Any, key: str, *, hide_index: bool = False, **override: Any) -> None:
+def show_table(
+    data: Any,
+    key: str,
+    *,
+    hide_index: bool = False,
+    order: Sequence[str] | None = None,
+    **override: Any,
+) -> None:
     """``st.dataframe`` with readable headers and wide sentence columns (the shared label
     map, :func:`dashboard._labels.column_config`); ``data`` is a DataFrame or its Styler,
-    ``override`` configures single columns."""
+    ``order`` the columns' order on screen, ``override`` configures single columns."""
     frame = data if isinstance(data, pd.DataFrame) else data.data  # a Styler's frame
     config = column_config(frame.columns, **override)
     if not hide_index and frame.index.name is not None:
         config.setdefault("_index", st.column_config.Column(label(frame.index.name)))
-    st.dataframe(data, key=key, hide_index=hide_index, column_config=config)
+    st.dataframe(data, key=key, hide_index=hide_index, column_config=config, column_order=order)
 
 
 def show_figure(fig: go.Figure, name: str) -> None:

@@ -362,6 +362,7 @@ def tornado_chart(
         barmode="overlay",
         xaxis_title="year-end total",
         xaxis_range=[lo - pad, hi + pad],
+        yaxis_type="category",  # month labels such as "2015-10" are names, not dates
     )
 
 

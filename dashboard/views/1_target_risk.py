@@ -115,8 +115,8 @@ with left:
         st.info("Run the calibration backtest to get a recommended method.")
 with right:
     st.subheader("P(year total ≥ target) per method")
-    shown = table[["method", "probability", "std_error", "ci_low", "ci_high", "total_median",
-                   "verdict"]]  # fmt: skip
+    shown = table[["method", "probability", "verdict", "std_error", "ci_low", "ci_high",
+                   "total_median"]]  # the verdict beside the number it qualifies  # fmt: skip
     _ui.show_table(
         shown.style.format({"probability": "{:.1%}", "std_error": "{:.2%}", "ci_low": "{:.1%}",
                             "ci_high": "{:.1%}", "total_median": "{:,.4g}"}),
@@ -150,7 +150,11 @@ with tabs[2]:
         st.caption(f"{values.size} monthly values up to {as_of}, ranked by AICc.")
         shown = fits.copy()
         shown["params"] = shown["params"].map(format_params)
-        _ui.show_table(fit_styler(shown), "fit-table")
+        # rank and flags first (they say how far to trust a row), the criteria, then the
+        # long parameter text last (all of it is in the CSV)
+        first, last = ["rank", "flags"], ["params"]
+        order = first + [c for c in shown.columns if c not in first + last] + last
+        _ui.show_table(fit_styler(shown), "fit-table", order=order)
         for why_not in not_comparable_notes(shown):
             st.caption(why_not)
         _ui.csv_download(shown.reset_index(), "fit_comparison", "Download fit table (CSV)")

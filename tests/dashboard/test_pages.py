@@ -149,7 +149,10 @@ def test_target_page_tables_read_in_words_with_room_for_sentences(sample_run):
     assert backtest["pit_ks_pvalue"]["label"] == "PIT uniformity p-value (KS)"
     fit = _table(at, "aicc")
     config = json.loads(fit.proto.columns)
-    assert config["flags"] == {"label": "Flags", "width": "large"}
+    assert config["flags"] == {"label": "Flags", "width": 260}
+    # rank and flags come first on screen, the long parameter text last
+    assert list(fit.proto.column_order)[:2] == ["rank", "flags"]
+    assert list(fit.proto.column_order)[-1] == "params"
     assert config["aicc"]["label"] == "AICc" and config["_index"]["label"] == "Family"
     # the Johnson quantile fit's support leaves out observed values: -inf / inf underneath
     raw = fit.value

@@ -83,6 +83,7 @@ def test_tornado_axis_reaches_the_target_on_either_side(target):
     fig = figures.tornado_chart(data, base=181.9, method="seasonal", target=target)
     lo, hi = fig.layout.xaxis.range
     assert lo < min(179.0, target) and hi > max(184.0, target)
+    assert fig.layout.yaxis.type == "category"  # "2015-10" is a month's name, not a date
     line = fig.layout.shapes[0]
     assert (line.x0, line.x1) == (target, target)
     assert fig.layout.annotations[0].text == "target"
