@@ -405,6 +405,11 @@ def test_online_page_streaming_reaches_the_normal_equation_answer():
     at.run()
     _no_exception(at)
     assert "needs 2 comma-separated numbers" in at.error[0].value
+    # in the page's words: the text box, not rows_from_text's 'text' parameter
+    assert at.error[0].value.startswith(
+        "Could not read the typed rows: Line 1 of the text box 'Or type rows: population_10k, "
+        "profit_10k' needs 2 comma-separated numbers"
+    ), at.error[0].value
     assert {m.label: m.value for m in at.metric}["Samples learned"] == "99"
 
 
