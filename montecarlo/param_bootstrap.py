@@ -179,7 +179,7 @@ def bootstrap_parameters(
             if failed > 10 * n + 100:
                 raise MonteCarloValueError(
                     f"The bootstrap of {func} could not refit {dist} on {failed} resamples; "
-                    f"the sample of {v.size} values is too small or too degenerate."
+                    f"the sample 'x' of {v.size} values is too small or too degenerate."
                 )
             continue
         draws[i] = theta

@@ -71,3 +71,11 @@ def test_bad_ppf_shape_is_named() -> None:
     b = bootstrap_parameters(X, "norm", n=10, rng=0)
     with pytest.raises(MonteCarloValueError, match=r"'u'.*\(10,\)"):
         b.ppf(np.full(9, 0.5))
+
+
+def test_refit_failures_name_the_sample() -> None:
+    # fuzz finds (issue 14): four values, most resamples tie half the sample (no Cauchy
+    # maximum); the refusal named no parameter
+    x = [1.0688806677435858, 1.0619510445868694, 1.0623822490366057, 0.9825745810975733]
+    with pytest.raises(MonteCarloValueError, match=r"could not refit cauchy .* sample 'x' of 4"):
+        bootstrap_parameters(x, "cauchy", n=50, kind="nonparametric", rng=144)
