@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from forecast import make_model, model_names
 from montecarlo import (
     DISTRIBUTIONS,
+    bootstrap_parameters,
     compare_fits,
     fit_distribution,
     fit_johnson,
@@ -169,6 +170,14 @@ FITTERS = {
     "fit_johnson[mle]": (lambda x: fit_johnson(x, "mle"), _johnson_ok),
     "fit_truncated_normal": (lambda x: fit_truncated_normal(x, lower=0.0), _truncnorm_ok),
     "compare_fits": (compare_fits, _table_ok),
+    # 30 refits per call, the family and kind cycling with the sample
+    "bootstrap_parameters": (
+        lambda x: bootstrap_parameters(
+            x, DISTRIBUTIONS[len(x) % len(DISTRIBUTIONS)], n=30,
+            kind=("parametric", "nonparametric")[len(x) % 2], rng=len(x),
+        ),
+        lambda r: is_finite(r.estimate, r.draws) and r.draws.shape[0] == 30,
+    ),
 }  # fmt: skip
 
 
