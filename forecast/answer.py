@@ -232,7 +232,9 @@ class Answer:
                     "answer_question(..., keep_paths=True, tornado_chart=True)."
                 )
             base = self.results[name].quantiles[0.5]
-            return plots.tornado_chart(self.tornados[name], base=base, method=name)
+            return plots.tornado_chart(
+                self.tornados[name], base=base, method=name, target=self.target
+            )
         if not self.paths:
             raise ForecastValueError(
                 f"Answer.plot({kind!r}) needs the paths: ask answer_question(..., keep_paths=True)."
@@ -246,7 +248,10 @@ class Answer:
                 "The 'history' parameter of Answer.plot('fan') must be the monthly pandas "
                 f"Series the answer was computed from. Got {type(history).__name__} instead."
             )
-        return plots.fan_chart(history, self.paths[name], self.as_of, method=name)
+        return plots.fan_chart(
+            history, self.paths[name], self.as_of, method=name,
+            value_name=str(history.name or "value"),
+        )  # fmt: skip
 
     def _repr_html_(self) -> str:
         """Notebook view: the headline, P(hit) per method with its verdict, the reasons."""

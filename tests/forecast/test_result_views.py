@@ -1,7 +1,7 @@
 """Notebook views of forecast's results: ``Answer`` and ``ForecastResult``.
 
 Each ``.plot()`` must be the figure the dashboard draws: the expected figures below are
-built exactly as dashboard/pages/1_target_risk.py and 2_forecast.py build them.
+built exactly as dashboard/views/1_target_risk.py and 2_forecast.py build them.
 """
 
 from __future__ import annotations
@@ -59,12 +59,14 @@ def test_answer_plots_are_the_target_pages_figures(run, history) -> None:
         "calibration": figures.calibration_chart(run.backtest.summary),
         "pit": figures.pit_chart(run.backtest.scores),
         "tornado": figures.tornado_chart(run.tornados[best], base=run.results[best].quantiles[0.5],
-                                         method=best),
+                                         method=best, target=float(target)),
         "curve": figures.probability_curve_chart(run.curves(), float(target)),
     }  # fmt: skip
     for kind, fig in expected.items():
         assert run.plot(kind).to_json() == fig.to_json(), kind
-    fan = figures.fan_chart(history, run.paths["bootstrap"], period, method="bootstrap")
+    value_name = str(history.name or "value")  # the page's value_name
+    fan = figures.fan_chart(history, run.paths["bootstrap"], period, method="bootstrap",
+                            value_name=value_name)  # fmt: skip
     assert run.plot("fan", method="bootstrap", history=history).to_json() == fan.to_json()
     assert run.plot().to_json() == expected["bars"].to_json()
 
