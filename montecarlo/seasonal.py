@@ -309,8 +309,9 @@ class SeasonalSimulator(MonthlySimulator):
         rows = [(i, prev[int(y) - 1]) for i, y in enumerate(pb.years) if int(y) - 1 in prev]
         cur = np.array([r[0] for r in rows], dtype=int)
         old = np.array([r[1] for r in rows], dtype=int)
-        g_ytd = pb.ytd[cur] / pb.ytd[old] if rows else np.array([])
-        g_rest = pb.blocks[cur].sum(axis=1) / pb.blocks[old].sum(axis=1) if rows else g_ytd
+        with np.errstate(divide="ignore", invalid="ignore"):  # zero years: filtered below
+            g_ytd = pb.ytd[cur] / pb.ytd[old] if rows else np.array([])
+            g_rest = pb.blocks[cur].sum(axis=1) / pb.blocks[old].sum(axis=1) if rows else g_ytd
         ok = (g_ytd > 0) & (g_rest > 0) & np.isfinite(g_ytd) & np.isfinite(g_rest)
         self._need_positive(ok, pb, "year-over-year ratios")
         err = np.log(g_rest[ok]) - np.log(g_ytd[ok])
