@@ -20,6 +20,8 @@ AICc. The candidate set follows R's defaults, which keeps selection cheap:
   smoothing, the smaller mean squared error wins), stated as ``AAN`` or ``ANN``, without a
   likelihood (NaN criteria). Its intervals use the state-space beta (alpha times the
   Holt-Winters beta); R plugs the Holt-Winters beta into that formula, so R's are wider.
+  The least-squares alpha may be 0 (the level then ignores the data): ``sample_paths``
+  copes, keeping level and trend on their line (R's simulation divides 0 by 0 there).
 
 For monthly positive data that is 15 candidates. Each form is fitted as R's ``etsmodel``
 does (:mod:`forecast._ets_fit`: R's initial states and parameters, Nelder-Mead on
