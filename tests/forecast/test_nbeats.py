@@ -237,3 +237,20 @@ def test_a_file_without_the_group_is_refused(tiny):
     yearly = pd.Series(seasonal(20), index=pd.period_range("2000", periods=20, freq="Y"))
     with pytest.raises(ForecastValueError, match="no 'yearly' group"):
         NBeats(pretrained=tiny).fit(yearly)
+
+
+def test_a_lookback_member_equals_the_network_on_the_cut_window():
+    from forecast._nbeats_train import encode, forecast_scaled
+
+    net = NBeatsNet(input_size=8, horizon=3, width=8, n_blocks=1, n_layers=2, rng=0)
+    window = np.array([[5.0, 7.0, 6.0, 9.0, 10.0, 12.0, 11.0, 13.0]])
+    x, scale = encode(window)
+    cut = window.copy()
+    cut[:, :4] = np.nan
+    xc, sc = encode(cut)
+    direct = forecast_scaled([net], xc) * sc[:, None]  # the network on the last 4 values
+    member = forecast_scaled([net], x, lookbacks=(4,)) * scale[:, None]
+    np.testing.assert_allclose(member, direct, rtol=1e-5)
+    both = forecast_scaled([net], x, lookbacks=(4, 8), aggregate="mean") * scale[:, None]
+    full = forecast_scaled([net], x) * scale[:, None]
+    np.testing.assert_allclose(both, (direct + full) / 2, rtol=1e-5)
