@@ -7,9 +7,17 @@ stopping watches them and the kept networks' errors on them become the bootstrap
 the paths (see :mod:`forecast.nbeats_pretrain`). The settings below were chosen on those
 held-out windows only (BENCHMARKS.md, section ``nbeats_m3``, says how).
 
-Usage::
+Usage (the shipped file is these steps in order, ~30 min on 2 busy cores)::
 
-    nice python tools/train_nbeats_m3.py                  # the shipped file (~20 min, 2 cores)
+    nice python tools/train_nbeats_m3.py                  # one network per group
+    python tools/train_nbeats_m3.py --groups monthly --extend --n-models 0 \
+        --lookbacks 18,24,30,36 --aggregate mean          # re-score with lookback members
+    python tools/train_nbeats_m3.py --groups yearly --extend --n-models 0 --lookbacks 6,9,12 \
+        --aggregate mean
+    python tools/train_nbeats_m3.py --groups other --extend --n-models 0 --lookbacks 8,12,16 \
+        --aggregate mean
+    nice python tools/train_nbeats_m3.py --groups monthly --extend --n-models 1 \
+        --first-member 1 --scale 0.67 --lookbacks 18,24,30,36 --aggregate mean
     python tools/train_nbeats_m3.py --scale 0.05 --out /tmp/nbeats.json   # a quick smoke run
 """
 
