@@ -34,6 +34,7 @@ from montecarlo import (
     TargetResult,
     as_monthly_series,
     as_period,
+    as_sampler,
     calibration_backtest,
     check_memory,
     compare_fits,
@@ -283,6 +284,11 @@ def answer_question(
     hist = as_monthly_series(history, name="history", func="answer_question")
     period = as_period(as_of, func="answer_question")
     keep = keep_paths or tornado_chart
+    if keep and period.month < 12 and isinstance(n_paths, int) and n_paths > 0:
+        # every method's paths stay in memory together (charts, tornado)
+        smp = as_sampler(sampler, func="answer_question")
+        check_memory(smp.valid_n(n_paths), 12 - period.month, sampler=smp, keep_paths=True,
+                     runs=len(names), func="answer_question", name="n_paths")  # fmt: skip
     if backtest and period.month < 12 and isinstance(backtest_paths, int) and backtest_paths > 0:
         # refused before the methods run, not after them
         # a backtest run draws all its paths at once (montecarlo.calibration_backtest)

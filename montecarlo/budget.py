@@ -95,6 +95,7 @@ def simulation_memory(
     chunk_size: int = 1_000_000,
     n_jobs: int = 1,
     keep_paths: bool = False,
+    runs: int = 1,
 ) -> MemoryEstimate:
     """Estimated peak memory of :func:`simulate_target` drawing ``n_paths`` paths.
 
@@ -108,6 +109,9 @@ def simulation_memory(
         Default: plain.
     chunk_size, n_jobs, keep_paths
         As in :func:`simulate_target`.
+    runs : int, default 1
+        Runs (methods) whose kept paths stay in memory together, as
+        :func:`forecast.answer_question` keeps every method's paths for its charts.
 
     Returns
     -------
@@ -124,7 +128,7 @@ def simulation_memory(
     n, h = int(n_paths), int(horizon)
     per_path = TOTAL_BYTES + (0 if isinstance(smp, PlainSampler) else GROUP_BYTES)
     if keep_paths:
-        per_path += 8 * h
+        per_path += 8 * h * max(1, int(runs))
     working = _rows_in_flight(n, smp, int(chunk_size), int(n_jobs)) * h * WORK_BYTES_PER_VALUE
     return MemoryEstimate(n_paths=n, horizon=h, kept=n * per_path, working=working)
 
@@ -137,6 +141,7 @@ def largest_fit(
     chunk_size: int = 1_000_000,
     n_jobs: int = 1,
     keep_paths: bool = False,
+    runs: int = 1,
 ) -> int:
     """Largest admissible ``n_paths`` whose estimate fits ``limit`` bytes (0 if none does).
 
@@ -148,7 +153,7 @@ def largest_fit(
     def fits(n: int) -> bool:
         est = simulation_memory(
             smp.valid_n(n), horizon, sampler=smp, chunk_size=chunk_size, n_jobs=n_jobs,
-            keep_paths=keep_paths,
+            keep_paths=keep_paths, runs=runs,
         )  # fmt: skip
         return est.total <= limit
 
@@ -172,6 +177,7 @@ def check_memory(
     chunk_size: int = 1_000_000,
     n_jobs: int = 1,
     keep_paths: bool = False,
+    runs: int = 1,
     func: str = "simulate_target",
     name: str = "n_paths",
 ) -> MemoryEstimate:
@@ -193,7 +199,7 @@ error for the same paths), or a larger memory_limit.
     """
     est = simulation_memory(
         n_paths, horizon, sampler=sampler, chunk_size=chunk_size, n_jobs=n_jobs,
-        keep_paths=keep_paths,
+        keep_paths=keep_paths, runs=runs,
     )  # fmt: skip
     if memory_limit is None:
         return est
@@ -206,7 +212,7 @@ error for the same paths), or a larger memory_limit.
         return est
     fit = largest_fit(
         memory_limit, horizon, sampler=sampler, chunk_size=chunk_size, n_jobs=n_jobs,
-        keep_paths=keep_paths,
+        keep_paths=keep_paths, runs=runs,
     )  # fmt: skip
     raise MemoryBudgetError(
         f"The '{name}' parameter of {func} asks for {est.n_paths} paths of {est.horizon} "

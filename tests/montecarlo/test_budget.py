@@ -134,3 +134,15 @@ def test_calibration_backtest_checks_its_paths_first() -> None:
         calibration_backtest(UNITS, {"iid": IIDSimulator()}, n_paths=10**9)
     res = calibration_backtest(UNITS, {"iid": IIDSimulator()}, n_paths=200, rng=0)
     assert np.isfinite(res.summary["crps"]).all()
+
+
+def test_kept_paths_of_every_method_count_together() -> None:
+    one = simulation_memory(1000, 11, keep_paths=True)
+    four = simulation_memory(1000, 11, keep_paths=True, runs=4)
+    assert four.kept - one.kept == 3 * 1000 * 11 * 8 and four.working == one.working
+    assert simulation_memory(1000, 11, runs=4) == simulation_memory(1000, 11)  # nothing kept
+    from forecast import answer_question  # the question service keeps each method's paths
+
+    with pytest.raises(MemoryBudgetError, match="'n_paths' parameter of answer_question"):
+        answer_question(UNITS, as_of="2015-01", target=186, n_paths=5_000_000,
+                        tornado_chart=True, fits=False)  # fmt: skip

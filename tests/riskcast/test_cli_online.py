@@ -95,8 +95,8 @@ def test_save_then_load_continues_the_stream(csv, tmp_path, capsys) -> None:
         (["--target", "sales"], r"column 'city' of .* must be numeric. Got 'Lyon'"),
         (["--target", "sales", "--features", "price,tv"], r"column 'tv' is not in"),
         (["--target", "sales", "--features", "sales"], r"target 'sales' cannot also be"),
-        (["--target", "sales", "--features", "price", "--window", "0"], r"'window'.*>= 1"),
-        (["--target", "sales", "--features", "price", "--l2", "-1"], r"'l2'.*-1"),
+        (["--target", "sales", "--features", "price", "--window", "0"], r"The --window must.*>= 1"),
+        (["--target", "sales", "--features", "price", "--l2", "-1"], r"The --l2 must be .*-1"),
         ([], r"--target COL is required"),
     ],
 )
