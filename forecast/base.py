@@ -56,9 +56,9 @@ __all__ = ["Forecaster", "clone", "single_threaded"]
 QUANTILE_PATHS = 2000
 
 #: Longest horizon any forecaster accepts, in periods (about 5.5 years of days, 38 years
-#: of weeks): the slowest models (ARIMA, the recursive networks) simulate
-#: ``QUANTILE_PATHS`` paths of it in a few seconds and about 200 MB; 100,000 periods took
-#: over a minute and 5-8 GB.
+#: of weeks). predict(2000) after a fit on 1000 months, on the shared 2-core dev machine:
+#: RNN 4.2 s, LSTM 3.6 s, ARIMA 2.3 s, GRU 1.5 s, ETS and Theta 0.1 s, at most 150 MB
+#: more resident memory; predict(100000) took 44 s and 8 GB (RNN), 62 s and 5.7 GB (ARIMA).
 MAX_HORIZON = 2000
 
 #: A horizon may reach this many times the history's length (or two seasonal cycles of
