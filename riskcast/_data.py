@@ -63,8 +63,7 @@ def load_series(
         if args.date is not None or args.value is not None:
             raise UsageError("--date and --value need --data.")
         return load_monthly_units(), BUNDLED
-    what = "'data' file" if monthly else "--data file"  # the wording each command had
-    frame = read_table(args.data, name=str(args.data), what=what, error=UsageError)
+    frame = read_table(args.data, name=str(args.data), what="--data file", error=UsageError)
     source = Path(args.data).name
     if monthly:
         return read_frame(frame, date=args.date, value=args.value, source=source), str(args.data)

@@ -38,6 +38,7 @@ _TARGET = {
     "history": DATA,
     "x@compare_fits": "fit table of the " + DATA + " (the months up to --as-of)",
     "as_of": "--as-of",
+    "as-of": "--as-of",
     "target": "--target",
     "n_paths": "--paths",
     "paths": "--paths",

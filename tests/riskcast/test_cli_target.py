@@ -125,12 +125,12 @@ def test_user_csv(tmp_path, capsys):
     ("args", "pattern"),
     [
         (["--as-of", "2016-09", "--target", "186"], r"--as-of.*2000-01 to 2015-12.*2016-09"),
-        (["--as-of", "2015-12", "--target", "186"], r"'as_of'.*December"),
+        (["--as-of", "2015-12", "--target", "186"], r"The --as-of is December"),
         (["--as-of", "2015-09", "--target", "nan"], r"--target.*finite.*nan"),
         (["--as-of", "2015-09", "--target", "186", "--method", "magic"], r"'magic' is unknown"),
-        (["--as-of", "2015-09", "--target", "186", "--paths", "0"], r"'n_paths'.*Got 0"),
-        (["--as-of", "soon", "--target", "186"], r"'as-of'.*'2015-09'"),
-        (["--as-of", "2015-09", "--target", "186", "--data", "nope.csv"], r"'data'.*nope\.csv"),
+        (["--as-of", "2015-09", "--target", "186", "--paths", "0"], r"The --paths must be.*Got 0"),
+        (["--as-of", "soon", "--target", "186"], r"The --as-of must be a month such as '2015-09'"),
+        (["--as-of", "2015-09", "--target", "186", "--data", "no.csv"], r"--data file 'no\.csv'"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(capsys, args, pattern):
