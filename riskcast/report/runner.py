@@ -10,6 +10,7 @@ finished by the next run, which also removes every temporary file a killed run l
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import time
@@ -24,6 +25,7 @@ import pandas as pd
 
 from montecarlo import as_period, as_sampler
 from riskcast._json import clean
+from riskcast._words import cli_words
 from riskcast.errors import ConfigError, HistoryError
 from riskcast.methods import parse_methods
 from riskcast.report.config import ReportConfig
@@ -168,6 +170,23 @@ def _is_recorded(db: HistoryDB, run_id: str) -> bool:
     return bool((db.runs()["run_id"] == run_id).any())
 
 
+def _in_config_words(outcomes: list[SeriesOutcome], cfg: ReportConfig) -> None:
+    """Say the failures of ``outcomes`` in the config's words, in place.
+
+    The HTML, CSV and JSON outputs (and the history database) then read "the history of the
+    series" or "[run] paths of 'risk.toml'" where the library wrote "The 'history' of
+    simulate_target" (the log line says them the same way).
+    """
+    args = argparse.Namespace(command="report", config=str(cfg.source))
+    for o in outcomes:
+        for row in o.rows:
+            if row.get("message"):
+                row["message"] = cli_words(row["message"], "report", args)
+        for key in ("error", "backtest_error"):
+            if o.summary.get(key):
+                o.summary[key] = cli_words(o.summary[key], "report", args)
+
+
 def run_report(
     cfg: ReportConfig,
     *,
@@ -205,6 +224,7 @@ def run_report(
     lap("prepare")
     outcomes = run_tasks(tasks, workers=workers, scheduler=scheduler, on_done=on_series)
     lap("compute")
+    _in_config_words(outcomes, cfg)
     rows = [row for o in outcomes for row in o.rows]
     results = pd.DataFrame(rows).reindex(columns=list(REPORT_COLUMNS))
     series = pd.DataFrame([o.summary for o in outcomes]).reindex(columns=list(SERIES_COLUMNS))

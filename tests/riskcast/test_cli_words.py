@@ -118,6 +118,13 @@ def test_report_log_says_a_failed_series_without_library_names(tmp_path: Path) -
         "series='south' method='iid-normal' failed: 'The history of the series must cover "
         "the whole year to date: the months 2015-01 to 2015-09. It starts at 2015-03.'"
     ), done.stderr  # before: "failed: The 'history' of simulate_target must cover ..."
+    # the published outputs say it the same way (they showed the library's words)
+    said = "The history of the series must cover the whole year to date"
+    kinds = (".html", ".csv", ".json")
+    outputs = {p.suffix: p.read_text() for p in (tmp_path / "out").iterdir() if p.suffix in kinds}
+    assert sorted(outputs) == sorted(kinds), sorted(outputs)
+    for suffix, text in outputs.items():
+        assert said in text and "simulate_target" not in text, suffix
 
 
 def test_report_names_the_config_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
