@@ -125,6 +125,25 @@ def nasty_series(
     return kind, pd.Series(v, index=index)
 
 
+def nasty_question(
+    rng: np.random.Generator, *, max_long: int = 240
+) -> tuple[pd.Series, Any, float, str]:
+    """One random target question: a :func:`nasty_series`, an ``as_of`` up to 11 months
+    before its end, a target near the last 12 months' sum (5% NaN, inf or negative) and
+    a sampler."""
+    _, y = nasty_series(rng, max_long=max_long)
+    back = int(rng.integers(0, 12))
+    as_of = y.index[-1 - back % len(y)] if len(y) else "2001-06"
+    if rng.random() < 0.05:
+        target = float(rng.choice([np.nan, np.inf, -5.0]))
+    else:
+        level = pd.to_numeric(y, errors="coerce").to_numpy(dtype=float)
+        with np.errstate(all="ignore"):
+            target = float(np.nansum(level[-12:]) * rng.uniform(0.5, 1.5)) if len(y) else 1.0
+    sampler = str(rng.choice(["plain", "antithetic", "sobol"]))
+    return y, as_of, target, sampler
+
+
 def is_finite(*values: Any) -> bool:
     """Whether every number in ``values`` (arrays, frames, scalars) is finite."""
     for v in values:

@@ -22,7 +22,7 @@ from forecast import (
     model_names,
 )
 from montecarlo import MonteCarloError
-from tests.fuzz import Outcomes, fuzz_rng, is_finite, nasty_series, report
+from tests.fuzz import Outcomes, fuzz_rng, is_finite, nasty_question, nasty_series, report
 
 #: Cases per entry point. Three forecasters cost much more per series (CPU, one core):
 #: ARIMA's stepwise order search ~0.15 s, AutoForecaster's validation windows over its
@@ -90,17 +90,7 @@ def test_question_service_answers_or_refuses_by_name(name: str) -> None:
     out = Outcomes(entry, (ForecastError, MonteCarloError))
     rng = fuzz_rng(entry)
     for case in range(CASES):
-        _, y = nasty_series(rng, max_long=120)
-        back = int(rng.integers(0, 12))
-        as_of = y.index[-1 - back % len(y)] if len(y) else "2001-06"
-        u = rng.random()
-        if u < 0.05:
-            target = float(rng.choice([np.nan, np.inf, -5.0]))
-        else:
-            level = pd.to_numeric(y, errors="coerce").to_numpy(dtype=float)
-            with np.errstate(all="ignore"):
-                target = float(np.nansum(level[-12:]) * rng.uniform(0.5, 1.5)) if len(y) else 1.0
-        sampler = str(rng.choice(["plain", "antithetic", "sobol"]))
+        y, as_of, target, sampler = nasty_question(rng, max_long=120)
 
         def call(y=y, as_of=as_of, target=target, case=case, sampler=sampler) -> object:
             return answer_question(

@@ -29,7 +29,7 @@ from montecarlo import (
     target_probability,
 )
 from montecarlo.errors import MonteCarloError
-from tests.fuzz import Outcomes, fuzz_rng, is_finite, nasty_series, report
+from tests.fuzz import Outcomes, fuzz_rng, is_finite, nasty_question, nasty_series, report
 
 #: Every monthly simulator of the one registry, plus variants its parameters allow.
 FACTORIES = {
@@ -116,16 +116,7 @@ def test_fuzz_simulate_target(name: str) -> None:
     out = Outcomes(entry, MonteCarloError)
     rng = fuzz_rng(entry)
     for case in range(FUZZ_CASES):
-        _, y = nasty_series(rng)
-        back = int(rng.integers(0, 12))
-        as_of = y.index[-1 - back % len(y)] if len(y) else "2001-06"
-        if rng.random() < 0.05:
-            target = float(rng.choice([np.nan, np.inf, -5.0]))
-        else:
-            level = pd.to_numeric(y, errors="coerce").to_numpy(dtype=float)
-            with np.errstate(all="ignore"):
-                target = float(np.nansum(level[-12:]) * rng.uniform(0.5, 1.5)) if len(y) else 1.0
-        sampler = str(rng.choice(["plain", "antithetic", "sobol"]))
+        y, as_of, target, sampler = nasty_question(rng)
 
         def call(y=y, as_of=as_of, target=target, sampler=sampler, case=case):
             return simulate_target(
