@@ -17,7 +17,7 @@ from nn.activations import (
 )
 from nn.base import Layer
 from nn.blocks import Highway, ResidualBlock
-from nn.callbacks import Callback, EarlyStopping, History, ProgressBar
+from nn.callbacks import Callback, EarlyStopping, History, ProgressBar, TrainingContext
 from nn.conv import Conv1D, Conv2D
 from nn.convrecurrent import ConvLSTM2D, ConvUGRNN2D
 from nn.errors import NNError, NNTypeError, NNValueError, TrainingDivergedError
@@ -139,6 +139,7 @@ __all__ = [
     "SpatialLSTM",
     "SyntheticGradients",
     "Tanh",
+    "TrainingContext",
     "TrainingDivergedError",
     "clip_grad_norm",
     "clip_grad_value",
