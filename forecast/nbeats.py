@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import numbers
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Self
 
@@ -74,6 +75,7 @@ from forecast._nbeats_train import (
 )
 from forecast.base import Forecaster
 from forecast.errors import ForecastTypeError, ForecastValueError
+from nn import Callback, History, TrainingContext
 
 __all__ = ["NBeats", "frequency_group"]
 
@@ -249,8 +251,31 @@ class NBeats(Forecaster):
         return groups[name].copy()
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, history: Any) -> Self:
-        """Fit to ``history`` (Series with a PeriodIndex or DatetimeIndex); returns self."""
+    def fit(self, history: Any, *, callbacks: Sequence[Callback] | None = None) -> Self:
+        """Fit to ``history``; returns self.
+
+        Parameters
+        ----------
+        history : pandas.Series
+            Series with a PeriodIndex or DatetimeIndex.
+        callbacks : sequence of nn.callbacks.Callback, optional
+            Told about fine-tuning (as :func:`nn.fit` tells them), one network of the
+            ensemble after the other: ``on_train_begin`` before a network's first epoch,
+            ``on_epoch_end(context, epoch)`` after each epoch with ``context.history.loss``
+            / ``val_loss`` (training MAE, held-out MAE) grown by one, ``on_train_end`` after
+            its last (``history.best_epoch``: the epoch whose weights are kept, None when
+            the pretrained ones are; ``stopped_epoch`` when ``patience`` ended it early).
+            They observe: early stopping is ``patience``'s, ``context.stop_training`` is
+            not read, and the forecasts do not depend on them. Zero-shot (``fine_tune=0``)
+            calls none.
+        """
+        callbacks = () if callbacks is None else tuple(callbacks)
+        for cb in callbacks:
+            if not isinstance(cb, Callback):
+                raise ForecastTypeError(
+                    f"The 'callbacks' parameter of {type(self).__name__}.fit must hold "
+                    f"nn.callbacks.Callback instances. Got {type(cb).__name__} instead."
+                )
         self._check_params()
         index = getattr(history, "index", None)
         freq = getattr(index, "freqstr", None) if index is not None else None
@@ -273,10 +298,12 @@ class NBeats(Forecaster):
                 f"The 'history' parameter of {type(self).__name__}.fit needs at least {need} "
                 f"observations: {how}. Got {len(history)} instead."
             )
+        self._callbacks = callbacks
         try:
             return super().fit(history)
         finally:
             self.__dict__.pop("_model", None)
+            self.__dict__.pop("_callbacks", None)
 
     def _min_length(self, m: int) -> int:
         g = self._model
@@ -308,7 +335,11 @@ class NBeats(Forecaster):
         hist: dict[str, Any] = {"loss": [], "val_loss": [], "best_epoch": []}
         full = all_windows(panel, np.random.default_rng(0), p_truncate=0.0)
         hist["train_loss_start"] = masked_mae(g.forecast(full[0]), *full[1:])
+        callbacks: tuple[Callback, ...] = getattr(self, "_callbacks", ())
         for net in g.nets:
+            context = TrainingContext(net, History(), int(self.fine_tune), 1, True)
+            for cb in callbacks:
+                cb.on_train_begin(context)
             res = train_net(
                 net,
                 lambda r: all_windows(panel, r),
@@ -318,7 +349,14 @@ class NBeats(Forecaster):
                 patience=int(self.patience),
                 lr=float(self.learning_rate),
                 rng=rng,
+                callback=_tell(callbacks, context) if callbacks else None,
             )
+            epochs = len(res.loss) - 1  # evaluation 0 is before the first epoch
+            context.history.best_epoch = res.best - 1 if res.best > 0 else None
+            if epochs < int(self.fine_tune):
+                context.history.stopped_epoch = epochs - 1
+            for cb in callbacks:
+                cb.on_train_end(context)
             hist["loss"].append(res.loss)
             hist["val_loss"].append(res.val_loss)
             hist["best_epoch"].append(res.best)
@@ -394,6 +432,21 @@ class NBeats(Forecaster):
                 step1 = self._combine(x)[:, 0]
             out[idx] = step1 * scale
         return out
+
+
+def _tell(callbacks: Sequence[Callback], context: TrainingContext) -> Any:
+    """``train_net``'s evaluation hook -> the callbacks' ``on_epoch_end`` (epoch = step - 1;
+    evaluation 0, before any step, is no epoch)."""
+
+    def seen(step: int, loss: float, val_loss: float) -> None:
+        if step == 0:
+            return
+        context.history.loss.append(float(loss))
+        context.history.val_loss.append(float(val_loss))
+        for cb in callbacks:
+            cb.on_epoch_end(context, step - 1)
+
+    return seen
 
 
 def _scratch_key(freqstr: str) -> str:
