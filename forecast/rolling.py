@@ -3,7 +3,9 @@
 ``backtest(model, y, h, windows, step)`` fits a fresh clone of ``model`` at each of
 ``windows`` forecast origins and forecasts ``h`` periods from each. The last window ends at
 the last observation; earlier origins are ``step`` periods apart. The result is a tidy
-DataFrame with one row per (window, step)::
+DataFrame (a :class:`forecast.BacktestFrame`, which also keeps the model's label and the
+series, draws the dashboard's chart with ``.plot()`` and shows a summary in a notebook)
+with one row per (window, step)::
 
     window  cutoff   period   step  y      mean   q0.1   q0.5   q0.9
     0       2014-09  2014-10  1     11.2   10.8   9.1    10.8   12.5
@@ -11,7 +13,8 @@ DataFrame with one row per (window, step)::
 
 ``summarize(result, y)`` turns it into per-window metrics (MAE, RMSE, sMAPE, MASE with the
 seasonal naive scale of the data up to each cutoff, interval coverage and width of the
-outermost quantile pair, mean pinball loss) with a final ``mean`` row.
+outermost quantile pair, mean pinball loss) with a final ``mean`` row; ``result.summary()``
+is the same table.
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ from forecast import metrics
 from forecast._series import check_horizon, check_quantiles, check_series, quantile_column
 from forecast.base import Forecaster, clone
 from forecast.errors import ForecastTypeError, ForecastValueError
+from forecast.rolling_result import BacktestFrame
 
-__all__ = ["backtest", "summarize"]
+__all__ = ["BacktestFrame", "backtest", "summarize"]
 
 
 def backtest(
@@ -39,7 +43,8 @@ def backtest(
     *,
     quantiles: Iterable[float] | None = (0.1, 0.5, 0.9),
     progress: Callable[[int], Any] | None = None,
-) -> pd.DataFrame:
+    label: str | None = None,
+) -> BacktestFrame:
     """Rolling-origin forecasts of ``y``.
 
     Parameters
@@ -58,16 +63,24 @@ def backtest(
         Quantile levels to forecast.
     progress : callable, optional
         Called with 1 after every window (e.g. ``tqdm.update``).
+    label : str or None
+        The model's name in the notebook view (default its class name).
 
     Returns
     -------
-    DataFrame of shape (windows * h, 5 + len(quantiles))
-        Columns ``window, cutoff, period, step, y, mean`` and ``q<level>`` per level.
+    BacktestFrame of shape (windows * h, 6 + len(quantiles))
+        A DataFrame with columns ``window, cutoff, period, step, y, mean`` and ``q<level>``
+        per level; ``.model`` is ``label``, ``.history`` the series (PeriodIndex),
+        ``.plot()`` the dashboard's backtest chart, ``.summary()`` :func:`summarize`.
     """
     func = "backtest"
     if not isinstance(model, Forecaster):
         raise ForecastTypeError(
             f"The 'model' parameter of {func} must be a Forecaster. Got {type(model).__name__}."
+        )
+    if label is not None and not isinstance(label, str):
+        raise ForecastTypeError(
+            f"The 'label' parameter of {func} must be a str or None. Got {type(label).__name__}."
         )
     values, periods = check_series(y, func=func)
     h = check_horizon(h, func=func)
@@ -103,23 +116,37 @@ def backtest(
         frames.append(frame)
         if progress is not None:
             progress(1)
-    return pd.concat(frames, ignore_index=True)
+    out = BacktestFrame(pd.concat(frames, ignore_index=True))
+    out.model = type(model).__name__ if label is None else label
+    out.history = series
+    return out
 
 
-def summarize(result: pd.DataFrame, y: pd.Series, season_length: int | None = None) -> pd.DataFrame:
+def summarize(
+    result: pd.DataFrame, y: pd.Series | None = None, season_length: int | None = None
+) -> pd.DataFrame:
     """Per-window metrics of a :func:`backtest` result, plus a ``mean`` row.
 
     Parameters
     ----------
     result : DataFrame
         Output of :func:`backtest`.
-    y : pandas.Series
-        The series that was backtested (for the MASE scale).
+    y : pandas.Series or None
+        The series that was backtested (for the MASE scale); None means the one ``result``
+        keeps (``result.history`` of a :class:`BacktestFrame`).
     season_length : int or None
         Period of the MASE scale; None infers it from the frequency.
     """
     from forecast._series import season_length_of
 
+    if y is None:
+        y = getattr(result, "history", None)
+        if not isinstance(y, pd.Series):
+            raise ForecastValueError(
+                "The 'y' parameter of summarize is needed: 'result' does not keep the "
+                f"backtested series (a {type(result).__name__}, not a BacktestFrame from "
+                "forecast.backtest). Pass the series that was backtested."
+            )
     values, periods = check_series(y, func="summarize")
     m = season_length_of(periods) if season_length is None else int(season_length)
     qcols = [c for c in result.columns if c.startswith("q")]
