@@ -56,7 +56,7 @@ from forecast.registry import (
     registered_models,
 )
 from forecast.result import ForecastResult
-from forecast.rolling import backtest, summarize
+from forecast.rolling import BacktestFrame, backtest, summarize
 from forecast.theta import Theta
 
 __all__ = [
@@ -66,6 +66,7 @@ __all__ = [
     "ETS",
     "Answer",
     "AutoForecaster",
+    "BacktestFrame",
     "Drift",
     "ForecastError",
     "ForecastResult",
