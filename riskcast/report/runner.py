@@ -232,7 +232,9 @@ def run_report(
     n_failed = int((results["status"] != "ok").sum())
     finished = datetime.now(UTC)
     previous = _last_run(before)
-    now_rows = results.assign(run_id=run_id, started_at=started.isoformat(timespec="seconds"))
+    # stored to the microsecond: runs started within one second still order by start time
+    stamp = started.isoformat(timespec="microseconds")
+    now_rows = results.assign(run_id=run_id, started_at=stamp)
     past = pd.concat([before, now_rows], ignore_index=True) if len(before) else now_rows
     as_of = tasks[0].as_of if tasks else cfg.as_of
     meta = {
@@ -263,7 +265,7 @@ def run_report(
     payload = {
         "run_id": run_id,
         "config_hash": cfg.config_hash,
-        "started_at": meta["time (UTC)"],
+        "started_at": stamp,
         "config": cfg.to_dict(),
         "series": clean(series.to_dict("records")),
         "results": json.loads(results.to_json(orient="records")),
@@ -277,8 +279,8 @@ def run_report(
     def commit() -> None:
         db.record_run(
             run_id=run_id,
-            started_at=meta["time (UTC)"],
-            finished_at=finished.isoformat(timespec="seconds"),
+            started_at=stamp,
+            finished_at=finished.isoformat(timespec="microseconds"),
             config_hash=cfg.config_hash,
             config_path=str(cfg.source),
             as_of=as_of,

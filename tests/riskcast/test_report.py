@@ -64,6 +64,9 @@ def test_second_run_shows_change_and_results_are_reproducible(project: Path) -> 
     pd.testing.assert_frame_equal(first.results, second.results)
     db = HistoryDB(cfg.history_url)
     assert len(db.runs()) == 2 and len(db.results()) == 12
+    # start times are kept to the microsecond, so two runs in one second still come in order
+    assert list(db.runs()["run_id"]) == [first.run_id, second.run_id]
+    assert all(len(t.split("T")[1]) >= len("00:00:00.000000") for t in db.runs()["started_at"])
     html = (project / "out" / "risk-report.html").read_text()
     assert "+0.0 pp" in html  # same seed, same numbers: change since last run is zero
 
