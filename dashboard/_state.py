@@ -22,6 +22,7 @@ import streamlit as st
 from analytics import load_takeout, summarize
 from forecast import (
     Answer,
+    BacktestFrame,
     MethodRun,
     answer_question,
     backtest_method,
@@ -146,12 +147,14 @@ def forecast_run(
 @st.cache_data(show_spinner="Backtesting the model…", max_entries=32)
 def forecast_backtest(
     history: pd.Series, label: str, horizon: int, windows: int, quantiles: tuple[float, ...]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rolling-origin forecasts and their per-window metrics (``forecast.backtest``)."""
-    from forecast import backtest, summarize
+) -> tuple[BacktestFrame, pd.DataFrame]:
+    """Rolling-origin forecasts (a ``forecast.BacktestFrame``: the page draws
+    ``result.plot()``) and their per-window metrics (``result.summary()``)."""
+    from forecast import backtest
 
-    result = backtest(make_forecaster(label), history, horizon, windows, quantiles=quantiles)
-    return result, summarize(result, history)
+    result = backtest(make_forecaster(label), history, horizon, windows, quantiles=quantiles,
+                      label=label)  # fmt: skip
+    return result, result.summary()
 
 
 @st.cache_data(show_spinner="Reading the Takeout export…", max_entries=8)

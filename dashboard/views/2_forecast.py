@@ -61,10 +61,7 @@ if bt is not None:
     metrics.index = metrics.index.astype(str).rename("window")
     _ui.show_table(metrics, "backtest-metrics")
     _ui.csv_download(metrics.rename_axis("window"), "backtest_metrics", "Download metrics (CSV)")
-    _ui.show_figure(
-        figures.backtest_chart(result, value_name=str(history.name or "value")),
-        "forecast_backtest",
-    )
+    _ui.show_figure(result.plot(), "forecast_backtest")  # forecast.BacktestFrame's chart
 
 st.subheader("Train the LSTM forecaster")
 st.caption(

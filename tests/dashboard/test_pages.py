@@ -21,7 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import load_ex1data1
-from forecast import make_model
+from forecast import backtest, make_model
 from forecast.neural import LSTMForecaster
 from kernel import stream_rng
 from montecarlo import load_monthly_units, simulate_target
@@ -244,6 +244,12 @@ def test_forecast_page_seasonal_naive_backtest_and_the_lstm_forecaster_trained_l
     assert (forecast["q0.1"] < forecast["q0.9"]).all()
     metrics = at.dataframe[1].value
     assert "mean" in metrics.index.astype(str) and "mae" in metrics.columns
+    # the backtest chart is forecast.backtest's own view: result.plot(), JSON for JSON
+    result = backtest(make_model("snaive"), y, 12, 3, label="Seasonal naive")
+    charts = {c.proto.id.rsplit("-fig-", 1)[-1]: json.loads(c.proto.spec)
+              for c in at.get("plotly_chart")}  # fmt: skip
+    assert charts["forecast_backtest"] == json.loads(result.plot().to_json())
+    np.testing.assert_allclose(metrics.to_numpy(), result.summary().to_numpy())
     at.number_input(key="lstm-epochs").set_value(15)
     at.number_input(key="lstm-networks").set_value(2)
     at.button(key="lstm-train").click()
