@@ -76,6 +76,7 @@ LABELS: dict[str, str] = {
     "period": "Period",
     "window": "Window",
     "mean": "Mean",
+    "zero_shot_mean": "Zero-shot mean",
     "mae": "MAE",
     "rmse": "RMSE",
     "smape": "sMAPE, %",
