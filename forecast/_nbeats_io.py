@@ -1,12 +1,15 @@
 """Pretrained N-BEATS files: a ``.npz`` of weights beside a ``.json`` that describes them.
 
 The JSON holds the format name and version, the riskcast version that wrote it, the
-architecture of every frequency group (input and output sizes, stacks, width, blocks,
-layers, ensemble size), the shape of every array, the training settings and the sha256 of
-the ``.npz``. Loading checks all of it before a weight is used - format and version,
-checksum, the set of arrays and each shape against the architecture, finite values - and
-refuses anything else with a :class:`forecast.errors.PretrainedFileError` naming the file
-and what is wrong. Arrays are read with ``allow_pickle=False``; nothing is unpickled.
+architecture of every frequency group (window and output sizes, ensemble size, and per
+network its input size, stacks, width, blocks, layers and lookbacks), the shape of every
+array, the training settings and the sha256 of the ``.npz``. Format 2 (written now) lets
+the networks of a group differ in input size and stacks; format 1 (one architecture for
+every network of a group, one list of lookbacks) is still read. Loading checks all of it
+before a weight is used - format and version, checksum, the set of arrays and each shape
+against the architecture, finite values - and refuses anything else with a
+:class:`forecast.errors.PretrainedFileError` naming the file and what is wrong. Arrays
+are read with ``allow_pickle=False``; nothing is unpickled.
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ __all__ = [
 ]
 
 FORMAT = "riskcast-nbeats"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Versions this riskcast reads (1: one architecture per group).
+READABLE_VERSIONS = (1, 2)
 _DATA = Path(__file__).resolve().parent / "data"
 BUNDLED = {"m3": _DATA / "nbeats_m3.json"}
 
@@ -57,8 +62,10 @@ class GroupModel:
     name : str
         ``"monthly"``, ``"quarterly"``, ``"yearly"`` or ``"other"``.
     input_size, horizon, min_input, season_length : int
+        ``input_size`` is the window the forecaster reads: the longest input of the nets
+        (a network of a shorter input reads the last values of it).
     nets : list of NBeatsNet
-        The ensemble (median of the members).
+        The ensemble.
     pool : ndarray of shape (n_rows, horizon)
         Held-out errors ``(actual - forecast) / scale`` of validation windows, one row per
         window (NaN where the window had no target), the bootstrap pool of ``paths``.
@@ -69,6 +76,8 @@ class GroupModel:
         ``forecast._nbeats_train.forecast_scaled``.
     aggregate : {"median", "mean"}
         How the (network, lookback) members are combined.
+    net_lookbacks : tuple of tuple of int
+        Each network's own lookbacks (empty: every network uses ``lookbacks``).
     """
 
     name: str
@@ -81,27 +90,34 @@ class GroupModel:
     info: dict[str, Any] = field(default_factory=dict)
     lookbacks: tuple[int, ...] = ()
     aggregate: str = "median"
+    net_lookbacks: tuple[tuple[int, ...], ...] = ()
+
+    def member_lookbacks(self) -> list[tuple[int, ...]]:
+        """The lookbacks of each network (its full input when none are set)."""
+        if self.net_lookbacks:
+            return [tuple(v) for v in self.net_lookbacks]
+        return [self.lookbacks or (n.input_size,) for n in self.nets]
 
     def forecast(self, x: np.ndarray, nets: list[NBeatsNet] | None = None) -> np.ndarray:
-        """Scaled ensemble forecast ``(b, H)`` of encoded windows ``x`` (``nets``: others
-        of the same sizes, e.g. fine-tuned copies)."""
-        return forecast_scaled(nets or self.nets, x, self.lookbacks or None, self.aggregate)
+        """Scaled ensemble forecast ``(b, H)`` of windows ``x`` encoded at ``input_size``
+        (``nets``: others of the same sizes, e.g. fine-tuned copies)."""
+        nets = nets or self.nets
+        per_net = self.member_lookbacks() if self.net_lookbacks else None
+        return forecast_scaled(nets, x, self.lookbacks or None, self.aggregate, per_net)
 
     def architecture(self) -> dict[str, Any]:
-        net = self.nets[0]
+        """The group's entry of the JSON (format 2: one architecture per network)."""
         return {
             "input_size": self.input_size,
             "horizon": self.horizon,
             "min_input": self.min_input,
             "season_length": self.season_length,
-            "stacks": list(net.stacks),
-            "width": net.width,
-            "n_blocks": net.n_blocks,
-            "n_layers": net.n_layers,
             "n_models": len(self.nets),
-            "dtype": net.dtype.name,
-            "lookbacks": list(self.lookbacks),
             "aggregate": self.aggregate,
+            "nets": [
+                {**_net_arch(net), "lookbacks": list(lbs)}
+                for net, lbs in zip(self.nets, self.member_lookbacks(), strict=True)
+            ],
         }
 
     def copy(self) -> GroupModel:
@@ -117,13 +133,25 @@ class GroupModel:
             dict(self.info),
             self.lookbacks,
             self.aggregate,
+            self.net_lookbacks,
         )
 
 
-def _build(arch: dict[str, Any]) -> NBeatsNet:
+def _net_arch(net: NBeatsNet) -> dict[str, Any]:
+    return {
+        "input_size": net.input_size,
+        "stacks": list(net.stacks),
+        "width": net.width,
+        "n_blocks": net.n_blocks,
+        "n_layers": net.n_layers,
+        "dtype": net.dtype.name,
+    }
+
+
+def _build(arch: dict[str, Any], horizon: int) -> NBeatsNet:
     return NBeatsNet(
         input_size=arch["input_size"],
-        horizon=arch["horizon"],
+        horizon=horizon,
         stacks=arch["stacks"],
         width=arch["width"],
         n_blocks=arch["n_blocks"],
@@ -227,12 +255,13 @@ def _read(path: Path) -> dict[str, GroupModel]:
         got = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
         raise _fail(path, f"it is not a {FORMAT!r} file (format {got!r})")
     version = meta.get("format_version")
-    if version != FORMAT_VERSION:
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
         raise _fail(
             path,
             f"it has format version {version!r} (written by riskcast "
             f"{meta.get('riskcast_version', '?')}); this riskcast ({riskcast_version()}) reads "
-            f"version {FORMAT_VERSION} only - retrain it with tools/train_nbeats_m3.py",
+            f"versions {' and '.join(map(str, READABLE_VERSIONS))} only - retrain it with "
+            "tools/train_nbeats_m3.py",
         )
     npz_name = meta.get("npz")
     if not isinstance(npz_name, str) or Path(npz_name).name != npz_name:
@@ -264,19 +293,44 @@ def _read(path: Path) -> dict[str, GroupModel]:
             raise _fail(path, f"array {k!r} has shape {arr.shape}, the file lists {shapes[k]}")
         if arr.dtype.kind != "f":
             raise _fail(path, f"array {k!r} has dtype {arr.dtype}, expected floats")
-    return {name: _group(path, name, g, arrays) for name, g in groups_meta.items()}
+    return {name: _group(path, name, g, arrays, version) for name, g in groups_meta.items()}
 
 
-def _group(path: Path, name: str, g: Any, arrays: dict[str, np.ndarray]) -> GroupModel:
-    need: tuple[str, ...] = ("input_size", "horizon", "min_input", "season_length", "stacks")
-    need += ("width", "n_blocks", "n_layers", "n_models")
+def _group(
+    path: Path, name: str, g: Any, arrays: dict[str, np.ndarray], version: int
+) -> GroupModel:
+    need: tuple[str, ...] = ("input_size", "horizon", "min_input", "season_length", "n_models")
+    if version == 1:
+        need += ("stacks", "width", "n_blocks", "n_layers")
+    else:
+        need += ("nets",)
     if not isinstance(g, dict) or any(k not in g for k in need):
         raise _fail(path, f"group {name!r} lacks some of {need}")
-    if not all(s in STACK_TYPES for s in g["stacks"]):
-        raise _fail(path, f"group {name!r} has unknown stacks {g['stacks']!r}")
-    nets = []
-    for i in range(int(g["n_models"])):
-        net = _build(g)
+    L, H, n = int(g["input_size"]), int(g["horizon"]), int(g["n_models"])
+    if version == 1:  # one architecture and one list of lookbacks for every network
+        specs = [{**g, "lookbacks": g.get("lookbacks", [])} for _ in range(n)]
+    else:
+        specs = g["nets"]
+        if not isinstance(specs, list) or len(specs) != n:
+            raise _fail(path, f"group {name!r} must list its {n} networks under 'nets'")
+    nets, per_net = [], []
+    arch_keys = ("input_size", "stacks", "width", "n_blocks", "n_layers")
+    for i, spec in enumerate(specs):
+        if not isinstance(spec, dict) or any(k not in spec for k in arch_keys):
+            raise _fail(path, f"network {i} of group {name!r} lacks some of {arch_keys}")
+        if not all(s in STACK_TYPES for s in spec["stacks"]):
+            raise _fail(path, f"group {name!r} has unknown stacks {spec['stacks']!r}")
+        size = spec["input_size"]
+        if not isinstance(size, int) or not 2 <= size <= L:
+            raise _fail(path, f"network {i} of group {name!r} has input size {size!r}, not 2..{L}")
+        lookbacks = spec.get("lookbacks", [])
+        if not isinstance(lookbacks, list) or not all(
+            isinstance(v, int) and 1 <= v <= size for v in lookbacks
+        ):
+            raise _fail(
+                path, f"group {name!r} has lookbacks {lookbacks!r}, not integers in 1..{size}"
+            )
+        net = _build(spec, H)
         state = {}
         for key, p in net.state().items():
             arr = arrays.get(f"{name}/{i}/{key}")
@@ -290,26 +344,17 @@ def _group(path: Path, name: str, g: Any, arrays: dict[str, np.ndarray]) -> Grou
             state[key] = arr
         net.set_state(state)
         nets.append(net)
-    lookbacks = g.get("lookbacks", [])
-    L = int(g["input_size"])
-    if not isinstance(lookbacks, list) or not all(
-        isinstance(v, int) and 1 <= v <= L for v in lookbacks
-    ):
-        raise _fail(path, f"group {name!r} has lookbacks {lookbacks!r}, not integers in 1..{L}")
+        per_net.append(tuple(lookbacks or [size]))
     if g.get("aggregate", "median") not in ("median", "mean"):
         raise _fail(path, f"group {name!r} has aggregate {g.get('aggregate')!r}")
     pool = arrays.get(f"{name}/pool")
-    if pool is None or pool.ndim != 2 or pool.shape[1] != int(g["horizon"]):
-        raise _fail(path, f"group {name!r} has no error pool of shape (rows, {g['horizon']})")
-    return GroupModel(
-        name,
-        int(g["input_size"]),
-        int(g["horizon"]),
-        int(g["min_input"]),
-        int(g["season_length"]),
-        nets,
-        pool.astype(np.float64),
-        dict(g.get("info", {})),
-        tuple(lookbacks),
-        str(g.get("aggregate", "median")),
-    )
+    if pool is None or pool.ndim != 2 or pool.shape[1] != H:
+        raise _fail(path, f"group {name!r} has no error pool of shape (rows, {H})")
+    if version == 1:
+        lbs = tuple(g.get("lookbacks", []))
+        return GroupModel(name, L, H, int(g["min_input"]), int(g["season_length"]), nets,
+                          pool.astype(np.float64), dict(g.get("info", {})), lbs,
+                          str(g.get("aggregate", "median")))  # fmt: skip
+    return GroupModel(name, L, H, int(g["min_input"]), int(g["season_length"]), nets,
+                      pool.astype(np.float64), dict(g.get("info", {})), (),
+                      str(g.get("aggregate", "median")), tuple(per_net))  # fmt: skip

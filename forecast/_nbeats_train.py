@@ -23,6 +23,7 @@ from nn import Adam
 __all__ = [
     "Panel",
     "TrainResult",
+    "cut_window",
     "encode",
     "forecast_scaled",
     "make_panel",
@@ -161,36 +162,54 @@ def validation_windows(
     return x, y, mask.astype(np.float64), scale, heads
 
 
+def cut_window(x: np.ndarray, size: int, keep: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Encoded windows ``x`` ``(b, 2L)`` cut to the input of a network of ``size <= L``:
+    its last ``size`` values and mask, of which only the last ``keep`` (default all) stay
+    observed, rescaled by their own mean absolute value. Returns the input ``(b, 2 size)``
+    and the factor ``r`` ``(b,)`` that brings the network's output back to ``x``'s scale
+    (``size = keep = L``: ``x`` itself and 1)."""
+    L = x.shape[1] // 2
+    size = int(size)
+    keep = size if keep is None else min(int(keep), size)
+    if size == L and keep == L:
+        return x, np.ones(x.shape[0])
+    vals, mask = x[:, L - size : L], x[:, 2 * L - size :]
+    if keep < size:
+        on = np.arange(size) >= size - keep
+        vals, mask = np.where(on, vals, 0.0), np.where(on, mask, 0.0)
+    count = mask.sum(axis=1)
+    r = np.abs(vals).sum(axis=1) / np.maximum(count, 1)
+    r = np.where((r > 0) & np.isfinite(r), r, 1.0)
+    return np.concatenate([vals / r[:, None], mask], axis=1), r
+
+
 def forecast_scaled(
     nets: Sequence[NBeatsNet],
     x: np.ndarray,
     lookbacks: Sequence[int] | None = None,
     aggregate: str = "median",
+    net_lookbacks: Sequence[Sequence[int]] | None = None,
 ) -> np.ndarray:
     """Ensemble forecast in the scaled space, ``(b, H)`` float64.
 
-    Every network runs on the input as it is and, for each ``lookback`` shorter than the
-    window, on the input cut to its last ``lookback`` values (rescaled by their own mean
-    absolute value, the output scaled back): the members are every (network, lookback)
-    pair, combined by their ``aggregate`` (``"median"`` or ``"mean"``).
+    ``x`` is encoded at a window ``L`` at least every network's input size; a network of
+    a shorter input reads the last values of it (rescaled, see :func:`cut_window`). Every
+    network runs on its input as it is and, for each ``lookback`` shorter than its input,
+    on the input cut to its last ``lookback`` values (rescaled by their own mean absolute
+    value, the output scaled back): the members are every (network, lookback) pair,
+    combined by their ``aggregate`` (``"median"`` or ``"mean"``). ``net_lookbacks`` gives
+    each network its own lookbacks (``net_lookbacks[k]`` for ``nets[k]``); without it every
+    network uses ``lookbacks`` (None: its full input only).
     """
-    L = nets[0].input_size
-    variants = []
-    for lb in lookbacks or (L,):
-        if lb >= L:
-            variants.append((x, np.ones(x.shape[0])))
-            continue
-        keep = np.arange(L) >= L - lb
-        vals = np.where(keep, x[:, :L], 0.0)
-        mask = np.where(keep, x[:, L:], 0.0)
-        count = mask.sum(axis=1)
-        r = np.abs(vals).sum(axis=1) / np.maximum(count, 1)
-        r = np.where((r > 0) & np.isfinite(r), r, 1.0)
-        variants.append((np.concatenate([vals / r[:, None], mask], axis=1), r))
+    if net_lookbacks is not None and len(net_lookbacks) != len(nets):
+        raise ValueError(f"net_lookbacks has {len(net_lookbacks)} entries for {len(nets)} nets")
     outs = []
     with threadpool_limits(1, user_api="blas"):
-        for net in nets:
-            for xi, r in variants:
+        for k, net in enumerate(nets):
+            size = net.input_size
+            lbs = net_lookbacks[k] if net_lookbacks is not None else lookbacks
+            for lb in lbs or (size,):
+                xi, r = cut_window(x, size, lb)
                 outs.append(np.asarray(net.forward(xi), dtype=np.float64) * r[:, None])
     if len(outs) == 1:
         return outs[0]

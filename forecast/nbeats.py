@@ -67,7 +67,6 @@ from forecast._nbeats_net import NBeatsNet
 from forecast._nbeats_train import (
     all_windows,
     encode,
-    forecast_scaled,
     make_panel,
     masked_mae,
     train_net,
@@ -321,29 +320,44 @@ class NBeats(Forecaster):
         if self.fine_tune:
             self._train(g, values)
         self.nets_ = g.nets
-        self.lookbacks_, self.aggregate_ = g.lookbacks, g.aggregate
+        self._group_model = g
         self.pool_ = g.pool if g.pool.size else self._in_sample_pool(values)
 
     def _train(self, g: GroupModel, values: np.ndarray) -> None:
-        H, L, n = g.horizon, g.input_size, values.size
+        H, n = g.horizon, values.size
         v = min(H, max(1, n // 4))
-        xv, yv, mv, _, heads = validation_windows([values], input_size=L, horizon=H, holdout=v)
-        head = heads[0]
-        m_in = min(g.min_input, max(1, head.size - 1))
-        panel = make_panel([head], input_size=L, horizon=H, min_input=m_in)
+        data: dict[int, Any] = {}  # windows by input size (the networks may differ)
+
+        def windows(size: int) -> Any:
+            if size not in data:
+                xv, yv, mv, _, heads = validation_windows(
+                    [values], input_size=size, horizon=H, holdout=v
+                )
+                head = heads[0]
+                m_in = min(g.min_input, max(1, head.size - 1))
+                panel = make_panel([head], input_size=size, horizon=H, min_input=m_in)
+                full = all_windows(panel, np.random.default_rng(0), p_truncate=0.0)
+                data[size] = (xv, yv, mv), panel, full
+            return data[size]
+
         rng = np.random.default_rng(self.random_state)
         hist: dict[str, Any] = {"loss": [], "val_loss": [], "best_epoch": []}
-        full = all_windows(panel, np.random.default_rng(0), p_truncate=0.0)
+        full = windows(g.input_size)[2]
         hist["train_loss_start"] = masked_mae(g.forecast(full[0]), *full[1:])
         callbacks: tuple[Callback, ...] = getattr(self, "_callbacks", ())
         for net in g.nets:
+            val, panel, _ = windows(net.input_size)
+
+            def batches(r: np.random.Generator, panel: Any = panel) -> Any:
+                return all_windows(panel, r)
+
             context = TrainingContext(net, History(), int(self.fine_tune), 1, True)
             for cb in callbacks:
                 cb.on_train_begin(context)
             res = train_net(
                 net,
-                lambda r: all_windows(panel, r),
-                (xv, yv, mv),
+                batches,
+                val,
                 steps=int(self.fine_tune),
                 eval_every=1,
                 patience=int(self.patience),
@@ -376,7 +390,7 @@ class NBeats(Forecaster):
 
     # ------------------------------------------------------------------ prediction
     def _combine(self, x: np.ndarray) -> np.ndarray:
-        return forecast_scaled(self.nets_, x, self.lookbacks_ or None, self.aggregate_)
+        return self._group_model.forecast(x, self.nets_)
 
     def _forecast(self, h: int) -> tuple[np.ndarray, np.ndarray]:
         """Point forecast (h,) and the window scale of each step (h,), recursively past H."""

@@ -32,6 +32,7 @@ import numpy as np
 from forecast._nbeats_io import GroupModel, load_bundle, save_bundle
 from forecast._nbeats_net import STACK_TYPES, NBeatsNet
 from forecast._nbeats_train import (
+    forecast_scaled,
     make_panel,
     sample_batch,
     train_net,
@@ -111,12 +112,14 @@ def pretrain_nbeats(
         Index of the first member trained (member ``k`` draws from the seed
         ``[random_state, k]``), so an ensemble can be grown in several runs.
     extend : GroupModel or None
-        Networks trained before (same sizes) that join the ensemble; the pool and the
-        scores are computed for the whole ensemble (``n_models=0`` only recomputes them,
-        e.g. for other ``lookbacks``).
+        Networks trained before (same horizon, any input size and stacks) that join the
+        ensemble; the pool and the scores are computed for the whole ensemble at the
+        longest input of its networks (``n_models=0`` only recomputes them, e.g. for other
+        ``lookbacks``).
     lookbacks : sequence of int
-        Input lengths every network also runs on at prediction (empty: the full window
-        only); the members are every (network, lookback) pair.
+        Input lengths every network of input size ``input_size`` (new or extended) also
+        runs on at prediction (empty: its full input only); networks of other sizes keep
+        theirs. The members are every (network, lookback) pair.
     aggregate : {"median", "mean"}
         How those members are combined.
     callback : callable or None
@@ -197,31 +200,45 @@ def pretrain_nbeats(
             arr[...] = arr.astype(np.float16)
         nets.append(net)
         results.append(res)
-    if extend is not None:
-        if (extend.input_size, extend.horizon) != (L, H):
-            raise ForecastValueError(
-                f"The 'extend' parameter of pretrain_nbeats must have input_size={L} and "
-                f"horizon={H}. Got {extend.input_size} and {extend.horizon} instead."
-            )
-        nets = [*extend.nets, *nets]
+    if extend is not None and extend.horizon != H:
+        raise ForecastValueError(
+            f"The 'extend' parameter of pretrain_nbeats must have horizon={H}. "
+            f"Got {extend.horizon} instead."
+        )
     lbs = tuple(int(v) for v in lookbacks)
     if any(not 1 <= v <= L for v in lbs) or aggregate not in ("median", "mean"):
         raise ForecastValueError(
             f"The 'lookbacks' and 'aggregate' parameters of pretrain_nbeats must be integers in "
             f"1..{L} and 'median' or 'mean'. Got {list(lbs)!r} and {aggregate!r} instead."
         )
-    group = GroupModel(name, L, H, m_in, int(season_length), nets, np.zeros((0, H)), {}, lbs,
-                       aggregate)  # fmt: skip
-    members = [_holdout_smape(group, [net], xv, yv, mv, scale)[1] for net in nets]
-    pool, ens = _holdout_smape(group, nets, xv, yv, mv, scale)
+    own = lbs or (L,)
+    old = list(zip(extend.nets, extend.member_lookbacks(), strict=True)) if extend else []
+    # ``lookbacks`` set every network of input size L, the extended ones included
+    members = [(n, own if n.input_size == L else lb) for n, lb in old] + [(n, own) for n in nets]
+    window = max([L, *(n.input_size for n, _ in members)])
+    if window != L:  # the held-out windows at the group's (longest) input
+        xv, yv, mv, scale, _ = validation_windows(
+            arrays, input_size=window, horizon=H, holdout=H
+        )
+    group = GroupModel(
+        name, window, H, max(m_in, extend.min_input if extend else 0), int(season_length),
+        [n for n, _ in members], np.zeros((0, H)), {}, (), aggregate,
+        tuple(lb for _, lb in members),
+    )  # fmt: skip
+    scores = [
+        _holdout_smape(forecast_scaled([n], xv, None, aggregate, [lb]), xv, yv, mv, scale)[1]
+        for n, lb in members
+    ]
+    pool, ens = _holdout_smape(group.forecast(xv), xv, yv, mv, scale)
     prior = extend.info if extend is not None else {}
+    n_old = len(extend.nets) if extend is not None else 0
     info = {
         "series": len(arrays),
         "holdout_mae_scaled": float(np.nanmean(np.abs(pool))),
         "holdout_smape": ens,
-        "member_holdout_smape": members,
+        "member_holdout_smape": scores,
         "losses": [
-            *prior.get("losses", ["mae"] * (len(extend.nets) if extend is not None else 0)),
+            *prior.get("losses", ["mae"] * n_old),
             *(losses[k % len(losses)] for k in ks),
         ],
         "steps": [*prior.get("steps", []), *(r.steps for r in results)],
@@ -232,15 +249,10 @@ def pretrain_nbeats(
 
 
 def _holdout_smape(
-    group: GroupModel,
-    nets: list[NBeatsNet],
-    xv: np.ndarray,
-    yv: np.ndarray,
-    mv: np.ndarray,
-    scale: np.ndarray,
+    pred: np.ndarray, xv: np.ndarray, yv: np.ndarray, mv: np.ndarray, scale: np.ndarray
 ) -> tuple[np.ndarray, float]:
-    """Scaled held-out errors ``(S, H)`` (NaN where no target) and the mean sMAPE."""
-    pred = group.forecast(xv, nets)
+    """Scaled held-out errors ``(S, H)`` of the scaled forecast ``pred`` (NaN where no
+    target) and the mean sMAPE."""
     pool = np.where(mv > 0, yv - pred, np.nan)
     actual, fc = yv * scale[:, None], pred * scale[:, None]
     smape = 200 * np.abs(actual - fc) / np.maximum(np.abs(actual) + np.abs(fc), 1e-12)

@@ -121,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="add the members to the groups of the existing --out file (others kept as they are)",
     )
+    ap.add_argument("--input-size", type=int, default=None, help="input window L (override)")
+    ap.add_argument("--stacks", default=None, help="stacks (override), e.g. trend,seasonality")
     ap.add_argument("--lookbacks", default="", help="input lengths also run at prediction")
     ap.add_argument("--aggregate", default="median", help="median or mean of the members")
     args = ap.parse_args(argv)
@@ -141,6 +143,11 @@ def main(argv: list[str] | None = None) -> int:
         cfg["steps"] = max(1, round(cfg["steps"] * args.scale))
         if args.n_models is not None:
             cfg["n_models"] = args.n_models
+        if args.input_size is not None:
+            cfg["input_size"] = args.input_size
+        common = dict(COMMON)
+        if args.stacks:
+            common["stacks"] = [v.strip() for v in args.stacks.split(",") if v.strip()]
         losses = [v.strip() for v in args.losses.split(",") if v.strip()]
         t0 = time.perf_counter()
 
@@ -156,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             losses=losses, first_member=args.first_member, extend=existing.get(name),
             lookbacks=[int(v) for v in args.lookbacks.split(",") if v.strip()],
             aggregate=args.aggregate,
-            **COMMON, **cfg,
+            **common, **cfg,
         )  # fmt: skip
         seconds = time.perf_counter() - t0
         group.info["seconds"] = round(seconds, 1)
@@ -164,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         before = settings["groups"].get(name, {})
         runs = before.get("runs", [before] if before else [])
         run = {**cfg, "losses": losses, "first_member": args.first_member,
-               "lookbacks": args.lookbacks, "aggregate": args.aggregate}  # fmt: skip
+               "lookbacks": args.lookbacks, "aggregate": args.aggregate,
+               "stacks": common["stacks"]}  # fmt: skip
         settings["groups"][name] = {"runs": [*runs, run] if args.extend else [run]}
         trained[name] = group
     settings["seconds"] = round(time.perf_counter() - t_all, 1)

@@ -171,7 +171,7 @@ def test_a_saved_file_loads_back_to_the_same_forecasts(tiny, tmp_path):
     b = NBeats(pretrained=_copy(tiny, tmp_path)).fit(y).predict(8)
     pd.testing.assert_frame_equal(a, b)
     meta = json.loads(tiny.read_text())
-    assert meta["groups"]["monthly"]["input_size"] == 12 and meta["format_version"] == 1
+    assert meta["groups"]["monthly"]["input_size"] == 12 and meta["format_version"] == 2
 
 
 def test_the_shipped_file_is_small_and_names_its_data():
@@ -194,9 +194,9 @@ def test_a_corrupted_npz_is_refused_naming_the_file(tiny, tmp_path):
 def test_another_format_version_is_refused(tiny, tmp_path):
     path = _copy(tiny, tmp_path)
     meta = json.loads(path.read_text())
-    meta["format_version"] = 2
+    meta["format_version"] = 3
     path.write_text(json.dumps(meta))
-    with pytest.raises(PretrainedFileError, match=r"format version 2.*reads version 1"):
+    with pytest.raises(PretrainedFileError, match=r"format version 3.*reads versions 1 and 2"):
         NBeats(pretrained=path).fit(monthly(seasonal(20)))
 
 
@@ -254,3 +254,57 @@ def test_a_lookback_member_equals_the_network_on_the_cut_window():
     both = forecast_scaled([net], x, lookbacks=(4, 8), aggregate="mean") * scale[:, None]
     full = forecast_scaled([net], x) * scale[:, None]
     np.testing.assert_allclose(both, (direct + full) / 2, rtol=1e-5)
+
+
+def test_networks_of_other_input_sizes_join_a_group_and_read_the_end_of_its_window(tiny, tmp_path):
+    from forecast import load_pretrained
+
+    series = [seasonal(50, seed=s) * (1 + s) for s in range(12)]
+    short = load_pretrained(tiny)["monthly"]
+    group = pretrain_nbeats(
+        series, name="monthly", horizon=6, input_size=18, min_input=6, season_length=12,
+        stacks=("trend", "seasonality"), width=16, n_blocks=1, n_layers=2, steps=10,
+        batch_size=64, eval_every=5, extend=short, lookbacks=(12, 18), aggregate="mean",
+    )  # fmt: skip
+    assert group.input_size == 18 and [n.input_size for n in group.nets] == [12, 18]
+    assert group.member_lookbacks() == [(12,), (12, 18)]  # the 12-input net keeps its own
+    path = save_pretrained(tmp_path / "mixed.json", [group])
+    meta = json.loads(path.read_text())["groups"]["monthly"]
+    assert [n["stacks"] for n in meta["nets"]] == [["generic"], ["trend", "seasonality"]]
+    y = monthly(seasonal(30, seed=5))
+    model = NBeats(pretrained=path).fit(y)
+    assert model.input_size_ == 18
+    values = y.to_numpy()
+    small, big = model.nets_
+    expected = (
+        on_last(small, values, 12) + on_last(big, values, 12) + on_last(big, values, 18)
+    ) / 3
+    np.testing.assert_allclose(model.predict(6)["mean"].to_numpy(), expected, rtol=1e-4)
+
+
+def on_last(net, values, keep):
+    """A network on the last ``keep`` values (masked before), in the data's units."""
+    from forecast._nbeats_train import encode
+
+    window = np.full(net.input_size, np.nan)
+    window[-keep:] = values[-keep:]
+    x, scale = encode(window[None, :])
+    return net.forward(x).astype(float)[0] * scale[0]
+
+
+def test_a_format_1_file_reads_as_before(tiny, tmp_path):
+    path = _copy(tiny, tmp_path)
+    meta = json.loads(path.read_text())
+    g = meta["groups"]["monthly"]
+    net = g.pop("nets")[0]
+    g.update({k: net[k] for k in ("stacks", "width", "n_blocks", "n_layers", "dtype")})
+    g["lookbacks"], meta["format_version"] = [8, 12], 1
+    path.write_text(json.dumps(meta))
+    y = monthly(seasonal(20))
+    old = NBeats(pretrained=path).fit(y)
+    assert [n.input_size for n in old.nets_] == [12]
+    meta["format_version"] = 2  # the same weights described per network, lookbacks 8/12
+    g.update({"nets": [{**net, "lookbacks": [8, 12]}]})
+    path.write_text(json.dumps(meta))
+    new = NBeats(pretrained=path).fit(y)
+    pd.testing.assert_frame_equal(old.predict(8), new.predict(8))
