@@ -51,6 +51,8 @@ def test_classic_question_notebook_runs(tmp_path: Path) -> None:
     assert "headline: seasonal, P(hit) = 0.0%" in texts[2]
     figures = [o for c in code for o in c.outputs if "application/vnd.plotly.v1+json" in
                o.get("data", {})]  # fmt: skip
-    assert len(figures) == 4  # bars, fan chart, PIT chart, forecast chart
+    assert len(figures) == 5  # bars, fan chart, PIT chart, forecast chart, forecast backtest
     assert "Calibration backtest: 4 method(s), years 2003-2014" in texts[5]
     assert "Forecast: Theta" in texts[8]
+    assert "Forecast backtest: Theta" in texts[10]  # forecast.backtest's BacktestFrame
+    assert "3, cut at 2012-12, 2013-12, 2014-12" in texts[10] and "MASE" in texts[10]
