@@ -25,11 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecast import metrics
-from forecast._series import check_horizon, check_quantiles, check_series, quantile_column
+from forecast._series import check_horizon, check_quantiles, check_series
 from forecast.base import Forecaster, clone
 from forecast.errors import ForecastTypeError, ForecastValueError
-from forecast.rolling_result import BacktestFrame
+from forecast.rolling_result import BacktestFrame, summarize
 
 __all__ = ["BacktestFrame", "backtest", "summarize"]
 
@@ -119,70 +118,4 @@ def backtest(
     out = BacktestFrame(pd.concat(frames, ignore_index=True))
     out.model = type(model).__name__ if label is None else label
     out.history = series
-    return out
-
-
-def summarize(
-    result: pd.DataFrame, y: pd.Series | None = None, season_length: int | None = None
-) -> pd.DataFrame:
-    """Per-window metrics of a :func:`backtest` result, plus a ``mean`` row.
-
-    Parameters
-    ----------
-    result : DataFrame
-        Output of :func:`backtest`.
-    y : pandas.Series or None
-        The series that was backtested (for the MASE scale); None means the one ``result``
-        keeps (``result.history`` of a :class:`BacktestFrame`).
-    season_length : int or None
-        Period of the MASE scale; None infers it from the frequency.
-    """
-    from forecast._series import season_length_of
-
-    if y is None:
-        y = getattr(result, "history", None)
-        if not isinstance(y, pd.Series):
-            raise ForecastValueError(
-                "The 'y' parameter of summarize is needed: 'result' does not keep the "
-                f"backtested series (a {type(result).__name__}, not a BacktestFrame from "
-                "forecast.backtest). Pass the series that was backtested."
-            )
-    values, periods = check_series(y, func="summarize")
-    m = season_length_of(periods) if season_length is None else int(season_length)
-    qcols = [c for c in result.columns if c.startswith("q")]
-    levels = sorted(float(c[1:]) for c in qcols)
-    rows = {}
-    for w, part in result.groupby("window", sort=True):
-        actual = part["y"].to_numpy()
-        mean = part["mean"].to_numpy()
-        cut = int(periods.get_loc(part["cutoff"].iloc[0])) + 1
-        train = values[:cut]
-        row = {
-            "mae": metrics.mae(actual, mean),
-            "rmse": metrics.rmse(actual, mean),
-            "smape": metrics.smape(actual, mean),
-        }
-        mm = m if train.size > m else 1
-        try:
-            row["mase"] = metrics.mase(actual, mean, train, mm)
-        except ForecastValueError:
-            row["mase"] = np.nan
-        if len(levels) >= 2:
-            lo = part[quantile_column(levels[0])].to_numpy()
-            hi = part[quantile_column(levels[-1])].to_numpy()
-            row[f"coverage_{levels[-1] - levels[0]:g}"] = metrics.coverage(actual, lo, hi)
-            row["width"] = metrics.interval_width(lo, hi)
-        if levels:
-            row["pinball"] = float(
-                np.mean(
-                    [
-                        metrics.pinball_loss(actual, part[quantile_column(q)].to_numpy(), q)
-                        for q in levels
-                    ]
-                )
-            )
-        rows[w] = row
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.name = "window"
-    out.loc["mean"] = out.mean(axis=0)
     return out

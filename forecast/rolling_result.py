@@ -18,18 +18,23 @@ it was cut from, which gives it
 A frame derived from it that is no longer a backtest table (a column dropped, an aggregate,
 two backtests concatenated) shows and plots as a plain DataFrame would, or says what it is
 missing.
+
+:func:`summarize` (the per-window metrics) lives here too; ``forecast.rolling`` re-exports it.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 
+from forecast import metrics
+from forecast._series import check_series, quantile_column, season_length_of
 from forecast.errors import ForecastValueError
 from kernel import html_card, html_table
 
-__all__ = ["BacktestFrame"]
+__all__ = ["BacktestFrame", "summarize"]
 
 #: The columns :func:`forecast.backtest` writes before its quantile columns.
 COLUMNS = ("window", "cutoff", "period", "step", "y", "mean")
@@ -96,8 +101,6 @@ class BacktestFrame(pd.DataFrame):
 
     def summary(self) -> pd.DataFrame:
         """Per-window metrics plus a ``mean`` row: ``forecast.summarize(self, self.history)``."""
-        from forecast.rolling import summarize
-
         if not isinstance(self.history, pd.Series):
             raise ForecastValueError(
                 "BacktestFrame.summary needs the backtested series (the 'history' attribute "
@@ -183,3 +186,67 @@ class BacktestFrame(pd.DataFrame):
             ],
             notes=["result.summary() is the metrics table, result.plot() the chart."],
         )
+
+
+def summarize(
+    result: pd.DataFrame, y: pd.Series | None = None, season_length: int | None = None
+) -> pd.DataFrame:
+    """Per-window metrics of a :func:`backtest` result, plus a ``mean`` row.
+
+    Parameters
+    ----------
+    result : DataFrame
+        Output of :func:`backtest`.
+    y : pandas.Series or None
+        The series that was backtested (for the MASE scale); None means the one ``result``
+        keeps (``result.history`` of a :class:`BacktestFrame`).
+    season_length : int or None
+        Period of the MASE scale; None infers it from the frequency.
+    """
+    if y is None:
+        y = getattr(result, "history", None)
+        if not isinstance(y, pd.Series):
+            raise ForecastValueError(
+                "The 'y' parameter of summarize is needed: 'result' does not keep the "
+                f"backtested series (a {type(result).__name__}, not a BacktestFrame from "
+                "forecast.backtest). Pass the series that was backtested."
+            )
+    values, periods = check_series(y, func="summarize")
+    m = season_length_of(periods) if season_length is None else int(season_length)
+    qcols = [c for c in result.columns if c.startswith("q")]
+    levels = sorted(float(c[1:]) for c in qcols)
+    rows = {}
+    for w, part in result.groupby("window", sort=True):
+        actual = part["y"].to_numpy()
+        mean = part["mean"].to_numpy()
+        cut = int(periods.get_loc(part["cutoff"].iloc[0])) + 1
+        train = values[:cut]
+        row = {
+            "mae": metrics.mae(actual, mean),
+            "rmse": metrics.rmse(actual, mean),
+            "smape": metrics.smape(actual, mean),
+        }
+        mm = m if train.size > m else 1
+        try:
+            row["mase"] = metrics.mase(actual, mean, train, mm)
+        except ForecastValueError:
+            row["mase"] = np.nan
+        if len(levels) >= 2:
+            lo = part[quantile_column(levels[0])].to_numpy()
+            hi = part[quantile_column(levels[-1])].to_numpy()
+            row[f"coverage_{levels[-1] - levels[0]:g}"] = metrics.coverage(actual, lo, hi)
+            row["width"] = metrics.interval_width(lo, hi)
+        if levels:
+            row["pinball"] = float(
+                np.mean(
+                    [
+                        metrics.pinball_loss(actual, part[quantile_column(q)].to_numpy(), q)
+                        for q in levels
+                    ]
+                )
+            )
+        rows[w] = row
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "window"
+    out.loc["mean"] = out.mean(axis=0)
+    return out
