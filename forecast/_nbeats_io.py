@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from forecast._nbeats_net import STACK_TYPES, NBeatsNet
-from forecast._nbeats_train import forecast_scaled
+from forecast._nbeats_train import AGGREGATES, forecast_scaled
 from forecast.errors import PretrainedFileError
 from kernel import save_npz_atomic, write_text_atomic
 
@@ -74,7 +74,7 @@ class GroupModel:
     lookbacks : tuple of int
         Input lengths every network also runs on (empty: the full window only); see
         ``forecast._nbeats_train.forecast_scaled``.
-    aggregate : {"median", "mean"}
+    aggregate : {"median", "mean", "net-mean"}
         How the (network, lookback) members are combined.
     net_lookbacks : tuple of tuple of int
         Each network's own lookbacks (empty: every network uses ``lookbacks``).
@@ -345,7 +345,7 @@ def _group(
         net.set_state(state)
         nets.append(net)
         per_net.append(tuple(lookbacks or [size]))
-    if g.get("aggregate", "median") not in ("median", "mean"):
+    if g.get("aggregate", "median") not in AGGREGATES:
         raise _fail(path, f"group {name!r} has aggregate {g.get('aggregate')!r}")
     pool = arrays.get(f"{name}/pool")
     if pool is None or pool.ndim != 2 or pool.shape[1] != H:

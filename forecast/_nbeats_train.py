@@ -21,12 +21,14 @@ from forecast._nbeats_net import NBeatsNet
 from nn import Adam
 
 __all__ = [
+    "AGGREGATES",
     "Panel",
     "TrainResult",
     "cut_window",
     "encode",
     "forecast_scaled",
     "make_panel",
+    "mase_weights",
     "train_net",
     "validation_windows",
 ]
@@ -162,6 +164,10 @@ def validation_windows(
     return x, y, mask.astype(np.float64), scale, heads
 
 
+#: How the members of an ensemble are combined (see :func:`forecast_scaled`).
+AGGREGATES = ("median", "mean", "net-mean")
+
+
 def cut_window(x: np.ndarray, size: int, keep: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Encoded windows ``x`` ``(b, 2L)`` cut to the input of a network of ``size <= L``:
     its last ``size`` values and mask, of which only the last ``keep`` (default all) stay
@@ -197,23 +203,55 @@ def forecast_scaled(
     network runs on its input as it is and, for each ``lookback`` shorter than its input,
     on the input cut to its last ``lookback`` values (rescaled by their own mean absolute
     value, the output scaled back): the members are every (network, lookback) pair,
-    combined by their ``aggregate`` (``"median"`` or ``"mean"``). ``net_lookbacks`` gives
+    combined by their ``aggregate``: ``"median"`` or ``"mean"`` of the members, or
+    ``"net-mean"``, the mean over networks of each network's mean over its lookbacks
+    (every network counts once, however many lookbacks it has). ``net_lookbacks`` gives
     each network its own lookbacks (``net_lookbacks[k]`` for ``nets[k]``); without it every
     network uses ``lookbacks`` (None: its full input only).
     """
     if net_lookbacks is not None and len(net_lookbacks) != len(nets):
         raise ValueError(f"net_lookbacks has {len(net_lookbacks)} entries for {len(nets)} nets")
-    outs = []
+    if aggregate not in AGGREGATES:
+        raise ValueError(f"aggregate must be one of {AGGREGATES}; got {aggregate!r}")
+    outs, per_net = [], []
     with threadpool_limits(1, user_api="blas"):
         for k, net in enumerate(nets):
             size = net.input_size
             lbs = net_lookbacks[k] if net_lookbacks is not None else lookbacks
+            mine = []
             for lb in lbs or (size,):
                 xi, r = cut_window(x, size, lb)
-                outs.append(np.asarray(net.forward(xi), dtype=np.float64) * r[:, None])
+                mine.append(np.asarray(net.forward(xi), dtype=np.float64) * r[:, None])
+            outs += mine
+            per_net.append(np.mean(mine, axis=0))
     if len(outs) == 1:
         return outs[0]
+    if aggregate == "net-mean":
+        return np.mean(per_net, axis=0)
     return np.mean(outs, axis=0) if aggregate == "mean" else np.median(outs, axis=0)
+
+
+def mase_weights(x: np.ndarray, season: int) -> np.ndarray:
+    """Per window ``1 / d``, ``d`` the mean absolute ``season``-lag difference of the
+    observed scaled inputs of ``x`` ``(b, 2L)`` (lag 1 where fewer than two seasons are
+    observed), so a window's error counts as its MASE; ``d`` is floored at 0.05 (a window
+    whose inputs are nearly flat would otherwise dominate) and the weights are normalised
+    to mean 1 over the batch."""
+    L = x.shape[1] // 2
+    vals, mask = x[:, :L], x[:, L:]
+    d = np.empty(x.shape[0])
+    done = np.zeros(x.shape[0], bool)
+    for lag in (int(season), 1):
+        if lag < 1 or lag >= L:
+            continue
+        both = mask[:, lag:] * mask[:, :-lag]
+        n = both.sum(axis=1)
+        mad = (np.abs(vals[:, lag:] - vals[:, :-lag]) * both).sum(axis=1) / np.maximum(n, 1)
+        use = ~done & (n >= max(lag, 2))
+        d[use], done = mad[use], done | use
+    d[~done] = 1.0
+    w = 1.0 / np.maximum(d, 0.05)
+    return w / w.mean()
 
 
 def masked_mae(pred: np.ndarray, y: np.ndarray, mask: np.ndarray) -> float:
@@ -243,10 +281,15 @@ def train_net(
     rng: np.random.Generator,
     clip: float = 1.0,
     loss: str = "mae",
+    season: int = 1,
+    schedule: str = "constant",
     callback: Callable[[int, float, float], Any] | None = None,
 ) -> TrainResult:
-    """Adam on the masked MAE (``loss="smape"``: sMAPE) of ``batches(rng)`` for up to
-    ``steps`` steps (the reported losses are MAE either way).
+    """Adam on the masked MAE (``loss="smape"``: sMAPE; ``"mase"``: the MAE of each window
+    divided by the mean absolute ``season``-lag difference of its observed inputs, see
+    :func:`mase_weights`) of ``batches(rng)`` for up to ``steps`` steps (the reported
+    losses are MAE either way). ``schedule="cosine"`` lowers the step size from ``lr`` to
+    0 along a half cosine over the ``steps``; ``"constant"`` keeps it.
 
     Every ``eval_every`` steps the validation loss is measured (evaluation 0 is before any
     step, so the starting weights can win); training stops after ``patience``
@@ -280,6 +323,8 @@ def train_net(
         if val is not None:
             evaluate(0)
         for step in range(1, steps + 1):
+            if schedule == "cosine":
+                opt.lr = lr * 0.5 * (1 + np.cos(np.pi * (step - 1) / steps))
             x, y, mask = batches(rng)
             pred = net.forward(x, training=True)
             diff = pred - y
@@ -291,6 +336,8 @@ def train_net(
                 g = 2 * (np.sign(diff) * tot - np.abs(diff) * np.sign(pred)) / tot**2
             else:
                 g = np.sign(diff)
+            if loss == "mase":
+                g = g * mase_weights(x, season)[:, None]
             net.backward((g * mask / denom).astype(net.dtype))
             params = net.parameters()  # backward stores fresh gradient arrays
             grads = [g for _, g in params]

@@ -32,6 +32,7 @@ import numpy as np
 from forecast._nbeats_io import GroupModel, load_bundle, save_bundle
 from forecast._nbeats_net import STACK_TYPES, NBeatsNet
 from forecast._nbeats_train import (
+    AGGREGATES,
     forecast_scaled,
     make_panel,
     sample_batch,
@@ -73,6 +74,7 @@ def pretrain_nbeats(
     history_limit: int = 10,
     p_truncate: float = 0.3,
     losses: Sequence[str] = ("mae",),
+    schedule: str = "constant",
     random_state: int = 0,
     first_member: int = 0,
     extend: GroupModel | None = None,
@@ -104,9 +106,13 @@ def pretrain_nbeats(
         Cut points are drawn among the last ``history_limit * horizon`` periods.
     p_truncate : float
         Share of training windows cut to a random length in ``[min_input, L]``.
-    losses : sequence of {"mae", "smape"}
+    losses : sequence of {"mae", "smape", "mase"}
         Training loss of the members, cycled (``("mae", "smape")``: every other member
-        minimises the sMAPE of the scaled values).
+        minimises the sMAPE of the scaled values; ``"mase"``: each window's MAE over the
+        mean absolute ``season_length``-lag difference of its inputs).
+    schedule : {"constant", "cosine"}
+        Adam's step size: ``learning_rate`` throughout, or lowered to 0 along a half
+        cosine over ``steps``.
     random_state : int
     first_member : int
         Index of the first member trained (member ``k`` draws from the seed
@@ -120,8 +126,9 @@ def pretrain_nbeats(
         Input lengths every network of input size ``input_size`` (new or extended) also
         runs on at prediction (empty: its full input only); networks of other sizes keep
         theirs. The members are every (network, lookback) pair.
-    aggregate : {"median", "mean"}
-        How those members are combined.
+    aggregate : {"median", "mean", "net-mean"}
+        How those members are combined (``"net-mean"``: the mean over networks of each
+        network's mean over its lookbacks).
     callback : callable or None
         ``callback(member, step, loss, val_loss)`` at every evaluation (progress).
 
@@ -141,10 +148,15 @@ def pretrain_nbeats(
             f"The 'min_input' parameter of pretrain_nbeats must be <= input_size={L}. "
             f"Got {m_in} instead."
         )
-    if not losses or any(v not in ("mae", "smape") for v in losses):
+    if not losses or any(v not in ("mae", "smape", "mase") for v in losses):
         raise ForecastValueError(
-            f"The 'losses' parameter of pretrain_nbeats must hold 'mae' or 'smape'. "
+            f"The 'losses' parameter of pretrain_nbeats must hold 'mae', 'smape' or 'mase'. "
             f"Got {list(losses)!r} instead."
+        )
+    if schedule not in ("constant", "cosine"):
+        raise ForecastValueError(
+            f"The 'schedule' parameter of pretrain_nbeats must be 'constant' or 'cosine'. "
+            f"Got {schedule!r} instead."
         )
     if any(s not in STACK_TYPES for s in stacks):
         raise ForecastValueError(
@@ -194,6 +206,8 @@ def pretrain_nbeats(
             lr=float(learning_rate),
             rng=rng,
             loss=losses[k % len(losses)],
+            season=int(season_length),
+            schedule=schedule,
             callback=progress,
         )
         for arr in net.state().values():  # the storage type of pretrained files
@@ -206,10 +220,10 @@ def pretrain_nbeats(
             f"Got {extend.horizon} instead."
         )
     lbs = tuple(int(v) for v in lookbacks)
-    if any(not 1 <= v <= L for v in lbs) or aggregate not in ("median", "mean"):
+    if any(not 1 <= v <= L for v in lbs) or aggregate not in AGGREGATES:
         raise ForecastValueError(
             f"The 'lookbacks' and 'aggregate' parameters of pretrain_nbeats must be integers in "
-            f"1..{L} and 'median' or 'mean'. Got {list(lbs)!r} and {aggregate!r} instead."
+            f"1..{L} and one of {AGGREGATES}. Got {list(lbs)!r} and {aggregate!r} instead."
         )
     own = lbs or (L,)
     old = list(zip(extend.nets, extend.member_lookbacks(), strict=True)) if extend else []
@@ -217,9 +231,7 @@ def pretrain_nbeats(
     members = [(n, own if n.input_size == L else lb) for n, lb in old] + [(n, own) for n in nets]
     window = max([L, *(n.input_size for n, _ in members)])
     if window != L:  # the held-out windows at the group's (longest) input
-        xv, yv, mv, scale, _ = validation_windows(
-            arrays, input_size=window, horizon=H, holdout=H
-        )
+        xv, yv, mv, scale, _ = validation_windows(arrays, input_size=window, horizon=H, holdout=H)
     group = GroupModel(
         name, window, H, max(m_in, extend.min_input if extend else 0), int(season_length),
         [n for n, _ in members], np.zeros((0, H)), {}, (), aggregate,

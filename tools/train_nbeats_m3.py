@@ -107,6 +107,22 @@ def load_training_parts() -> dict[str, list[np.ndarray]]:
     return out
 
 
+def joined(a: Any, b: Any) -> Any:
+    """One group with the networks of ``a`` then ``b`` (each keeps its lookbacks); the
+    pool and scores are recomputed by the run that extends it."""
+    if a.horizon != b.horizon:
+        raise SystemExit(f"--add-from: group {a.name} has horizon {b.horizon}, not {a.horizon}")
+    info = {
+        k: [*a.info.get(k, ["mae"] * len(a.nets) if k == "losses" else []), *b.info.get(k, [])]
+        for k in ("losses", "steps", "best_step")
+    }
+    return type(a)(
+        a.name, max(a.input_size, b.input_size), a.horizon, max(a.min_input, b.min_input),
+        a.season_length, [*a.nets, *b.nets], a.pool, info, (), a.aggregate,
+        tuple([*a.member_lookbacks(), *b.member_lookbacks()]),
+    )  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=OUT, help="the .json to write (npz beside it)")
@@ -115,18 +131,31 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--n-models", type=int, default=None, help="members per group (override)")
     ap.add_argument("--first-member", type=int, default=0, help="seed index of the first member")
-    ap.add_argument("--losses", default="mae", help="member losses, cycled: mae,smape")
+    ap.add_argument("--losses", default="mae", help="member losses, cycled: mae,smape,mase")
     ap.add_argument(
         "--extend",
         action="store_true",
         help="add the members to the groups of the existing --out file (others kept as they are)",
     )
+    ap.add_argument(
+        "--add-from",
+        type=Path,
+        default=None,
+        help="with --extend: first join the networks of this file's groups (e.g. trained "
+        "with another --input-size into another --out) to the extended groups",
+    )
     ap.add_argument("--input-size", type=int, default=None, help="input window L (override)")
+    ap.add_argument("--schedule", default="constant", help="step size: constant or cosine")
     ap.add_argument("--stacks", default=None, help="stacks (override), e.g. trend,seasonality")
     ap.add_argument("--lookbacks", default="", help="input lengths also run at prediction")
-    ap.add_argument("--aggregate", default="median", help="median or mean of the members")
+    ap.add_argument("--aggregate", default="median", help="median, mean or net-mean of the members")
     args = ap.parse_args(argv)
     existing = load_pretrained(args.out) if args.extend else {}
+    if args.add_from is not None:
+        if not args.extend:
+            ap.error("--add-from needs --extend")
+        for name, other in load_pretrained(args.add_from).items():
+            existing[name] = joined(existing[name], other) if name in existing else other
     if existing:
         old = json.loads(args.out.read_text())["training"]
         settings_groups = dict(old.get("groups", {}))
@@ -162,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             data[kind], name=name, random_state=args.seed, callback=progress,
             losses=losses, first_member=args.first_member, extend=existing.get(name),
             lookbacks=[int(v) for v in args.lookbacks.split(",") if v.strip()],
-            aggregate=args.aggregate,
+            aggregate=args.aggregate, schedule=args.schedule,
             **common, **cfg,
         )  # fmt: skip
         seconds = time.perf_counter() - t0
@@ -172,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = before.get("runs", [before] if before else [])
         run = {**cfg, "losses": losses, "first_member": args.first_member,
                "lookbacks": args.lookbacks, "aggregate": args.aggregate,
-               "stacks": common["stacks"]}  # fmt: skip
+               "stacks": common["stacks"], "schedule": args.schedule}  # fmt: skip
         settings["groups"][name] = {"runs": [*runs, run] if args.extend else [run]}
         trained[name] = group
     settings["seconds"] = round(time.perf_counter() - t_all, 1)

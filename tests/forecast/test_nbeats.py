@@ -280,6 +280,13 @@ def test_networks_of_other_input_sizes_join_a_group_and_read_the_end_of_its_wind
         on_last(small, values, 12) + on_last(big, values, 12) + on_last(big, values, 18)
     ) / 3
     np.testing.assert_allclose(model.predict(6)["mean"].to_numpy(), expected, rtol=1e-4)
+    group.aggregate = "net-mean"  # each network counts once: its lookbacks averaged first
+    path = save_pretrained(tmp_path / "net_mean.json", [group])
+    per_net = (
+        on_last(small, values, 12) + (on_last(big, values, 12) + on_last(big, values, 18)) / 2
+    ) / 2
+    got = NBeats(pretrained=path).fit(y).predict(6)["mean"].to_numpy()
+    np.testing.assert_allclose(got, per_net, rtol=1e-4)
 
 
 def on_last(net, values, keep):
@@ -308,3 +315,20 @@ def test_a_format_1_file_reads_as_before(tiny, tmp_path):
     path.write_text(json.dumps(meta))
     new = NBeats(pretrained=path).fit(y)
     pd.testing.assert_frame_equal(old.predict(8), new.predict(8))
+
+
+def test_mase_weights_follow_the_seasonal_naive_error_of_each_window():
+    from forecast._nbeats_train import encode, mase_weights
+
+    t = np.arange(36)
+    rng = np.random.default_rng(0)
+    calm = 100 + 20 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 2, 36)  # lag-12 MAD ~0.02
+    wild = 100 + 20 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 20, 36)  # ~10x that
+    short = np.r_[np.full(26, np.nan), 100 + 20 * np.arange(10.0)]  # < 2 seasons: lag 1
+    x, _ = encode(np.stack([calm, wild, short]))
+    w = mase_weights(x, 12)
+    assert w.mean() == pytest.approx(1.0)
+    d = 1 / w  # proportional to each window's scaled seasonal-naive MAD (floored at 0.05)
+    wild_mad = np.mean(np.abs(wild[12:] - wild[:-12])) / np.mean(np.abs(wild))
+    assert d[1] / d[0] == pytest.approx(wild_mad / 0.05, rel=1e-6)  # calm: floored
+    assert d[2] / d[0] == pytest.approx(20 / np.mean(short[-10:]) / 0.05, rel=1e-6)
