@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 from forecast._series import regularize
+from forecast.anomaly import ANOMALY_METHODS, detect_anomalies, exclude_anomalies
+from forecast.anomaly_ae import AutoencoderDetector
+from forecast.anomaly_pretrained import (
+    load_autoencoders,
+    pretrain_autoencoders,
+    save_autoencoders,
+)
+from forecast.anomaly_result import AnomalyResult
+from forecast.anomaly_stl import STLDetector, seasonal_estimate
 from forecast.arima import ARIMA
 from forecast.auto import AutoForecaster, make_member
 from forecast.base import Forecaster, clone
@@ -16,6 +25,7 @@ from forecast.errors import (
 )
 from forecast.ets import ETS
 from forecast.frames import series_from_frame
+from forecast.generative import GANSimulator, VAESimulator
 from forecast.many import forecast_many, series_model, series_random_state
 from forecast.many_answers import answer_many
 from forecast.metrics import (
@@ -60,12 +70,15 @@ from forecast.rolling import BacktestFrame, backtest, summarize
 from forecast.theta import Theta
 
 __all__ = [
+    "ANOMALY_METHODS",
     "ARIMA",
     "BACKTEST_MIN_PAST_YEARS",
     "DEFAULT_LEVEL",
     "ETS",
+    "AnomalyResult",
     "Answer",
     "AutoForecaster",
+    "AutoencoderDetector",
     "BacktestFrame",
     "Drift",
     "ForecastError",
@@ -73,6 +86,7 @@ __all__ = [
     "ForecastTypeError",
     "ForecastValueError",
     "Forecaster",
+    "GANSimulator",
     "GRUForecaster",
     "HistoricMean",
     "LSTMForecaster",
@@ -85,8 +99,10 @@ __all__ = [
     "NotFittedError",
     "PretrainedFileError",
     "RNNForecaster",
+    "STLDetector",
     "SeasonalNaive",
     "Theta",
+    "VAESimulator",
     "answer_many",
     "answer_question",
     "backtest",
@@ -98,8 +114,11 @@ __all__ = [
     "crps",
     "default_methods",
     "default_target",
+    "detect_anomalies",
+    "exclude_anomalies",
     "forecast_many",
     "interval_width",
+    "load_autoencoders",
     "load_pretrained",
     "mae",
     "make_member",
@@ -110,13 +129,16 @@ __all__ = [
     "model_spec",
     "owa",
     "pinball_loss",
+    "pretrain_autoencoders",
     "pretrain_nbeats",
     "register",
     "registered_models",
     "regularize",
     "rmse",
     "run_method",
+    "save_autoencoders",
     "save_pretrained",
+    "seasonal_estimate",
     "series_from_frame",
     "series_model",
     "series_random_state",
