@@ -15,13 +15,15 @@ series only) holds one ensemble per frequency group; the group is read off the i
 ============ =========================== ==== ==== ===========
 group        frequencies                  H    L   min history
 ============ =========================== ==== ==== ===========
-monthly      M                            18   36   12
+monthly      M                            18   90   12
 quarterly    Q                             8   16   4
 yearly       Y / A                         6   12   4
 other        W, D, B, H, ... (M3 other)    8   16   8
 ============ =========================== ==== ==== ===========
 
-(the exact sizes are read from the file). M3 has no weekly or daily series: those use
+(the exact sizes are read from the file; L is the longest input of the group's networks:
+the monthly ensemble has networks of 36, 72 and 90 inputs, each reading the end of the
+window). M3 has no weekly or daily series: those use
 the "other" group, whose series are of unstated frequency - fine-tune on your own data
 there. A history shorter than the group's minimum is refused with the minimum in the
 message.

@@ -70,7 +70,7 @@ def test_doubly_residual_stack_gradients_match_central_differences():
 def test_zero_shot_on_an_18_month_series_gives_finite_ordered_forecasts():
     y = monthly(seasonal(18))
     model = NBeats().fit(y)
-    assert model.group_ == "monthly" and model.horizon_ == 18 and model.input_size_ == 36
+    assert model.group_ == "monthly" and model.horizon_ == 18 and model.input_size_ == 90
     fc = model.predict(12, quantiles=(0.1, 0.5, 0.9))
     assert fc.shape == (12, 4) and np.isfinite(fc.to_numpy()).all()
     assert (fc["q0.1"] < fc["q0.9"]).all()
@@ -176,7 +176,7 @@ def test_a_saved_file_loads_back_to_the_same_forecasts(tiny, tmp_path):
 
 def test_the_shipped_file_is_small_and_names_its_data():
     meta = json.loads(SHIPPED.read_text())
-    assert SHIPPED.with_suffix(".npz").stat().st_size < 6e6
+    assert SHIPPED.with_suffix(".npz").stat().st_size < 8e6  # 4 monthly networks: 7.2 MB
     assert set(meta["groups"]) == {"monthly", "quarterly", "yearly", "other"}
     assert "xx unused" in meta["training"]["data"]
 
