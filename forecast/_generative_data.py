@@ -7,8 +7,9 @@ year-over-year rule's forecast, or the mean month of ``c``'s year to date or of 
 months), and the network is told ``c``'s calendar month (one-hot), so it learns, for every
 cutoff month, how the months after it go against the base, and shares what the cutoff
 months have in common (the spread, the dependence between months). The vectors are centred
-on their own cutoff month's mean and scaled by one standard deviation per position, so the
-networks learn the deviations on a unit scale."""
+on their own cutoff month's mean and scaled by that month's standard deviation per
+position, so the networks learn the deviations on a unit scale: the shape of their joint
+law (tails, dependence between the months), pooled over the cutoff months."""
 
 from __future__ import annotations
 
@@ -35,13 +36,15 @@ class Windows:
     Attributes
     ----------
     x : ndarray of shape (k, horizon)
-        ``(log share - centre[month]) / scale`` of every usable past cutoff.
+        ``(log error - centre[month]) / scale[month]`` of every usable past cutoff.
     cond : ndarray of shape (k, 12)
         One-hot calendar month of each cutoff.
     centre : ndarray of shape (12, horizon)
         Mean log share per cutoff month (NaN rows: months without a window).
-    scale : ndarray of shape (horizon,)
-        Standard deviation of the centred log shares per position (floored at 1e-6).
+    scale : ndarray of shape (12, horizon)
+        Standard deviation of the centred log errors per cutoff month and position, from
+        that month's own years (floored at 1e-6), so every month's deviations reach the
+        networks on a unit scale; they learn the shape and the dependence.
     same_month : int
         Windows whose cutoff month is ``as_of``'s (the past years of the question).
     """
@@ -112,13 +115,19 @@ def training_windows(
         )
     raw = np.asarray(rows, dtype=np.float64).reshape(len(rows), horizon)
     centre = np.full((12, horizon), np.nan)
-    centred = np.empty_like(raw)
+    spread = np.full((12, horizon), np.nan)
+    x = np.empty_like(raw)
     for m in np.unique(month_arr):
         pick = month_arr == m
         centre[m - 1] = raw[pick].mean(axis=0)
-        centred[pick] = raw[pick] - centre[m - 1]
-    sd = centred.std(axis=0) if len(raw) > 1 else np.zeros(horizon)
-    sd = np.maximum(sd, 1e-6)
+        dev = raw[pick] - centre[m - 1]
+        # sample sd of the cutoff month's own years (ddof=1); one year: the pooled sd later
+        spread[m - 1] = dev.std(axis=0, ddof=1) if pick.sum() > 1 else np.nan
+        x[pick] = dev
+    pooled = np.nanmean(spread, axis=0) if np.isfinite(spread).any() else np.ones(horizon)
+    spread = np.where(np.isfinite(spread), spread, pooled)
+    spread = np.maximum(spread, 1e-6)
+    x /= spread[month_arr - 1]
     cond = np.zeros((len(raw), 12))
     cond[np.arange(len(raw)), month_arr - 1] = 1.0
-    return Windows(x=centred / sd, cond=cond, centre=centre, scale=sd, same_month=same)
+    return Windows(x=x, cond=cond, centre=centre, scale=spread, same_month=same)

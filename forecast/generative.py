@@ -147,7 +147,8 @@ class _GenerativeSimulator(MonthlySimulator):
         cond_row[as_of.month - 1] = 1.0
         dev = np.clip(self._standard_draws(model, cond_row, normals), -_CLIP, _CLIP)
         widen = np.sqrt(1.0 + 1.0 / w.same_month)
-        err = w.centre[as_of.month - 1] + widen * dev * w.scale
+        m = as_of.month - 1
+        err = w.centre[m] + widen * dev * w.scale[m]
         with np.errstate(over="ignore"):
             out = level * np.exp(err)
         if not np.isfinite(out).all():
@@ -168,7 +169,7 @@ class GANSimulator(_GenerativeSimulator):
         Size of the generator's noise input.
     hidden : int, default 16
         Width of the hidden layers (generator: two, discriminator: one, tanh).
-    steps : int, default 600
+    steps : int, default 450
         Adam steps (one discriminator and one generator update each).
     batch_size : int, default 64
     lr : float, default 0.002
@@ -202,7 +203,7 @@ class GANSimulator(_GenerativeSimulator):
         *,
         latent_dim: int = 4,
         hidden: int = 16,
-        steps: int = 600,
+        steps: int = 450,
         batch_size: int = 64,
         lr: float = 0.002,
         weight_decay: float = 0.001,
@@ -254,7 +255,7 @@ class VAESimulator(_GenerativeSimulator):
         Size of the latent code.
     hidden : int, default 16
         Width of the encoder's and the decoder's hidden layer (tanh).
-    steps : int, default 600
+    steps : int, default 300
         Adam steps.
     batch_size : int, default 64
     lr : float, default 0.005
@@ -286,7 +287,7 @@ class VAESimulator(_GenerativeSimulator):
         *,
         latent_dim: int = 2,
         hidden: int = 16,
-        steps: int = 600,
+        steps: int = 300,
         batch_size: int = 64,
         lr: float = 0.005,
         weight_decay: float = 0.001,

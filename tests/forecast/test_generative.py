@@ -39,12 +39,14 @@ def test_training_vectors_are_every_past_cutoffs_log_shares_of_its_year_to_date(
                   for y in range(15)]  # fmt: skip
     np.testing.assert_allclose(w.centre[8], np.mean(septembers, axis=0), rtol=1e-12)
     row = np.flatnonzero(w.cond[:, 8])[-1]  # the last September, 2014
-    np.testing.assert_allclose(w.x[row] * w.scale + w.centre[8], share, rtol=1e-12)
+    np.testing.assert_allclose(w.x[row] * w.scale[8] + w.centre[8], share, rtol=1e-12)
+    sd = np.std(septembers, axis=0, ddof=1)
+    np.testing.assert_allclose(w.scale[8], sd, rtol=1e-12)
     # yoy: the error of last year's months times the year-to-date growth
     y = training_windows(units, AS_OF, 3, scale="yoy", min_years=3, who="test")
     base = v[165:168] * v[168:177].sum() / v[156:165].sum()
     row = np.flatnonzero(y.cond[:, 8])[-1]
-    np.testing.assert_allclose(y.x[row] * y.scale + y.centre[8], np.log(v[177:180] / base))
+    np.testing.assert_allclose(y.x[row] * y.scale[8] + y.centre[8], np.log(v[177:180] / base))
 
 
 def test_vae_training_gradient_passes_gradcheck_reparameterisation_included():
