@@ -187,6 +187,19 @@ _spec(
     "past years' rest-of-year blocks, rescaled to this year's level",
     "bootstrap of past years", forecaster=False, default=True, defaults={"scale": "ytd"},
 )  # fmt: skip
+_GEN_FAST = {"steps": 40, "hidden": 8}
+_spec(
+    "gan", "forecast.generative:GANSimulator",
+    "generative: a conditional GAN (nn core, Adam) trained on every past cutoff's next "
+    "months as errors of the year-over-year rule",
+    "GAN (generative)", forecaster=False, fast_params=_GEN_FAST,
+)  # fmt: skip
+_spec(
+    "vae", "forecast.generative:VAESimulator",
+    "generative: a conditional VAE (nn core) trained on every past cutoff's next months as "
+    "errors of the year-over-year rule",
+    "VAE (generative)", forecaster=False, fast_params=_GEN_FAST,
+)  # fmt: skip
 
 # ---------------------------------------------------------------------- forecasters
 _NEURAL_FAST = {"hidden_size": 8, "n_models": 2, "max_epochs": 30, "patience": 5}
