@@ -1,4 +1,5 @@
-"""Forecast: a model (or Auto) with intervals, its backtest, the LSTM forecaster trained live."""
+"""Forecast: a model (or Auto) with intervals, its backtest, the pretrained N-BEATS fine-tuned
+live and the LSTM forecaster trained live."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ import pandas as pd
 import streamlit as st
 
 import plots as figures
-from dashboard import _state, _ui
+from dashboard import _global_model, _state, _ui
 from dashboard._words import widget_words
 from forecast import LSTMForecaster
 
 st.title("Forecast")
-st.caption("Point forecasts and quantiles, a rolling-origin backtest, and an LSTM trained live.")
+st.caption(
+    "Point forecasts and quantiles, a rolling-origin backtest, the pretrained global model "
+    "(N-BEATS) zero-shot or fine-tuned live, and an LSTM trained live."
+)
 
 picked = _ui.series_input("forecast", any_frequency=True)
 if picked is None:
@@ -21,14 +25,16 @@ series = _ui.series_words(label, any_frequency=True)
 
 models = _state.available_forecasters()
 default_model = "ETS" if "ETS" in models else models[0]
-model = st.sidebar.selectbox("Model", models, index=models.index(default_model))
+model = st.sidebar.selectbox(
+    "Model", models, index=models.index(default_model), key="forecast-model"
+)
 unit = _ui.period_unit(history)
 horizon = int(st.sidebar.slider(f"Horizon ({unit})", 1, 36, 12, key="forecast-horizon"))
 levels = st.sidebar.multiselect(
     "Quantiles", [0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975], default=[0.1, 0.5, 0.9]
 )
 quantiles = tuple(sorted(float(q) for q in levels))
-windows = int(st.sidebar.number_input("Backtest windows", 1, 24, 3))
+windows = int(st.sidebar.number_input("Backtest windows", 1, 24, 3, key="forecast-windows"))
 #: the library's parameter names -> this page's widgets, for every message shown here
 WORDS = {
     "history": series, "y": series, "h": widget_words(f"Horizon ({unit})", "slider"),
@@ -40,6 +46,11 @@ WORDS = {
 }  # fmt: skip
 
 st.subheader(f"{model}: {horizon} {unit} ahead")
+name = _state.forecaster_labels()[model]
+if note := _global_model.model_note(name):
+    st.caption(note)
+if note := _global_model.short_history_note(history, name, unit):
+    st.info(note, icon="ℹ️")
 fc = _ui.guarded(f"{model} could not forecast {label}", _state.forecast_run, history, model,
                  horizon, quantiles, words=WORDS)  # fmt: skip
 if fc is not None:
@@ -56,12 +67,21 @@ st.caption(
 )
 bt = _ui.guarded(f"Backtest of {model} not possible", _state.forecast_backtest, history, model,
                  horizon, windows, quantiles, words=WORDS)  # fmt: skip
+if bt is None and len(history) <= windows * horizon:
+    fit = (len(history) - 1) // horizon
+    st.caption(
+        f"With {len(history)} {unit}, {windows} windows of {horizon} {unit} do not fit: "
+        + (f"lower 'Backtest windows' to {fit} or less, or the horizon." if fit else
+           "lower the horizon.")
+    )  # fmt: skip
 if bt is not None:
     result, metrics = bt
     metrics.index = metrics.index.astype(str).rename("window")
     _ui.show_table(metrics, "backtest-metrics")
     _ui.csv_download(metrics.rename_axis("window"), "backtest_metrics", "Download metrics (CSV)")
     _ui.show_figure(result.plot(), "forecast_backtest")  # forecast.BacktestFrame's chart
+
+_global_model.fine_tune_section(history, label, horizon, quantiles, WORDS)
 
 st.subheader("Train the LSTM forecaster")
 st.caption(
