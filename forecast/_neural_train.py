@@ -17,7 +17,7 @@ import numpy as np
 
 from nn import MSE, Adam, Callback, Dense, EarlyStopping, Sequential, fit, predict
 
-__all__ = ["EnsembleFit", "holdout_errors", "make_windows", "train_ensemble"]
+__all__ = ["EnsembleFit", "anchor_offsets", "holdout_errors", "make_windows", "train_ensemble"]
 
 #: Epochs on all windows after early stopping, as a fraction of the best epoch count.
 CONTINUE_FRACTION = 0.25
@@ -52,10 +52,26 @@ class EnsembleFit:
     histories: list[dict[str, Any]]
 
 
+def anchor_offsets(H: int, m: int, anchor: str) -> np.ndarray:
+    """Offsets, relative to a window's first target time ``t``, of the value each of the
+    ``H`` outputs is predicted relative to: ``-1`` for every output (``anchor="last"``:
+    the last input) or ``-m + j % m`` for output ``j`` (``anchor="season"``: the same
+    period of the last season, the seasonal naive forecast; ``m = 1`` gives ``"last"``).
+    """
+    j = np.arange(H)
+    return np.full(H, -1) if anchor == "last" or m <= 1 else -m + j % m
+
+
 def make_windows(
-    zn: np.ndarray, L: int, H: int, origins: np.ndarray, lo: int, hi: int
+    zn: np.ndarray,
+    L: int,
+    H: int,
+    origins: np.ndarray,
+    lo: int,
+    hi: int,
+    offsets: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Windows relative to their last input value.
+    """Windows relative to their last input value, targets relative to their anchors.
 
     Parameters
     ----------
@@ -67,21 +83,25 @@ def make_windows(
         First target index of every window (``L <= t <= n - 1``).
     lo, hi : int
         Target times outside ``[lo, hi)`` are masked.
+    offsets : ndarray of int, shape (H,), optional
+        Anchor of every output relative to ``t`` (:func:`anchor_offsets`, all within the
+        input window); None means ``-1`` (the last input value) for every output.
 
     Returns
     -------
     X : ndarray of shape (b, L, 1)
     Y : ndarray of shape (b, H)
-        Targets (0 where masked).
+        Targets minus their anchors (0 where masked).
     M : ndarray of shape (b, H)
         Mask of the defined targets.
     """
     n = zn.size
     t = np.asarray(origins)[:, None]
-    anchor = zn[t[:, 0] - 1][:, None]
-    X = zn[t + np.arange(-L, 0)[None, :]] - anchor
+    last = zn[t[:, 0] - 1][:, None]
+    X = zn[t + np.arange(-L, 0)[None, :]] - last
     times = t + np.arange(H)[None, :]
     M = ((times >= lo) & (times < min(hi, n))).astype(np.float64)
+    anchor = last if offsets is None else zn[t + np.asarray(offsets)[None, :]]
     Y = (zn[np.minimum(times, n - 1)] - anchor) * M
     return X[:, :, None], Y, M
 
@@ -153,19 +173,21 @@ def train_ensemble(
     dtype: np.dtype,
     seed: int | None,
     callbacks: Sequence[Callback] = (),
+    offsets: np.ndarray | None = None,
 ) -> EnsembleFit:
     """Train ``n_models`` networks on the scaled series ``zn`` of shape (n,).
 
     The last ``v`` observations are held out for early stopping (training windows mask
     targets at or after ``n - v``; validation windows score only those targets).
     ``callbacks`` (:class:`nn.callbacks.Callback`) are called during every network's
-    early-stopped run, one network after the other.
+    early-stopped run, one network after the other. ``offsets``: the outputs' anchors
+    (:func:`make_windows`).
     """
     n = zn.size
     s = n - v
-    train = make_windows(zn, L, H, np.arange(L, s), 0, s)
-    val = make_windows(zn, L, H, np.arange(max(L, s - H + 1), n), s, n)
-    full = make_windows(zn, L, H, np.arange(L, n), 0, n)
+    train = make_windows(zn, L, H, np.arange(L, s), 0, s, offsets)
+    val = make_windows(zn, L, H, np.arange(max(L, s - H + 1), n), s, n, offsets)
+    full = make_windows(zn, L, H, np.arange(L, n), 0, n, offsets)
     data = tuple(tuple(a.astype(dtype) for a in part) for part in (train, val, full))
     children = np.random.SeedSequence(seed).spawn(n_models)
     models, epochs, preds, histories = [], [], [], []
@@ -224,6 +246,7 @@ def holdout_errors(
     if inner < 1:
         return None
     fit = train_ensemble(cell, zn[:cut], L=L, H=H, v=inner, dtype=dtype, **train)
-    X, Y, M = make_windows(zn, L, H, np.arange(max(L, cut - H + 1), n), cut, n)
+    offsets = train.get("offsets")
+    X, Y, M = make_windows(zn, L, H, np.arange(max(L, cut - H + 1), n), cut, n, offsets)
     pred = np.mean([np.asarray(predict(net, X.astype(dtype)), np.float64) for net in fit.models], 0)
     return (Y - pred) * M, M

@@ -54,7 +54,7 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
-from forecast._neural_train import holdout_errors, train_ensemble
+from forecast._neural_train import anchor_offsets, holdout_errors, train_ensemble
 from forecast.base import Forecaster
 from forecast.errors import ForecastTypeError, ForecastValueError
 from forecast.seasonality import deseasonalize as _deseasonalize
@@ -114,6 +114,12 @@ class NeuralForecaster(Forecaster):
         short for the second split fall back to ``"validation"``). ``"validation"``: the
         final ensemble's own early-stopping errors, cheaper but optimistic (the stopping
         epoch minimised them). The point forecast is the same either way.
+    anchor : {"last", "season"}
+        What the outputs are predicted relative to: ``"last"`` the last input value (a
+        naive forecast of the modelled series), ``"season"`` the same period of the last
+        season (a skip connection to seasonal naive: the network forecasts the residual
+        of seasonal naive; needs ``input_size >= season_length``; same as ``"last"`` when
+        the season length is 1).
     random_state : int or None
         Seed of the weights; None gives a different ensemble every fit.
 
@@ -159,6 +165,7 @@ class NeuralForecaster(Forecaster):
         deseasonalize: bool = True,
         dtype: str = "float32",
         interval_errors: str = "holdout",
+        anchor: str = "last",
         random_state: int | None = 0,
     ) -> None:
         self.season_length = season_length
@@ -173,6 +180,7 @@ class NeuralForecaster(Forecaster):
         self.deseasonalize = deseasonalize
         self.dtype = dtype
         self.interval_errors = interval_errors
+        self.anchor = anchor
         self.random_state = random_state
 
     # ------------------------------------------------------------------ settings
@@ -207,6 +215,11 @@ class NeuralForecaster(Forecaster):
                 f"The 'interval_errors' parameter of {cls} must be 'holdout' or 'validation'. "
                 f"Got {self.interval_errors!r} instead."
             )
+        if self.anchor not in ("last", "season"):
+            raise ForecastValueError(
+                f"The 'anchor' parameter of {cls} must be 'last' or 'season'. "
+                f"Got {self.anchor!r} instead."
+            )
         rs = self.random_state
         if rs is not None and (isinstance(rs, bool) or not isinstance(rs, numbers.Integral)):
             raise ForecastTypeError(
@@ -214,6 +227,12 @@ class NeuralForecaster(Forecaster):
             )
         H = self.horizon if self.horizon is not None else min(max(2 * m, 8), 24)
         L = self.input_size if self.input_size is not None else min(max(m, 6), 24)
+        if self.anchor == "season" and L < m:
+            raise ForecastValueError(
+                f"The 'input_size' parameter of {cls} must be at least the season length "
+                f"{m} with anchor='season' (the anchors are the last season's values). "
+                f"Got {L} instead."
+            )
         return int(L), int(H)
 
     def _min_length(self, m: int) -> int:
@@ -268,6 +287,7 @@ class NeuralForecaster(Forecaster):
         self.step_ = step if step > 1e-12 else 1.0
         self.z_ = z
         self.input_len_, self.horizon_ = L, H
+        self.offsets_ = anchor_offsets(H, m, self.anchor)
         self._lock = threading.Lock()
         self._z_cache: np.ndarray | None = None
         v = self.validation_size
@@ -283,6 +303,7 @@ class NeuralForecaster(Forecaster):
             "lr": float(self.learning_rate),
             "seed": self.random_state,
             "callbacks": getattr(self, "_callbacks", ()),
+            "offsets": self.offsets_,
         }
         zn, dtype = z / self.step_, np.dtype(self.dtype)
         fit = train_ensemble(self.cell, zn, L=L, H=H, v=v, dtype=dtype, **train)
@@ -336,7 +357,7 @@ class NeuralForecaster(Forecaster):
         out: list[float] = []
         while len(out) < h:
             w = np.asarray(zn[-L:])[None, :]
-            block = w[0, -1] + self._net_mean(w)[0]
+            block = np.asarray(zn)[len(zn) + self.offsets_] + self._net_mean(w)[0]
             out.extend(block.tolist())
             zn.extend(block.tolist())
         return np.asarray(out[:h]) * self.step_
@@ -374,7 +395,7 @@ class NeuralForecaster(Forecaster):
             windows = np.stack([zn[t - L : t] for t in idx])
             with self._lock:
                 step1 = self._net_mean(windows)[:, 0]
-            z = (windows[:, -1] + step1) * self.step_
+            z = (zn[idx + self.offsets_[0]] + step1) * self.step_
             level = np.exp(z) if self.log_ else z * self.scale_
             out[idx] = level * self.seasonal_[idx % self.season_length_]
         return out

@@ -305,3 +305,22 @@ def test_positive_series_spanning_hundreds_of_decades_is_scaled_not_logged() -> 
     fc = m.predict(12)
     assert np.isfinite(fc.to_numpy()).all() and np.abs(fc.to_numpy()).max() < 100
     assert np.isfinite(m.sample_paths(12, 200, rng=0)).all()
+
+
+def test_season_anchor_starts_from_seasonal_naive() -> None:
+    # anchor='season': targets are relative to the same month of the last season, so a
+    # barely trained head (lr 1e-6) forecasts close to seasonal naive; anchor='last'
+    # forecasts close to the last value instead
+    y = seasonal_series(60, seed=4)
+    snaive, last = y.to_numpy()[-12:], np.full(12, y.to_numpy()[-1])
+    kw = {"deseasonalize": False, "hidden_size": 4, "n_models": 1, "max_epochs": 1,
+          "learning_rate": 1e-6, "interval_errors": "validation"}  # fmt: skip
+    season = LSTMForecaster(anchor="season", **kw).fit(y)
+    np.testing.assert_array_equal(season.offsets_, -12 + np.arange(24) % 12)
+    for model, near, far in ((season, snaive, last), (LSTMForecaster(**kw).fit(y), last, snaive)):
+        pred = model.predict(12, quantiles=None)["mean"].to_numpy()
+        assert np.mean(np.abs(pred - near)) < 0.2 * np.mean(np.abs(pred - far))
+    with pytest.raises(ForecastValueError, match="'input_size'.*at least the season length 12"):
+        LSTMForecaster(anchor="season", input_size=6).fit(y)
+    with pytest.raises(ForecastValueError, match="'anchor'"):
+        LSTMForecaster(anchor="seasonal").fit(y)
