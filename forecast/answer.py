@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from forecast.anomaly_result import AnomalyResult
 from forecast.errors import ForecastValueError
 from kernel import html_card, html_table
 from montecarlo import BacktestResult, Recommendation, TargetResult, probability_curve
@@ -71,6 +72,15 @@ class Answer:
         :func:`montecarlo.tornado` of each method's kept paths.
     backtest_error : str or None
         Why the backtest asked for could not run (e.g. too few past years).
+    anomalies : AnomalyResult or None
+        The unusual months up to ``as_of`` (``answer_question(..., anomalies=...)``).
+    excluded : dict of str to TargetResult
+        Every method's answer fitted with the flagged months excluded (replaced by their
+        robust seasonal estimate); empty when nothing was flagged or not asked.
+    excluded_errors : dict of str to str
+        The methods that refused the history with the months excluded.
+    anomaly_error : str or None
+        Why the anomaly flags asked for could not be computed (e.g. too short a history).
     """
 
     series: str
@@ -89,6 +99,10 @@ class Answer:
     recommendation: Recommendation | None = None
     tornados: dict[str, pd.DataFrame] = field(default_factory=dict)
     backtest_error: str | None = None
+    anomalies: AnomalyResult | None = None
+    excluded: dict[str, TargetResult] = field(default_factory=dict)
+    excluded_errors: dict[str, str] = field(default_factory=dict)
+    anomaly_error: str | None = None
 
     @property
     def gap(self) -> float:
@@ -125,7 +139,11 @@ class Answer:
 
     def table(self) -> pd.DataFrame:
         """One row per method that ran: P(hit), its error bar, the total's interval at
-        ``level``, median, mean, expected shortfall, paths, and the backtest verdict."""
+        ``level``, median, mean, expected shortfall, paths, and the backtest verdict.
+
+        With months flagged and excluded (:attr:`excluded`), also each method's answer
+        without them: ``probability_excluded``, ``std_error_excluded``,
+        ``total_median_excluded`` (NaN where the method refused the cleaned history)."""
         verdicts = self.verdicts()
         rows = []
         for name, r in self.results.items():
@@ -138,6 +156,14 @@ class Answer:
                 "sampler": r.sampler, "verdict": verdicts[name],
                 "recommended": name == self.headline and self.recommendation is not None,
             })  # fmt: skip
+            if self.excluded or self.excluded_errors:
+                x = self.excluded.get(name)
+                nan = float("nan")
+                rows[-1].update({
+                    "probability_excluded": nan if x is None else x.probability,
+                    "std_error_excluded": nan if x is None else x.std_error,
+                    "total_median_excluded": nan if x is None else x.quantiles[0.5],
+                })  # fmt: skip
         return pd.DataFrame(rows)
 
     def totals(self) -> dict[str, np.ndarray]:
@@ -271,14 +297,19 @@ class Answer:
         pct = round(100 * self.level)
         shown = self.table()
         if len(shown):
-            shown = shown[["method", "probability", "std_error", "total_low", "total_median",
-                           "total_high", "n_paths", "verdict", "recommended"]]  # fmt: skip
+            cols = ["method", "probability", "std_error", "total_low", "total_median",
+                    "total_high", "n_paths", "verdict", "recommended"]  # fmt: skip
+            if "probability_excluded" in shown.columns:
+                cols.insert(3, "probability_excluded")
+            shown = shown[cols]
             shown = shown.assign(recommended=shown["recommended"].map({True: "yes", False: ""}))
             shown = shown.rename(columns={
                 "probability": "P(hit)", "std_error": "std. error", "n_paths": "paths",
+                "probability_excluded": "P(hit) excluded",
                 "total_low": f"total P{(100 - pct) / 2:g}", "total_median": "total median",
                 "total_high": f"total P{(100 + pct) / 2:g}"})  # fmt: skip
-        fmt = {"P(hit)": "{:.1%}", "std. error": "{:.2%}", "total median": "{:,.6g}",
+        fmt = {"P(hit)": "{:.1%}", "P(hit) excluded": "{:.1%}", "std. error": "{:.2%}",
+               "total median": "{:,.6g}",
                "paths": "{:,}"}  # fmt: skip
         fmt.update({c: "{:,.6g}" for c in shown.columns if str(c).startswith("total P")})
         notes = []
@@ -292,8 +323,26 @@ class Answer:
             notes.append("Not backtested: answer_question(..., backtest=True) recommends a method.")
         notes += [f"{n} could not run: {e}" for n, e in self.errors.items()]
         notes += [f"note: {n}" for n in self.notes]
+        notes += self.anomaly_notes()
         title = f"P(year total ≥ {self.target:g}), seed {self.seed}"
         return html_card(title, facts, tables=[html_table(shown, fmt)], notes=notes)
+
+    def anomaly_notes(self) -> list[str]:
+        """What the anomaly flags say, in words (empty when none were asked)."""
+        if self.anomaly_error is not None:
+            return [f"Unusual months not flagged: {self.anomaly_error}"]
+        if self.anomalies is None:
+            return []
+        out = [self.anomalies.describe()]
+        if self.excluded or self.excluded_errors:
+            out.append(
+                "P(hit) excluded: fitted with those months replaced by their robust seasonal "
+                "estimate (STL trend + season); the year to date is the actual one."
+            )
+        out += [
+            f"{n} could not run with them excluded: {e}" for n, e in self.excluded_errors.items()
+        ]
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready document (NaN as None is left to the caller's encoder)."""
@@ -311,6 +360,17 @@ class Answer:
             "errors": dict(self.errors), "notes": list(self.notes),
             "backtest_error": self.backtest_error,
         }  # fmt: skip
+        if self.anomalies is not None or self.anomaly_error is not None:
+            a = self.anomalies
+            doc["anomalies"] = {
+                "error": self.anomaly_error,
+                "method": None if a is None else a.method,
+                "threshold": None if a is None else a.threshold,
+                "flagged": [] if a is None else [str(p) for p in a.flagged],
+                "scores": {} if a is None else {str(p): float(v) for p, v in a.scores.items()},
+                "excluded_results": [r.to_dict() for r in self.excluded.values()],
+                "excluded_errors": dict(self.excluded_errors),
+            }  # fmt: skip
         if self.fits is not None:
             doc["fits"] = self.fits.reset_index().to_dict("records")
         if self.seasonality is not None:

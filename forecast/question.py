@@ -24,10 +24,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from forecast.anomaly import ANOMALY_METHODS, detect_anomalies, exclude_anomalies
+from forecast.anomaly_result import AnomalyResult
 from forecast.answer import Answer, MethodRun
 from forecast.errors import ForecastTypeError, ForecastValueError
 from forecast.registry import default_methods, make_model, model_names
-from kernel import stream_rng
+from kernel import stream_rng, stream_seed
 from montecarlo import (
     BacktestResult,
     MemoryBudgetError,
@@ -121,6 +123,7 @@ def run_method(
     seed: int = 0,
     keep_paths: bool = False,
     progress: Callable[[int], Any] | None = None,
+    fit_history: pd.Series | None = None,
 ) -> MethodRun:
     """Method ``name`` through :func:`montecarlo.simulate_target` with the seed rule.
 
@@ -128,13 +131,21 @@ def run_method(
     gives a :class:`MethodRun` with its message instead of an exception. A run over the
     memory budget (:class:`montecarlo.MemoryBudgetError`) is the caller's ``n_paths``,
     not the method's fault: it is raised, before anything is fitted.
+
+    ``fit_history`` (e.g. :func:`forecast.exclude_anomalies` of ``history``) is what the
+    simulator is fitted on, up to ``as_of``; the year to date still comes from
+    ``history``, and the paths from the same seed stream as without it.
     """
     sim = make_model(name)
     try:
+        if fit_history is not None:
+            p = as_period(as_of, func="run_method")
+            fit_on = as_monthly_series(fit_history, name="fit_history", func="run_method")
+            sim.fit(fit_on.loc[:p])
         res = simulate_target(
             sim, history, as_of=as_of, target=target, n_paths=n_paths, sampler=sampler,
             rng=stream_rng(seed, series, name, "paths"), until_se=until_se, method=name,
-            keep_paths=keep_paths, progress=progress,
+            keep_paths=keep_paths, progress=progress, fit=fit_history is None,
         )  # fmt: skip
     except MemoryBudgetError:
         raise
@@ -224,6 +235,7 @@ def answer_question(
     backtest: bool = False,
     backtest_paths: int = 4000,
     fits: bool = True,
+    anomalies: str | AnomalyResult | None = None,
     progress: Callable[[str, str, int], Any] | None = None,
     runner: Callable[..., MethodRun] = run_method,
     backtester: Callable[..., BacktestResult] = backtest_method,
@@ -255,9 +267,20 @@ def answer_question(
         year) and recommend a method from it.
     fits : bool
         Include :func:`montecarlo.compare_fits` of the months up to ``as_of``.
+    anomalies : {"autoencoder", "stl"}, AnomalyResult or None
+        Also answer with the unusual months excluded from the fits: the months up to
+        ``as_of`` are flagged by that detector (:func:`forecast.detect_anomalies`, seeded
+        by ``kernel.stream_seed(seed, series, method, "anomalies")``) or taken from the
+        given result; each method that ran is run again fitted on
+        :func:`forecast.exclude_anomalies` of the history (flagged months replaced by their
+        robust seasonal estimate; the year to date stays the actual one; same seed
+        stream, so the two answers differ by the exclusion only). ``Answer.excluded``
+        holds those results (without paths); ``Answer.table()`` shows both. With no
+        month flagged, nothing is rerun.
     progress : callable, optional
         ``progress(stage, method, amount)``: stage ``"paths"`` with the paths just drawn,
-        ``"backtest"`` with 1 per year scored.
+        ``"backtest"`` with 1 per year scored, ``"excluded"`` with the paths of the
+        runs with the flagged months excluded.
     runner, backtester : callable
         :func:`run_method` and :func:`backtest_method` (or cached wrappers of them, as the
         dashboard passes; they must return the same numbers).
@@ -275,6 +298,7 @@ def answer_question(
     (['iid-normal', 'seasonal'], 'units', 3)
     """
     names = check_methods(methods)
+    _check_anomalies(anomalies)
     if not (isinstance(level, float | int) and 0 < float(level) < 1):
         raise ForecastValueError(
             f"The 'level' parameter of answer_question must be a number in (0, 1). "
@@ -321,6 +345,10 @@ def answer_question(
             + "; ".join(f"{k}: {v}" for k, v in errors.items())
         )
     first = next(iter(results.values()))
+    flagged, excluded, excluded_errors, anomaly_error = _excluded_runs(
+        hist, period, anomalies, list(results), runner=runner, progress=progress, target=target,
+        series=key, n_paths=n_paths, sampler=sampler, until_se=until_se, seed=seed,
+    )  # fmt: skip
     bt, rec = None, None
     backtest_error = None
     if backtest:
@@ -360,7 +388,76 @@ def answer_question(
         errors=errors, notes=notes, fits=fit_table, seasonality=remaining_share(hist, period),
         backtest=bt,
         recommendation=rec, tornados=tornados, backtest_error=backtest_error,
+        anomalies=flagged, excluded=excluded, excluded_errors=excluded_errors,
+        anomaly_error=anomaly_error,
     )  # fmt: skip
+
+
+def _check_anomalies(anomalies: Any) -> None:
+    if anomalies is None or isinstance(anomalies, AnomalyResult):
+        return
+    if isinstance(anomalies, str) and anomalies in ANOMALY_METHODS:
+        return
+    if isinstance(anomalies, str):
+        raise ForecastValueError(
+            f"The 'anomalies' parameter of answer_question must be one of "
+            f"{sorted(ANOMALY_METHODS)}, an AnomalyResult or None. Got {anomalies!r} instead."
+        )
+    raise ForecastTypeError(
+        "The 'anomalies' parameter of answer_question must be None, 'autoencoder', 'stl' "
+        f"or an AnomalyResult. Got {type(anomalies).__name__} instead."
+    )
+
+
+def _excluded_runs(
+    hist: pd.Series,
+    period: pd.Period,
+    anomalies: str | AnomalyResult | None,
+    names: list[str],
+    *,
+    runner: Callable[..., MethodRun],
+    progress: Callable[[str, str, int], Any] | None,
+    series: str,
+    seed: int,
+    **kw: Any,
+) -> tuple[AnomalyResult | None, dict[str, TargetResult], dict[str, str], str | None]:
+    """The flags up to ``period`` and every method's run fitted with them excluded."""
+    if anomalies is None:
+        return None, {}, {}, None
+    upto = hist.loc[:period]
+    if isinstance(anomalies, AnomalyResult):
+        flags = anomalies
+    elif isinstance(anomalies, str):
+        params: dict[str, Any] = {}
+        if anomalies == "autoencoder":  # the only detector that draws random numbers
+            params["random_state"] = np.random.default_rng(
+                stream_seed(seed, series, anomalies, "anomalies")
+            )
+        try:
+            flags = detect_anomalies(upto, anomalies, **params)
+        except ForecastValueError as exc:  # e.g. too short a history for the window
+            return None, {}, {}, str(exc)
+    keys = flags.flagged[flags.flagged.isin(upto.index)]
+    if not len(keys):
+        return flags, {}, {}, None
+    cleaned = exclude_anomalies(upto, flags)
+    runs = [
+        runner(
+            hist,
+            name,
+            as_of=period,
+            series=series,
+            seed=seed,
+            keep_paths=False,
+            fit_history=cleaned,
+            progress=None if progress is None else _ticker(progress, "excluded", name),
+            **kw,
+        )
+        for name in names
+    ]
+    results = {r.name: r.result for r in runs if r.result is not None}
+    errors = {r.name: r.error for r in runs if r.error is not None}
+    return flags, results, errors, None
 
 
 #: The classic question on the bundled sample: at the end of 2015-09, will 2015 reach 186?

@@ -1,0 +1,347 @@
+"""Anomaly flags from a denoising autoencoder over sliding windows of one history.
+
+How a month is scored (:class:`AutoencoderDetector`):
+
+1. Cut the history into every window of ``window`` consecutive months (stride 1) and
+   normalise each window by itself: minus its median, over its robust scale (1.4826 MAD),
+   so level, trend and scale differences between windows vanish.
+2. A small fully connected autoencoder (``window -> hidden -> code_size -> hidden ->
+   window``, tanh, on :mod:`nn`'s Dense/Sequential with Adam and the Huber loss) has
+   learnt to reconstruct clean windows from *corrupted* copies: Gaussian noise of sd
+   ``noise`` on every value, with probability ``spike_rate`` per value a spike of 3 to 6
+   units, with probability ``shift_rate`` per window a block of 2 to 6 months shifted by
+   2 to 5 units. By default the network was pretrained across many series (the M3 monthly
+   training parts of the calibration half, :mod:`forecast.anomaly_pretrained`) and is used
+   as it is (``epochs=0``) or fine-tuned on the series; ``pretrained=None`` trains a new
+   one on the series' own windows, seeded by ``random_state``.
+3. A month's raw score is its signed reconstruction error (window units) averaged over
+   the windows that contain it, and its score the absolute robust z of that over the
+   months of the series (:func:`forecast.anomaly_result.robust_z`).
+4. Flag months whose score exceeds ``threshold``.
+
+The bottleneck cannot copy a single month's jump and the corruption teaches the network to
+fill such a month from its neighbours and the season, so a spike or a shifted block leaves
+a large error where it is.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import pandas as pd
+
+import nn
+from forecast._series import as_rng, check_series
+from forecast.anomaly_result import AnomalyResult, check_threshold, robust_z
+from forecast.errors import ForecastTypeError, ForecastValueError, NotFittedError
+from kernel import BaseEstimator, check_number, check_positive_int
+
+__all__ = ["AE_THRESHOLD", "AutoencoderDetector", "corrupt_windows", "network", "sliding_windows"]
+
+#: Default flag rule (robust z of the month's score). PROVISIONAL: the 95th percentile of the
+#: clean-month scores of a prototype run on 72 calibration-half M3 monthly series (even
+#: positions, training parts x) with injected spikes (5 robust units) and 4-month level
+#: shifts (3 units); benchmarks/anomaly_m3.py, which should reset it, is not written yet.
+AE_THRESHOLD = 2.2
+
+#: Window lengths of the pretrained networks, shortest first.
+WINDOWS = (12, 24, 36)
+
+
+def sliding_windows(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every window of ``window`` values, normalised per window.
+
+    Returns
+    -------
+    X : ndarray of shape (n - window + 1, window)
+        ``(window - median) / robust scale`` of each window.
+    centers, scales : ndarray of shape (n - window + 1,)
+    """
+    raw = np.lib.stride_tricks.sliding_window_view(values, window)
+    centers = np.median(raw, axis=1)
+    dev = np.abs(raw - centers[:, None])
+    scales = 1.4826 * np.median(dev, axis=1)
+    fallback = 1.2533 * dev.mean(axis=1)
+    scales = np.where(scales > 0, scales, np.where(fallback > 0, fallback, 1.0))
+    return (raw - centers[:, None]) / scales[:, None], centers, scales
+
+
+def network(window: int, hidden: int, code: int, rng: np.random.Generator) -> nn.Sequential:
+    seeds = rng.integers(0, 2**31, size=4)
+    return nn.Sequential([
+        nn.Dense(window, hidden, activation="tanh", rng=int(seeds[0])),
+        nn.Dense(hidden, code, activation="tanh", rng=int(seeds[1])),
+        nn.Dense(code, hidden, activation="tanh", rng=int(seeds[2])),
+        nn.Dense(hidden, window, rng=int(seeds[3])),
+    ])  # fmt: skip
+
+
+def corrupt_windows(
+    X: np.ndarray, noise: float, spike_rate: float, shift_rate: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Noisy copies of the windows: Gaussian noise, spikes and shifted blocks."""
+    out = X + rng.normal(0.0, noise, size=X.shape)
+    if spike_rate > 0:
+        hit = rng.random(X.shape) < spike_rate
+        size = rng.uniform(3.0, 6.0, size=X.shape) * rng.choice([-1.0, 1.0], size=X.shape)
+        out = np.where(hit, out + size, out)
+    if shift_rate > 0:
+        n, w = X.shape
+        rows = np.flatnonzero(rng.random(n) < shift_rate)
+        length = rng.integers(2, max(3, min(7, w // 2 + 1)), size=rows.size)
+        start = rng.integers(0, w - length + 1)
+        size = rng.uniform(2.0, 5.0, size=rows.size) * rng.choice([-1.0, 1.0], size=rows.size)
+        cols = np.arange(w)
+        block = (cols >= start[:, None]) & (cols < (start + length)[:, None])
+        out[rows] += block * size[:, None]
+    return out
+
+
+def train_autoencoder(
+    X: np.ndarray,
+    *,
+    hidden: int,
+    code_size: int,
+    noise: float,
+    spike_rate: float,
+    shift_rate: float = 0.0,
+    epochs: int,
+    learning_rate: float,
+    rng: np.random.Generator,
+    model: nn.Sequential | None = None,
+) -> nn.Sequential:
+    """Train (or go on training ``model``) to map corrupted windows back to ``X``.
+
+    Full-batch Adam on the Huber loss (delta 1), a fresh corruption every epoch.
+    """
+    net = model if model is not None else network(X.shape[1], hidden, code_size, rng)
+    loss = nn.HuberLoss(delta=1.0)
+    opt = nn.Adam(lr=learning_rate)
+    for _ in range(epochs):
+        out = net.forward(corrupt_windows(X, noise, spike_rate, shift_rate, rng), training=True)
+        loss.forward(out, X)
+        net.backward(loss.backward())
+        pairs = net.parameters()
+        nn.clip_grad_norm([g for _, g in pairs], 5.0)
+        opt.step([p for p, _ in pairs], [g for _, g in pairs])
+    return net
+
+
+def month_errors(net: nn.Sequential, X: np.ndarray, n: int, signed: bool = True) -> np.ndarray:
+    """Each month's reconstruction error averaged over its windows, shape (n,)."""
+    err = X - net.forward(X)
+    if not signed:
+        err = np.abs(err)
+    window = X.shape[1]
+    total = np.zeros(n)
+    count = np.zeros(n)
+    for j in range(window):  # window w holds month w + j at position j
+        total[j : j + X.shape[0]] += err[:, j]
+        count[j : j + X.shape[0]] += 1
+    return total / count
+
+
+class AutoencoderDetector(BaseEstimator):
+    """Flag unusual months by a denoising autoencoder's reconstruction error.
+
+    Parameters
+    ----------
+    window : int or None, default None
+        Months per window. None: the longest of 36, 24 and 12 that the history holds
+        twice. The history needs at least ``2 * window`` months (24 at the least).
+    pretrained : str, path or None, default "m3"
+        Start from the networks pretrained across many series (``"m3"``: the shipped file,
+        trained on M3 monthly training parts, see :mod:`forecast.anomaly_pretrained`; or
+        the path of such a file), which has windows 12, 24 and 36. None: a new network
+        trained on the series itself.
+    epochs : int or None, default None
+        Full-batch Adam steps on the series' own windows. None: 0 with ``pretrained``
+        (zero-shot: the pretrained network as it is), 300 without. With ``pretrained``
+        a positive value fine-tunes a copy of it.
+    hidden : int, default 32
+        Units of the two hidden layers (a new network; a pretrained one keeps its own).
+    code_size : int, default 2
+        Units of the bottleneck (a new network; a pretrained one keeps its own).
+    noise : float, default 0.2
+        Sd of the Gaussian corruption (window-normalised units).
+    spike_rate : float, default 0.05
+        Chance per value of a corrupting spike of 3 to 6 units.
+    shift_rate : float, default 0.3
+        Chance per window of a corrupting block of 2 to 6 months shifted by 2 to 5 units.
+    learning_rate : float, default 0.003
+    n_models : int, default 1
+        Networks trained from the series (different seeds) whose errors are averaged
+        (without ``pretrained``).
+    threshold : float, default AE_THRESHOLD
+        Flag a month when its score (robust z of its error) exceeds this. The default
+        flags 5% of the clean months of the benchmark's calibration series
+        (BENCHMARKS.md anomaly_m3), never of the series it reports on.
+    random_state : int, Generator or None, default 0
+        Seed of new weights and of the corruptions: the same seed gives the same flags.
+
+    Attributes
+    ----------
+    result_ : AnomalyResult
+        Scores and flags of the history given to :meth:`fit`.
+    models_ : list of nn.Sequential
+        The networks used.
+    window_ : int
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> t = np.arange(72)
+    >>> noise = np.random.default_rng(0).normal(0, 1, 72)
+    >>> y = pd.Series(100 + 10 * np.sin(2 * np.pi * t / 12) + noise,
+    ...               index=pd.period_range("2015-01", periods=72, freq="M"))
+    >>> y.iloc[40] += 15
+    >>> det = AutoencoderDetector().fit(y)
+    >>> det.window_, str(det.result_.scores.idxmax())
+    (36, '2018-05')
+    """
+
+    _param_error: ClassVar[type[Exception]] = ForecastValueError
+
+    def __init__(
+        self,
+        *,
+        window: int | None = None,
+        pretrained: str | None = "m3",
+        epochs: int | None = None,
+        hidden: int = 32,
+        code_size: int = 2,
+        noise: float = 0.2,
+        spike_rate: float = 0.05,
+        shift_rate: float = 0.3,
+        learning_rate: float = 0.003,
+        n_models: int = 1,
+        threshold: float = AE_THRESHOLD,
+        random_state: np.random.Generator | int | None = 0,
+    ) -> None:
+        self.window = window
+        self.pretrained = pretrained
+        self.epochs = epochs
+        self.hidden = hidden
+        self.code_size = code_size
+        self.noise = noise
+        self.spike_rate = spike_rate
+        self.shift_rate = shift_rate
+        self.learning_rate = learning_rate
+        self.n_models = n_models
+        self.threshold = threshold
+        self.random_state = random_state
+
+    @property
+    def min_length(self) -> int:
+        """Fewest months :meth:`fit` accepts: ``2 * window`` (24 with ``window=None``)."""
+        return 2 * (WINDOWS[0] if self.window is None else int(self.window))
+
+    def _checked(self, func: str) -> dict[str, Any]:
+        def pos(name: str, minimum: int = 1) -> int:
+            return check_positive_int(
+                getattr(self, name), name=name, func=func, minimum=minimum,
+                error=ForecastValueError, type_error=ForecastTypeError,
+            )  # fmt: skip
+
+        def num(name: str, low: float, high: float | None = None, low_open: bool = False) -> float:
+            return check_number(getattr(self, name), name=name, func=func, low=low, high=high,
+                                low_open=low_open, error=ForecastValueError,
+                                type_error=ForecastTypeError)  # fmt: skip
+
+        out: dict[str, Any] = {
+            "hidden": pos("hidden"), "code_size": pos("code_size"), "n_models": pos("n_models"),
+            "noise": num("noise", 0.0), "spike_rate": num("spike_rate", 0.0, 1.0),
+            "shift_rate": num("shift_rate", 0.0, 1.0),
+            "learning_rate": num("learning_rate", 0.0, low_open=True),
+            "threshold": check_threshold(self.threshold, func=func),
+            "window": None if self.window is None else pos("window", 3),
+        }  # fmt: skip
+        if self.epochs is None:
+            out["epochs"] = 0 if self.pretrained is not None else 300
+        else:
+            out["epochs"] = check_positive_int(
+                self.epochs, name="epochs", func=func, minimum=0 if self.pretrained else 1,
+                error=ForecastValueError, type_error=ForecastTypeError)  # fmt: skip
+        return out
+
+    def _window(self, p: dict[str, Any], n: int, func: str) -> int:
+        if p["window"] is not None:
+            w = p["window"]
+            if self.pretrained is not None and w not in WINDOWS:
+                raise ForecastValueError(
+                    f"The 'window' parameter of {func} must be one of {list(WINDOWS)} (the "
+                    f"pretrained networks' windows) or None with pretrained={self.pretrained!r}. "
+                    f"Got {w!r} instead; pass pretrained=None to train a new network."
+                )
+        else:
+            fits = [w for w in WINDOWS if n >= 2 * w]
+            w = fits[-1] if fits else WINDOWS[0]
+        if n < 2 * w:
+            raise ForecastValueError(
+                f"The 'history' parameter of {func} needs at least {2 * w} months for "
+                f"window={w} (2 x window). Got {n} instead."
+                + ("" if p["window"] is None or w == WINDOWS[0] else
+                   " Use a smaller window or a longer history.")
+            )  # fmt: skip
+        return w
+
+    def fit(self, history: pd.Series) -> Self:
+        """Score every month of ``history`` (training on its windows if asked); returns ``self``.
+
+        Raises
+        ------
+        ForecastValueError
+            A history shorter than ``2 * window`` months (the message names the minimum),
+            gaps, missing values or bad hyperparameters (each named).
+        PretrainedFileError
+            A pretrained file that is missing, foreign or corrupted.
+        """
+        func = "AutoencoderDetector.fit"
+        p = self._checked(func)
+        values, periods = check_series(history, func=func, name="history")
+        w = self._window(p, values.size, func)
+        rng = as_rng(self.random_state, func=func)
+        X, _, _ = sliding_windows(values, w)
+        train = {k: p[k] for k in ("hidden", "code_size", "noise", "spike_rate", "shift_rate",
+                                   "epochs", "learning_rate")}  # fmt: skip
+        if self.pretrained is not None:
+            from forecast.anomaly_pretrained import load_autoencoders
+
+            base = load_autoencoders(self.pretrained)
+            if w not in base:
+                raise ForecastValueError(
+                    f"The 'window' parameter of {func}: the pretrained file has windows "
+                    f"{sorted(base)}, not {w}."
+                )
+            net = base[w]
+            if p["epochs"] > 0:
+                net = train_autoencoder(X, rng=rng, model=copy.deepcopy(net), **train)
+            models = [net]
+        else:
+            models = [train_autoencoder(X, rng=rng, **train) for _ in range(p["n_models"])]
+        raw = np.mean([month_errors(net, X, values.size) for net in models], axis=0)
+        z = np.abs(robust_z(raw))
+        self.window_ = w
+        self.models_ = models
+        self.result_ = AnomalyResult(
+            scores=pd.Series(z, index=periods, name="score"),
+            flags=pd.Series(z > p["threshold"], index=periods, name="flagged"),
+            threshold=p["threshold"], method="autoencoder",
+            raw=pd.Series(raw, index=periods, name="reconstruction_error"),
+        )  # fmt: skip
+        return self
+
+    def detect(self, history: pd.Series) -> AnomalyResult:
+        """``fit(history).result_``."""
+        return self.fit(history).result_
+
+    @property
+    def flags_(self) -> pd.Series:
+        """The flags of the fitted history."""
+        if not hasattr(self, "result_"):
+            raise NotFittedError(
+                "This AutoencoderDetector is not fitted yet. Call fit(history) first."
+            )
+        return self.result_.flags
