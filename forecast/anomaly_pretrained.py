@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 import nn
-from forecast.anomaly_ae import corrupt_windows, network, sliding_windows
+from forecast.anomaly_net import corrupt_windows, network, sliding_windows
 from forecast.errors import PretrainedFileError
 from kernel import save_npz_atomic, write_text_atomic
 
