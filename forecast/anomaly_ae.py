@@ -35,9 +35,9 @@ import pandas as pd
 from forecast._series import as_rng, check_series
 from forecast.anomaly_net import month_errors, sliding_windows, train_autoencoder
 from forecast.anomaly_pretrained import load_autoencoders
-from forecast.anomaly_result import AnomalyResult, check_threshold, robust_z
-from forecast.errors import ForecastTypeError, ForecastValueError, NotFittedError
-from kernel import BaseEstimator, check_number, check_positive_int
+from forecast.anomaly_result import AnomalyResult, DetectorBase, check_threshold, robust_z
+from forecast.errors import ForecastTypeError, ForecastValueError
+from kernel import check_number, check_positive_int
 
 __all__ = ["AE_THRESHOLD", "WINDOWS", "AutoencoderDetector"]
 
@@ -51,7 +51,7 @@ AE_THRESHOLD = 2.2
 WINDOWS = (12, 24, 36)
 
 
-class AutoencoderDetector(BaseEstimator):
+class AutoencoderDetector(DetectorBase):
     """Flag unusual months by a denoising autoencoder's reconstruction error.
 
     Parameters
@@ -238,16 +238,3 @@ class AutoencoderDetector(BaseEstimator):
             raw=pd.Series(raw, index=periods, name="reconstruction_error"),
         )  # fmt: skip
         return self
-
-    def detect(self, history: pd.Series) -> AnomalyResult:
-        """``fit(history).result_``."""
-        return self.fit(history).result_
-
-    @property
-    def flags_(self) -> pd.Series:
-        """The flags of the fitted history."""
-        if not hasattr(self, "result_"):
-            raise NotFittedError(
-                "This AutoencoderDetector is not fitted yet. Call fit(history) first."
-            )
-        return self.result_.flags

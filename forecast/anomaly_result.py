@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecast.errors import ForecastValueError
-from kernel import html_card, html_table
+from forecast.errors import ForecastValueError, NotFittedError
+from kernel import BaseEstimator, html_card, html_table
 
 __all__ = ["AnomalyResult", "robust_z"]
 
@@ -125,3 +125,26 @@ class AnomalyResult:
         ]
         fmt = {"score": "{:.2f}", "raw": "{:.4g}"}
         return html_card("Unusual months", facts, tables=[html_table(table, fmt)])
+
+
+class DetectorBase(BaseEstimator):
+    """What every anomaly detector shares: ``fit`` sets ``result_``; ``detect`` and
+    ``flags_`` read it."""
+
+    result_: AnomalyResult
+
+    def fit(self, history: pd.Series) -> Any:  # pragma: no cover - every detector overrides
+        raise NotImplementedError
+
+    def detect(self, history: pd.Series) -> AnomalyResult:
+        """``fit(history).result_``."""
+        return self.fit(history).result_
+
+    @property
+    def flags_(self) -> pd.Series:
+        """The flags of the fitted history."""
+        if not hasattr(self, "result_"):
+            raise NotFittedError(
+                f"This {type(self).__name__} is not fitted yet. Call fit(history) first."
+            )
+        return self.result_.flags

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from forecast._series import check_series
-from forecast.anomaly_result import MAD_TO_SD, AnomalyResult, check_threshold
-from forecast.errors import ForecastTypeError, ForecastValueError, NotFittedError
-from kernel import BaseEstimator, check_positive_int
+from forecast.anomaly_result import MAD_TO_SD, AnomalyResult, DetectorBase, check_threshold
+from forecast.errors import ForecastTypeError, ForecastValueError
+from kernel import check_positive_int
 
 __all__ = ["STL_THRESHOLD", "STLDetector", "seasonal_estimate"]
 
@@ -85,7 +85,7 @@ def seasonal_estimate(history: pd.Series, *, period: int | None = None) -> pd.Se
     return pd.Series(fit, index=periods, name=history.name)
 
 
-class STLDetector(BaseEstimator):
+class STLDetector(DetectorBase):
     """Flag months whose robust STL residual is unusually large.
 
     Parameters
@@ -144,14 +144,3 @@ class STLDetector(BaseEstimator):
             threshold=thr, method="stl", raw=pd.Series(resid, index=periods, name="residual"),
         )  # fmt: skip
         return self
-
-    def detect(self, history: pd.Series) -> AnomalyResult:
-        """``fit(history).result_``."""
-        return self.fit(history).result_
-
-    @property
-    def flags_(self) -> pd.Series:
-        """The flags of the fitted history."""
-        if not hasattr(self, "result_"):
-            raise NotFittedError("This STLDetector is not fitted yet. Call fit(history) first.")
-        return self.result_.flags
