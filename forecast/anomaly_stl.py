@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
-from forecast._series import check_series
+from forecast._series import check_series, season_length_of
 from forecast.anomaly_result import MAD_TO_SD, AnomalyResult, DetectorBase, check_threshold
 from forecast.errors import ForecastTypeError, ForecastValueError
 from kernel import check_positive_int
@@ -50,8 +50,6 @@ def _min_length(period: int) -> int:
 
 
 def _checked(history: Any, period: Any, func: str) -> tuple[np.ndarray, pd.PeriodIndex, int]:
-    from forecast._series import season_length_of
-
     values, periods = check_series(history, func=func, name="history")
     m = season_length_of(periods) if period is None else check_positive_int(
         period, name="period", func=func, error=ForecastValueError,
