@@ -53,6 +53,7 @@ from forecast.question import (
     backtest_years,
     check_methods,
     default_target,
+    question_anomalies,
     run_method,
     stack_backtests,
 )
@@ -131,6 +132,7 @@ __all__ = [
     "pinball_loss",
     "pretrain_autoencoders",
     "pretrain_nbeats",
+    "question_anomalies",
     "register",
     "registered_models",
     "regularize",

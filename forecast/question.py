@@ -58,6 +58,7 @@ __all__ = [
     "backtest_years",
     "check_methods",
     "default_target",
+    "question_anomalies",
     "run_method",
     "stack_backtests",
 ]
@@ -427,14 +428,9 @@ def _excluded_runs(
     upto = hist.loc[:period]
     if isinstance(anomalies, AnomalyResult):
         flags = anomalies
-    elif isinstance(anomalies, str):
-        params: dict[str, Any] = {}
-        if anomalies == "autoencoder":  # the only detector that draws random numbers
-            params["random_state"] = np.random.default_rng(
-                stream_seed(seed, series, anomalies, "anomalies")
-            )
+    else:
         try:
-            flags = detect_anomalies(upto, anomalies, **params)
+            flags = question_anomalies(hist, period, anomalies, seed=seed, series=series)
         except ForecastValueError as exc:  # e.g. too short a history for the window
             return None, {}, {}, str(exc)
     keys = flags.flagged[flags.flagged.isin(upto.index)]
@@ -458,6 +454,56 @@ def _excluded_runs(
     results = {r.name: r.result for r in runs if r.result is not None}
     errors = {r.name: r.error for r in runs if r.error is not None}
     return flags, results, errors, None
+
+
+def question_anomalies(
+    history: pd.Series,
+    as_of: Any,
+    method: str = "autoencoder",
+    *,
+    seed: int = 0,
+    series: str | None = None,
+) -> AnomalyResult:
+    """The unusual months up to ``as_of`` that ``answer_question(..., anomalies=method)``
+    flags: :func:`forecast.detect_anomalies` of ``history.loc[:as_of]``, the autoencoder
+    seeded by ``kernel.stream_seed(seed, series, method, "anomalies")`` (the seed rule).
+
+    A front end that shows the flags before the user asks to exclude them calls this and
+    hands the result to ``answer_question(..., anomalies=result)``: the same flags either way.
+
+    Parameters
+    ----------
+    history : pandas.Series
+        Monthly history (PeriodIndex or DatetimeIndex).
+    as_of : str or pandas.Period
+        Last observed month.
+    method : {"autoencoder", "stl"}
+    seed : int
+    series : str, optional
+        Series name of the seed rule (default: ``history.name``).
+
+    Returns
+    -------
+    AnomalyResult
+
+    Examples
+    --------
+    >>> from montecarlo import load_monthly_units
+    >>> question_anomalies(load_monthly_units(), "2015-09", "stl").flags.index[-1]
+    Period('2015-09', 'M')
+    """
+    if not isinstance(method, str) or method not in ANOMALY_METHODS:
+        raise ForecastValueError(
+            f"The 'method' parameter of question_anomalies must be one of "
+            f"{sorted(ANOMALY_METHODS)}. Got {method!r} instead."
+        )
+    key = series_key(history, series)
+    hist = as_monthly_series(history, name="history", func="question_anomalies")
+    period = as_period(as_of, func="question_anomalies")
+    params: dict[str, Any] = {}
+    if method == "autoencoder":  # the only detector that draws random numbers
+        params["random_state"] = np.random.default_rng(stream_seed(seed, key, method, "anomalies"))
+    return detect_anomalies(hist.loc[:period], method, **params)
 
 
 #: The classic question on the bundled sample: at the end of 2015-09, will 2015 reach 186?
