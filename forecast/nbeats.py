@@ -126,6 +126,8 @@ class NBeats(Forecaster):
     ----------
     group_ : str
         Frequency group used (``"monthly"``, ...; ``"scratch"`` without a pretrained file).
+    constant_ : bool
+        Whether the history is constant (then the forecast is that constant, zero width).
     horizon_, input_size_, min_input_ : int
     nets_ : list of NBeatsNet
     pool_ : ndarray of shape (n_rows, horizon_)
@@ -324,6 +326,9 @@ class NBeats(Forecaster):
         self.nets_ = g.nets
         self._group_model = g
         self.pool_ = g.pool if g.pool.size else self._in_sample_pool(values)
+        # a constant history forecasts its constant with zero width (as ETS and Theta do):
+        # the networks' answer to a flat window is near it, not exactly it
+        self.constant_ = bool(np.ptp(values) == 0)
 
     def _train(self, g: GroupModel, values: np.ndarray) -> None:
         H, n = g.horizon, values.size
@@ -405,6 +410,8 @@ class NBeats(Forecaster):
     def _compute(self, h: int) -> tuple[np.ndarray, np.ndarray]:
         L, H = self.input_size_, self.horizon_
         hist = list(self.history_.to_numpy())
+        if self.constant_:
+            return np.full(h, hist[-1]), np.zeros(h)
         out: list[float] = []
         scales: list[float] = []
         while len(out) < h:

@@ -268,7 +268,8 @@ _spec(
 )  # fmt: skip
 _spec(
     "auto", "forecast.auto:AutoForecaster",
-    "forecast: ETS, ARIMA, Theta and GRU weighted by a validation on the series, mixture paths",
+    "forecast: N-BEATS (pretrained), Theta and ARIMA weighted by a validation on the series, "
+    "mixture paths",
     "Auto (combination)", forecaster=True,
     fast_params={"members": ("ets", "theta", "snaive")},
 )  # fmt: skip

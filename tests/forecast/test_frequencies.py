@@ -64,7 +64,7 @@ def test_daily_arima_and_auto_handle_an_odd_period() -> None:
     fc = arima.predict(7, None)["mean"].to_numpy()
     assert np.corrcoef(fc, y.to_numpy()[-7:])[0, 1] > 0.9
     auto = AutoForecaster().fit(y)
-    assert set(auto.members_) == {"ets", "arima", "theta", "gru"} and not auto.failed_
+    assert set(auto.members_) == {"nbeats", "theta", "arima"} and not auto.failed_
 
 
 @pytest.mark.parametrize("model", [ETS, Theta, ARIMA, AutoForecaster])
@@ -74,7 +74,6 @@ def test_a_constant_series_forecasts_the_constant_with_zero_width(model: type) -
     y = pd.Series(7.5, index=pd.date_range("2020-01-01", periods=36, freq="MS"))
     fitted = model().fit(y)
     fc = fitted.predict(4, quantiles=(0.1, 0.9))
-    # Auto's GRU member keeps a weight of ~5e-7 (its validation sMAPE is 0.7, the others 0)
     np.testing.assert_allclose(fc.to_numpy(), 7.5, rtol=1e-8)
     np.testing.assert_array_equal(fc["q0.1"], fc["q0.9"])
     paths = fitted.sample_paths(4, 50, np.random.default_rng(0))
