@@ -114,12 +114,19 @@ class NeuralForecaster(Forecaster):
         short for the second split fall back to ``"validation"``). ``"validation"``: the
         final ensemble's own early-stopping errors, cheaper but optimistic (the stopping
         epoch minimised them). The point forecast is the same either way.
-    anchor : {"last", "season"}
+    anchor : {"last", "season", "auto"}
         What the outputs are predicted relative to: ``"last"`` the last input value (a
         naive forecast of the modelled series), ``"season"`` the same period of the last
         season (a skip connection to seasonal naive: the network forecasts the residual
         of seasonal naive; needs ``input_size >= season_length``; same as ``"last"`` when
-        the season length is 1).
+        the season length is 1). ``"auto"`` chooses one of the two per series: a holdout
+        ensemble is trained with each anchor (as for ``interval_errors="holdout"``) and
+        the anchor whose ensemble has the smaller mean absolute error on the last
+        ``validation_size`` observations, which neither saw, is kept (ties and series too
+        short for the holdout split keep ``"last"``; one season or ``input_size`` below
+        the season length: ``"last"``). With ``interval_errors="holdout"`` the chosen
+        anchor's holdout errors serve the intervals, so the choice costs one more ensemble
+        (three instead of two).
     random_state : int or None
         Seed of the weights; None gives a different ensemble every fit.
 
@@ -138,6 +145,11 @@ class NeuralForecaster(Forecaster):
     interval_errors_ : str
         The errors actually used (``"validation"`` when the series was too short for
         ``"holdout"``).
+    anchor_ : str
+        The anchor used (``anchor``, or the one ``anchor="auto"`` chose).
+    anchor_errors_ : dict of str to float
+        ``anchor="auto"``: each anchor's holdout mean absolute error (scaled space) the
+        choice compared; empty otherwise or when no comparison was possible.
     epochs_ : list of int
         Early-stopped epoch count of every network.
     loss_history_ : list of dict
@@ -215,9 +227,9 @@ class NeuralForecaster(Forecaster):
                 f"The 'interval_errors' parameter of {cls} must be 'holdout' or 'validation'. "
                 f"Got {self.interval_errors!r} instead."
             )
-        if self.anchor not in ("last", "season"):
+        if self.anchor not in ("last", "season", "auto"):
             raise ForecastValueError(
-                f"The 'anchor' parameter of {cls} must be 'last' or 'season'. "
+                f"The 'anchor' parameter of {cls} must be 'last', 'season' or 'auto'. "
                 f"Got {self.anchor!r} instead."
             )
         rs = self.random_state
@@ -287,7 +299,6 @@ class NeuralForecaster(Forecaster):
         self.step_ = step if step > 1e-12 else 1.0
         self.z_ = z
         self.input_len_, self.horizon_ = L, H
-        self.offsets_ = anchor_offsets(H, m, self.anchor)
         self._lock = threading.Lock()
         self._z_cache: np.ndarray | None = None
         v = self.validation_size
@@ -303,13 +314,16 @@ class NeuralForecaster(Forecaster):
             "lr": float(self.learning_rate),
             "seed": self.random_state,
             "callbacks": getattr(self, "_callbacks", ()),
-            "offsets": self.offsets_,
         }
         zn, dtype = z / self.step_, np.dtype(self.dtype)
+        held, self.anchor_, self.anchor_errors_ = None, self.anchor, {}
+        if self.anchor == "auto":
+            held = self._choose_anchor(zn, m, L=L, H=H, v=v, dtype=dtype, train=train)
+            held = held if self.interval_errors == "holdout" else None
+        self.offsets_ = train["offsets"] = anchor_offsets(H, m, self.anchor_)
         fit = train_ensemble(self.cell, zn, L=L, H=H, v=v, dtype=dtype, **train)
         self.models_, self.epochs_, self.loss_history_ = fit.models, fit.epochs, fit.histories
-        held = None
-        if self.interval_errors == "holdout":
+        if held is None and self.interval_errors == "holdout":
             held = holdout_errors(self.cell, zn, L=L, H=H, v=v, dtype=dtype, **train)
         self.interval_errors_ = "validation" if held is None else "holdout"
         err, mask = (fit.val_errors, fit.val_mask) if held is None else held
@@ -330,6 +344,32 @@ class NeuralForecaster(Forecaster):
         u = u - u.mean() if u.size else u
         rms = float(np.sqrt(np.mean(u**2))) if u.size else 0.0
         self.residuals_ = u / rms if rms > 0 else np.array([-1.0, 1.0])
+
+    def _choose_anchor(
+        self, zn: np.ndarray, m: int, *, L: int, H: int, v: int, dtype: np.dtype,
+        train: dict[str, Any],
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """``anchor="auto"``: set ``anchor_`` to the anchor whose holdout ensemble errs
+        less on the last ``v`` observations (``anchor_errors_``: the mean absolute errors,
+        scaled space); return that ensemble's holdout errors (None: ``"last"`` kept
+        without a comparison)."""
+        self.anchor_ = "last"
+        if m <= 1 or L < m:
+            return None
+        held: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for anchor in ("last", "season"):
+            out = holdout_errors(
+                self.cell, zn, L=L, H=H, v=v, dtype=dtype,
+                **{**train, "offsets": anchor_offsets(H, m, anchor)},
+            )  # fmt: skip
+            if out is None:  # too short for the holdout split: no comparison
+                return None
+            err, mask = out
+            held[anchor] = out
+            self.anchor_errors_[anchor] = float(np.abs(err).sum() / max(mask.sum(), 1))
+        if self.anchor_errors_["season"] < self.anchor_errors_["last"]:
+            self.anchor_ = "season"
+        return held[self.anchor_]
 
     # ------------------------------------------------------------------ prediction
     def _net_mean(self, windows: np.ndarray) -> np.ndarray:

@@ -324,3 +324,23 @@ def test_season_anchor_starts_from_seasonal_naive() -> None:
         LSTMForecaster(anchor="season", input_size=6).fit(y)
     with pytest.raises(ForecastValueError, match="'anchor'"):
         LSTMForecaster(anchor="seasonal").fit(y)
+
+
+def test_auto_anchor_keeps_the_anchor_whose_holdout_ensemble_errs_less() -> None:
+    # a strong season the networks are not told about (deseasonalize=False) and barely
+    # trained: the seasonal-naive anchor errs far less on the held-out months, so 'auto'
+    # keeps it, and the fit is then exactly the fixed-anchor fit (same seeds, same
+    # holdout errors behind the intervals)
+    y = seasonal_series(72, seed=5)
+    kw = {"deseasonalize": False, "hidden_size": 4, "n_models": 1, "max_epochs": 3}
+    auto = LSTMForecaster(anchor="auto", **kw).fit(y)
+    errs = auto.anchor_errors_
+    assert set(errs) == {"last", "season"} and errs["season"] < 0.5 * errs["last"]
+    assert auto.anchor_ == "season" and auto.interval_errors_ == "holdout"
+    fixed = LSTMForecaster(anchor="season", **kw).fit(y)
+    pd.testing.assert_frame_equal(auto.predict(12), fixed.predict(12))
+    np.testing.assert_array_equal(auto.sigma_, fixed.sigma_)
+    # no season to anchor on: 'last', no comparison made
+    yearly = pd.Series(y.to_numpy()[:30], index=pd.period_range("1990", periods=30, freq="Y"))
+    plain = GRUForecaster(anchor="auto", **kw).fit(yearly)
+    assert plain.anchor_ == "last" and plain.anchor_errors_ == {}
