@@ -346,7 +346,14 @@ class NeuralForecaster(Forecaster):
         self.residuals_ = u / rms if rms > 0 else np.array([-1.0, 1.0])
 
     def _choose_anchor(
-        self, zn: np.ndarray, m: int, *, L: int, H: int, v: int, dtype: np.dtype,
+        self,
+        zn: np.ndarray,
+        m: int,
+        *,
+        L: int,
+        H: int,
+        v: int,
+        dtype: np.dtype,
         train: dict[str, Any],
     ) -> tuple[np.ndarray, np.ndarray] | None:
         """``anchor="auto"``: set ``anchor_`` to the anchor whose holdout ensemble errs
