@@ -36,6 +36,13 @@ LABELS: dict[str, str] = {
     "sampler": "Sampler",
     "verdict": "Backtest verdict",
     "recommended": "Recommended",
+    # ... fitted with the unusual months excluded (forecast.Answer.table with anomalies)
+    "probability_excluded": "P(hit) excluded",
+    "std_error_excluded": "Standard error excluded",
+    "total_median_excluded": "Year total, median excluded",
+    # unusual months (forecast.AnomalyResult.to_frame)
+    "score": "Score (robust z)",
+    "raw": "Raw score",
     # distribution fits (montecarlo.compare_fits)
     "dist": "Family",
     "rank": "Rank",

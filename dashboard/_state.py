@@ -21,6 +21,7 @@ import streamlit as st
 
 from analytics import load_takeout, summarize
 from forecast import (
+    AnomalyResult,
     Answer,
     BacktestFrame,
     MethodRun,
@@ -29,6 +30,7 @@ from forecast import (
     make_model,
     model_names,
     model_spec,
+    question_anomalies,
     run_method,
 )
 from montecarlo import BacktestResult, compare_fits
@@ -41,6 +43,7 @@ __all__ = [
     "forecaster_labels",
     "make_forecaster",
     "search_summary",
+    "target_anomalies",
     "target_answer",
 ]
 
@@ -85,6 +88,7 @@ def target_answer(
     *,
     backtest: bool = True,
     backtest_paths: int = 2000,
+    anomalies: AnomalyResult | None = None,
     progress: Callable[[float, str], Any] | None = None,
 ) -> Answer:
     """:func:`forecast.answer_question` with the paths kept, each method cached.
@@ -92,24 +96,36 @@ def target_answer(
     For the same history (and its name, the seed rule's series), ``as_of``, target,
     paths and seed, every number equals ``riskcast target``'s and the batch report's
     digit for digit. ``progress(fraction, text)`` is told as methods and backtest years
-    finish.
+    finish. ``anomalies`` (the flags :func:`target_anomalies` gave) also answers with
+    those months excluded from the fits (``Answer.excluded``, ``Answer.table()``'s
+    ``*_excluded`` columns).
     """
-    total = len(methods) * n_paths
+    total = len(methods) * n_paths * (1 if anomalies is None else 2)
     done = [0]
 
     def tick(stage: str, name: str, amount: int) -> None:
         if progress is None:
             return
-        done[0] += amount if stage == "paths" else 0
-        what = "drawing paths" if stage == "paths" else "backtest"
+        done[0] += amount if stage in ("paths", "excluded") else 0
+        what = {"paths": "drawing paths", "excluded": "unusual months excluded"}.get(
+            stage, "backtest"
+        )
         progress(min(done[0] / total, 1.0), f"{name}: {what}")
 
     return answer_question(
         history, as_of=as_of, target=target, methods=list(methods), n_paths=n_paths,
         seed=seed, keep_paths=True, tornado_chart=True, backtest=backtest,
-        backtest_paths=backtest_paths, fits=False, progress=tick, runner=_run_method,
-        backtester=_backtest_method,
+        backtest_paths=backtest_paths, fits=False, anomalies=anomalies, progress=tick,
+        runner=_run_method, backtester=_backtest_method,
     )  # fmt: skip
+
+
+@st.cache_data(show_spinner="Looking for unusual months…", max_entries=32)
+def target_anomalies(history: pd.Series, as_of: str, method: str, seed: int) -> AnomalyResult:
+    """:func:`forecast.question_anomalies`: the unusual months up to ``as_of`` by the
+    detector ``method``, the flags ``riskcast target`` and ``answer_question`` compute for
+    the same history, seed and method."""
+    return question_anomalies(history, as_of, method, seed=seed)
 
 
 @st.cache_data(show_spinner="Fitting distributions…", max_entries=32)

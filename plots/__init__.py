@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from plots._base import to_html
 from plots.forecast import backtest_chart, forecast_chart, loss_curve
+from plots.history import history_chart
 from plots.nn import (
     activation_histograms,
     activation_stats_chart,
@@ -45,6 +46,7 @@ __all__ = [
     "fan_chart",
     "forecast_chart",
     "gaps_timeline",
+    "history_chart",
     "hour_weekday_heatmap",
     "loss_curve",
     "pit_chart",

@@ -43,6 +43,23 @@ n_paths = int(st.sidebar.number_input("Paths per method", 1000, 1_000_000, 20_00
 seed = int(st.sidebar.number_input("Seed", 0, 2**31 - 1, 0))
 run_backtest = st.sidebar.checkbox("Calibration backtest (past years)", value=True)
 bt_paths = int(st.sidebar.number_input("Backtest paths per year", 200, 100_000, 2000, step=200))
+#: the anomaly detectors of forecast.detect_anomalies, in words
+DETECTORS = {"autoencoder": "autoencoder (denoising, pretrained)",
+             "stl": "STL residuals (robust baseline)"}  # fmt: skip
+flag_on = st.sidebar.checkbox(
+    "Flag unusual months", value=False,
+    help="Score every month up to the as-of month and mark the unusual ones on the history "
+    "chart (forecast.detect_anomalies).",
+)  # fmt: skip
+detector, exclude = None, False
+if flag_on:
+    detector = st.sidebar.radio("Detector", list(DETECTORS), format_func=DETECTORS.get,
+                                key="anomaly-detector")  # fmt: skip
+    exclude = st.sidebar.checkbox(
+        "Exclude them from the fits", value=False,
+        help="Answer again with every method fitted on the history with the flagged months "
+        "replaced by their robust seasonal estimate; the table then shows both answers.",
+    )  # fmt: skip
 if not methods:
     st.warning("Pick at least one method.")
     st.stop()
@@ -55,13 +72,20 @@ WORDS = {
     "seed": widget_words("Seed"), "rng": widget_words("Seed"),
     "methods": widget_words("Methods", "choice"), "method": widget_words("Methods", "choice"),
     "backtest_paths": widget_words("Backtest paths per year"),
+    "anomalies": widget_words("Detector", "choice"),
 }  # fmt: skip
+
+flags = None
+if detector is not None:
+    flags = _ui.guarded("Cannot flag unusual months", _state.target_anomalies, history, as_of,
+                        detector, seed, words=WORDS)  # fmt: skip
 
 bar = st.progress(0.0, text="simulating")
 run = _ui.guarded(
     "Cannot simulate", _state.target_answer, history, as_of, float(target), tuple(methods),
     n_paths, seed, backtest=run_backtest, backtest_paths=bt_paths,
-    progress=lambda f, t: bar.progress(f, text=t), words=WORDS,
+    anomalies=flags if exclude else None, progress=lambda f, t: bar.progress(f, text=t),
+    words=WORDS,
 )  # fmt: skip
 bar.empty()
 if run is None:
@@ -78,6 +102,24 @@ if run.target_reached:
         f"The target {float(target):,.4g} is already reached: the year to date "
         f"({run.actual_to_date:,.4g}) is at or above it, so every method says 100%."
     )
+
+# ------------------------------------------------------------------ history, unusual months
+_ui.show_figure(
+    figures.history_chart(history, flags=None if flags is None else flags.flags,
+                          scores=None if flags is None else flags.scores, as_of=period,
+                          value_name=value_name),
+    "history",
+)  # fmt: skip
+if flags is not None:
+    st.caption(f"Unusual months up to {as_of}: {flags.describe()}")
+    if flags.n_flagged:
+        unusual = flags.to_frame().loc[flags.flagged, ["score", "raw"]]
+        unusual.insert(0, value_name, history.loc[flags.flagged])
+        unusual = unusual.reset_index(names="month").assign(month=lambda f: f["month"].astype(str))
+        _ui.show_table(
+            unusual.style.format({value_name: "{:,.4g}", "score": "{:.2f}", "raw": "{:.4g}"}),
+            "unusual-months", hide_index=True,
+        )  # fmt: skip
 
 # ------------------------------------------------------------------ results table
 table = run.table()
@@ -115,11 +157,19 @@ with left:
         st.info("Run the calibration backtest to get a recommended method.")
 with right:
     st.subheader("P(year total ≥ target) per method")
-    shown = table[["method", "probability", "verdict", "std_error", "ci_low", "ci_high",
-                   "total_median"]]  # the verdict beside the number it qualifies  # fmt: skip
+    TABLE_FORMATS = {
+        "probability": "{:.1%}", "std_error": "{:.2%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}",
+        "total_median": "{:,.4g}", "probability_excluded": "{:.1%}",
+        "std_error_excluded": "{:.2%}", "total_median_excluded": "{:,.4g}",
+    }  # fmt: skip
+    cols = ["method", "probability", "verdict", "std_error", "ci_low", "ci_high",
+            "total_median"]  # the verdict beside the number it qualifies  # fmt: skip
+    # with the unusual months excluded, the second answer beside the first
+    cols += [c for c in ("probability_excluded", "std_error_excluded", "total_median_excluded")
+             if c in table.columns]  # fmt: skip
     _ui.show_table(
-        shown.style.format({"probability": "{:.1%}", "std_error": "{:.2%}", "ci_low": "{:.1%}",
-                            "ci_high": "{:.1%}", "total_median": "{:,.4g}"}),
+        table[cols].style.format({c: f for c, f in TABLE_FORMATS.items() if c in cols},
+                                 na_rep="—"),
         "results-table", hide_index=True,
     )  # fmt: skip
     for name, r in run.results.items():
@@ -127,9 +177,15 @@ with right:
             f"**{name}**: P(hit) = {100 * r.probability:.1f}% ± {100 * r.std_error:.2f} pp"
             f" ({verdicts[name]})"
         )
+        if name in run.excluded:
+            x = run.excluded[name]
+            st.markdown(f"**{name}** with the unusual months excluded: P(hit) = "
+                        f"{100 * x.probability:.1f}% ± {100 * x.std_error:.2f} pp")  # fmt: skip
     _ui.csv_download(table, "target_results", "Download results (CSV)")
 for note in run.notes:
     st.caption(f"note: {in_user_words(note, WORDS)}")
+for note in run.anomaly_notes():
+    st.caption(in_user_words(note, WORDS))
 
 tabs = st.tabs(["Totals", "Fan chart", "Fit comparison", "Backtest", "Tornado", "P(total ≥ t)"])
 with tabs[0]:
