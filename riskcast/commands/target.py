@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from forecast import Answer, answer_question, backtest_years, model_names
+from forecast import ANOMALY_METHODS, Answer, answer_question, backtest_years, model_names
 from kernel import check_positive_int
 from montecarlo import MemoryBudgetError, as_period, format_params
 from riskcast._data import add_data_arguments, load_series
@@ -79,6 +79,16 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         metavar="L",
         help="central interval of the year-end total to show (0.9)",
     )
+    p.add_argument(
+        "--flag-anomalies",
+        nargs="?",
+        const="autoencoder",
+        default=None,
+        choices=sorted(ANOMALY_METHODS),
+        metavar="DETECTOR",
+        help="flag the unusual months up to --as-of (DETECTOR: autoencoder, the default, or "
+        "stl, the robust baseline) and answer again with them excluded from the fits",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON document")
     p.set_defaults(func=run)
     return p
@@ -111,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
             history, as_of=as_of, target=args.target, methods=methods, n_paths=args.paths,
             sampler=args.sampler, until_se=args.until_se, seed=args.seed, level=args.level,
             tornado_chart=args.tornado, backtest=args.backtest,
-            backtest_paths=args.backtest_paths,
+            backtest_paths=args.backtest_paths, anomalies=args.flag_anomalies,
             progress=None if bar is None else (lambda stage, name, k: bar.update(k)),
         )  # fmt: skip
     except MemoryBudgetError:
@@ -190,6 +200,7 @@ def _print_text(source: str, history: pd.Series, a: Answer) -> None:
         print(f"  {name:<{width}}  could not run: {msg}")
     for note in a.notes:
         print(f"  note: {note}")
+    _print_anomalies(history, a, width)
     if a.backtest is not None:
         s = a.backtest.summary
         years = sorted(a.backtest.scores["year"].unique()) if len(a.backtest.scores) else []
@@ -210,6 +221,33 @@ def _print_text(source: str, history: pd.Series, a: Answer) -> None:
             f"± {100 * r.std_error:.2f} pp. {a.recommendation.reason}"
         )
     _print_tornado(a)
+
+
+def _print_anomalies(history: pd.Series, a: Answer, width: int) -> None:
+    """The unusual months and every method's answer with them excluded (when asked)."""
+    if a.anomalies is None and a.anomaly_error is None:
+        return
+    notes = a.anomaly_notes()
+    if a.anomalies is None:
+        print(f"\n{notes[0]}")
+        return
+    flags = a.anomalies
+    print(f"\nUnusual months up to {a.as_of}: {flags.n_flagged} of {len(flags.flags)} by "
+          f"{flags.method} (score > {flags.threshold:g}, robust z)")  # fmt: skip
+    if not flags.n_flagged:
+        print("  none: the answers above stand")
+    for month in flags.flagged:
+        print(f"  {month}  value {history.loc[month]:.6g}  score {flags.scores.loc[month]:.2f}")
+    if a.excluded or a.excluded_errors:
+        print(f"P(year total >= {a.target:g}) with them excluded from the fits:")
+        for name, r in a.excluded.items():
+            print(
+                f"  {name:<{width}}  P(hit) = {100 * r.probability:5.1f}% "
+                f"± {100 * r.std_error:.2f} pp (was {100 * a.results[name].probability:.1f}%), "
+                f"median {r.quantiles[0.5]:.2f}"
+            )
+    for note in notes[1:]:
+        print(f"  note: {note}")
 
 
 def _print_tornado(a: Answer) -> None:
