@@ -161,7 +161,8 @@ def markdown(r: dict[str, Any], command: str) -> str:
         f"({ae['recall_shifts']:.3f}; STL {stl['recall_shifts']:.3f}): a window normalised by "
         "its own level absorbs part of a shift. No improvement of the detector was tried "
         "yet (scoring rule, windows, combining with the STL residual: choices to be made on "
-        "the calibration half only). The thresholds of this table are the shipped defaults (forecast.AE_THRESHOLD, "
+        "the calibration half only). The thresholds of this table are the shipped "
+        "defaults (forecast.AE_THRESHOLD, "
         "forecast.STL_THRESHOLD, rounded to 0.05). Nothing else was tuned in this run.",
         "",
         f"Machine: {machine()}",
