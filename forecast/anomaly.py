@@ -55,12 +55,18 @@ def detect_anomalies(
     >>> r.method, len(r.scores)
     ('stl', 192)
     """
+    check_anomaly_method(method, func="detect_anomalies")
+    return ANOMALY_METHODS[method](**params).fit(history).result_
+
+
+def check_anomaly_method(method: Any, *, func: str) -> str:
+    """``method`` when it names a detector of :data:`ANOMALY_METHODS`, else a clear error."""
     if not isinstance(method, str) or method not in ANOMALY_METHODS:
         raise ForecastValueError(
-            f"The 'method' parameter of detect_anomalies must be one of "
+            f"The 'method' parameter of {func} must be one of "
             f"{sorted(ANOMALY_METHODS)}. Got {method!r} instead."
         )
-    return ANOMALY_METHODS[method](**params).fit(history).result_
+    return method
 
 
 def exclude_anomalies(history: pd.Series, anomalies: AnomalyResult | pd.Series) -> pd.Series:

@@ -24,7 +24,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecast.anomaly import ANOMALY_METHODS, detect_anomalies, exclude_anomalies
+from forecast.anomaly import (
+    ANOMALY_METHODS,
+    check_anomaly_method,
+    detect_anomalies,
+    exclude_anomalies,
+)
 from forecast.anomaly_result import AnomalyResult
 from forecast.answer import Answer, MethodRun
 from forecast.errors import ForecastTypeError, ForecastValueError
@@ -492,11 +497,7 @@ def question_anomalies(
     >>> question_anomalies(load_monthly_units(), "2015-09", "stl").flags.index[-1]
     Period('2015-09', 'M')
     """
-    if not isinstance(method, str) or method not in ANOMALY_METHODS:
-        raise ForecastValueError(
-            f"The 'method' parameter of question_anomalies must be one of "
-            f"{sorted(ANOMALY_METHODS)}. Got {method!r} instead."
-        )
+    check_anomaly_method(method, func="question_anomalies")
     key = series_key(history, series)
     hist = as_monthly_series(history, name="history", func="question_anomalies")
     period = as_period(as_of, func="question_anomalies")
