@@ -226,6 +226,11 @@ def _targets_12(rows: dict[str, Any]) -> list[str]:
                 sn = full["snaive"]["mase"]
                 ratio = r["mase"] / sn
                 out.append(f"{name} MASE {r['mase']:.3f} vs snaive {sn:.3f} ({ratio:.3f}x)")
+    if "auto" in full:
+        r = full["auto"]
+        out.append(f"auto sMAPE <= 13.2: {r['smape']:.2f}")
+        out.append(f"auto 80% coverage in 78-85%: {100 * r['coverage80']:.1f}%")
+        out.append(f"auto whole run <= 7.5 min: {r['total_min']:.1f} min")
     return out
 
 
