@@ -22,7 +22,7 @@ def test_generative_method_answers_and_says_its_backtest_verdict(tmp_path, capsy
     out = capsys.readouterr().out
     bt = backtest_method(units, "vae", as_of="2015-09", series="units", n_paths=500, seed=0)
     row = bt.summary.iloc[0]
-    assert int(row["n_years"]) == 3  # 2012-2014; 2011 skipped: fewer than 3 past cutoffs to learn from
+    assert int(row["n_years"]) == 3  # 2012-2014; 2011 has < 3 past cutoffs to learn from
     verdict = "calibrated" if row["calibrated"] == "yes" else "not calibrated"
     hit = re.search(r"^\s*vae\s+P\(hit\) =\s+([\d.]+)% .*\(2000 paths, plain; (.+)\)$", out, re.M)
     assert hit, out
