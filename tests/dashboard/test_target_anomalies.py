@@ -95,6 +95,8 @@ def _tables(at: AppTest, column: str):
 
 @pytest.fixture(scope="module")
 def page() -> AppTest:
+    """One page run shared by the tests below, in file order: the first sees the defaults,
+    the later ones tick the boxes they test."""
     return _page()
 
 
@@ -184,10 +186,8 @@ def _target(at: AppTest) -> float:
 
 
 def test_gan_and_vae_are_offered_and_show_their_backtest_verdict():
-    methods = _by_label(AppTest.from_file(str(PAGE), default_timeout=TIMEOUT).run().sidebar
-                        .multiselect, "Methods").options  # fmt: skip
-    assert {"gan", "vae"} <= set(methods)
     at = _page(["gan", "vae"], backtest=True)
+    assert {"gan", "vae"} <= set(_by_label(at.sidebar.multiselect, "Methods").options)
     y = _page_history()
     ref = answer_question(y, as_of="2015-09", target=float(_target(at)), methods=["gan", "vae"],
                           n_paths=PATHS, seed=0, fits=False, backtest=True,
