@@ -316,7 +316,9 @@ class NeuralForecaster(Forecaster):
             "callbacks": getattr(self, "_callbacks", ()),
         }
         zn, dtype = z / self.step_, np.dtype(self.dtype)
-        held, self.anchor_, self.anchor_errors_ = None, self.anchor, {}
+        held: tuple[np.ndarray, np.ndarray] | None = None
+        self.anchor_ = self.anchor
+        self.anchor_errors_: dict[str, float] = {}
         if self.anchor == "auto":
             held = self._choose_anchor(zn, m, L=L, H=H, v=v, dtype=dtype, train=train)
             held = held if self.interval_errors == "holdout" else None
