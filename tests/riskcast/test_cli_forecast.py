@@ -247,7 +247,7 @@ def test_auto_reports_its_weights_and_members(capsys):
     doc = run_json(capsys, "--horizon", "6", "--quantiles", "0.05,0.95")
     fitted = doc["fitted"]
     assert doc["model"] == "auto" and doc["params"]["random_state"] == 0
-    assert set(fitted["weights"]) == {"ets", "arima", "theta", "gru"} and not fitted["failed"]
+    assert set(fitted["weights"]) == {"nbeats", "theta", "arima"} and not fitted["failed"]
     assert sum(fitted["weights"].values()) == pytest.approx(1.0, abs=1e-12)
     assert set(fitted["validation_smape"]) == set(fitted["weights"])
     assert fitted["members"]["arima"]["seasonal_order"][3] == 12
