@@ -57,8 +57,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         choices=MODELS,
         default="auto",
         metavar="NAME",
-        help=f"forecaster: {', '.join(MODELS)} (auto: validation-weighted ETS, ARIMA, "
-        f"Theta and GRU)",
+        help=f"forecaster: {', '.join(MODELS)} (auto: validation-weighted pretrained "
+        f"N-BEATS, Theta and ARIMA)",
     )
     p.add_argument("--horizon", type=int, default=12, metavar="H", help="periods ahead (12)")
     p.add_argument(
