@@ -142,7 +142,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _in_cli_words(a: Answer, args: argparse.Namespace) -> Answer:
-    """The methods' refusals and notes with this command's flags and files."""
+    """The methods' refusals and notes (with the anomaly flags' too) with this command's
+    flags and files."""
 
     def words(text: str) -> str:
         return cli_words(text, "target", args)
@@ -152,6 +153,8 @@ def _in_cli_words(a: Answer, args: argparse.Namespace) -> Answer:
         errors={name: words(msg) for name, msg in a.errors.items()},
         notes=[words(n) for n in a.notes],
         backtest_error=None if a.backtest_error is None else words(a.backtest_error),
+        excluded_errors={name: words(msg) for name, msg in a.excluded_errors.items()},
+        anomaly_error=None if a.anomaly_error is None else words(a.anomaly_error),
     )
 
 

@@ -58,3 +58,37 @@ def test_flag_anomalies_refuses_an_unknown_detector(capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "--flag-anomalies" in err and "'pca'" in err and "autoencoder" in err
+
+
+def test_flag_anomalies_in_json_carries_the_same_months(spiked, tmp_path, capsys):
+    import json
+
+    path = tmp_path / "units.csv"
+    spiked.to_timestamp().to_csv(path, index_label="month")
+    args = ["target", "--data", str(path), "--as-of", "2015-09", "--target", "186",
+            "--paths", "500", "--method", "iid-normal", "--flag-anomalies", "stl",
+            "--json"]  # fmt: skip
+    assert main(args) == 0
+    doc = json.loads(capsys.readouterr().out)["anomalies"]
+    flags = question_anomalies(spiked, "2015-09", "stl", seed=0)
+    assert doc["error"] is None and doc["method"] == "stl"
+    assert doc["flagged"] == [str(p) for p in flags.flagged]
+    assert [r["method"] for r in doc["excluded_results"]] == ["iid-normal"]
+
+
+@pytest.mark.parametrize(("detector", "need"), [("stl", 25), ("autoencoder", 24)])
+def test_flag_anomalies_says_why_the_detector_could_not_run(
+    spiked, detector, need, tmp_path, capsys
+):
+    path = tmp_path / "short.csv"
+    spiked.loc["2014-01":].to_timestamp().to_csv(path, index_label="month")  # 21 months to 2015-09
+    args = ["target", "--data", str(path), "--as-of", "2015-09", "--target", "186",
+            "--paths", "500", "--method", "iid-normal", "--flag-anomalies", detector]  # fmt: skip
+    assert main(args) == 0  # the answer itself still stands
+    out = capsys.readouterr().out
+    line = re.search(r"^Unusual months not flagged: (.*)$", out, re.M)
+    assert line, out
+    # said in the command's words (the --data file), naming the minimum and what came
+    assert f"--data file '{path}'" in line.group(1)
+    assert f"at least {need}" in line.group(1) and "Got 21" in line.group(1)
+    assert "P(hit) =" in out and "with them excluded" not in out
