@@ -15,14 +15,11 @@ from streamlit.testing.v1 import AppTest
 
 from forecast import NBeats, make_model
 from montecarlo import load_monthly_units
+from tests.dashboard._apptest import no_exception as _no_exception
 
 PAGE = Path(__file__).resolve().parents[2] / "dashboard" / "views" / "2_forecast.py"
 TIMEOUT = 180
 ZERO, TUNED = "N-BEATS (pretrained, zero-shot)", "N-BEATS (fine-tuned)"
-
-
-def _no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.message for e in at.exception]
 
 
 def _choose(at: AppTest, model: str) -> None:

@@ -25,6 +25,8 @@ from forecast import backtest, make_model
 from forecast.neural import LSTMForecaster
 from kernel import stream_rng
 from montecarlo import load_monthly_units, simulate_target
+from tests.dashboard._apptest import by_label as _by_label
+from tests.dashboard._apptest import no_exception as _no_exception
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "dashboard" / "views"
@@ -34,16 +36,6 @@ TIMEOUT = 180
 
 def _page(name: str) -> AppTest:
     return AppTest.from_file(str(PAGES / name), default_timeout=TIMEOUT)
-
-
-def _by_label(widgets, label: str):
-    found = [w for w in widgets if w.label == label]
-    assert found, f"no widget {label!r} among {[w.label for w in widgets]}"
-    return found[0]
-
-
-def _no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.message for e in at.exception]
 
 
 def _probabilities(at: AppTest) -> dict[str, float]:

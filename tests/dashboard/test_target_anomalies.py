@@ -23,6 +23,8 @@ from streamlit.testing.v1 import AppTest
 from forecast import answer_question, detect_anomalies, question_anomalies
 from montecarlo import load_monthly_units, read_frame
 from plots import history_chart
+from tests.dashboard._apptest import by_label as _by_label
+from tests.dashboard._apptest import no_exception as _no_exception
 
 PAGE = Path(__file__).resolve().parents[2] / "dashboard" / "views" / "1_target_risk.py"
 TIMEOUT = 180
@@ -40,16 +42,6 @@ def _history() -> pd.Series:
 def _csv(y: pd.Series) -> bytes:
     rows = [f"{p.to_timestamp():%Y-%m-%d},{v!r}" for p, v in y.items()]
     return ("month,units\n" + "\n".join(rows)).encode()
-
-
-def _by_label(widgets, label: str):
-    found = [w for w in widgets if w.label == label]
-    assert found, f"no widget {label!r} among {[w.label for w in widgets]}"
-    return found[0]
-
-
-def _no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.message for e in at.exception]
 
 
 def _page(methods=METHODS, *, backtest: bool = False) -> AppTest:
