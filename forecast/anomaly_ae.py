@@ -2,27 +2,35 @@
 
 How a month is scored (:class:`AutoencoderDetector`):
 
-1. Take out a robust seasonal profile (:func:`forecast.anomaly_net.seasonal_adjust`; none
-   without a season), cut the adjusted history into every window of ``window``
-   consecutive months (stride 1) and normalise each window by itself: minus its median,
-   over its robust scale (1.4826 MAD), so level, trend and scale differences between windows vanish.
+1. Take out the seasonal part of a robust STL fit (:func:`forecast.anomaly_stl.
+   seasonal_adjust`; nothing without a season), cut the adjusted history into every window
+   of ``window`` consecutive months (stride 1) and normalise each window by itself: minus
+   its median, over its robust scale (1.4826 MAD), so level, trend and scale differences
+   between windows vanish.
 2. A small fully connected autoencoder (``window -> hidden -> code_size -> hidden ->
    window``, tanh, on :mod:`nn`'s Dense/Sequential with Adam and the Huber loss) has
    learnt to reconstruct clean windows from *corrupted* copies: Gaussian noise of sd
    ``noise`` on every value, with probability ``spike_rate`` per value a spike of 3 to 6
    units, with probability ``shift_rate`` per window a block of 2 to 6 months shifted by
-   2 to 5 units. By default the network was pretrained across many series (the M3 monthly
-   training parts of the calibration half, :mod:`forecast.anomaly_pretrained`) and is used
-   as it is (``epochs=0``) or fine-tuned on the series; ``pretrained=None`` trains a new
-   one on the series' own windows, seeded by ``random_state``.
-3. A month's raw score is its signed reconstruction error (window units) averaged over
-   the windows that contain it, and its score the absolute robust z of that over the
-   months of the series (:func:`forecast.anomaly_result.robust_z`).
-4. Flag months whose score exceeds ``threshold``.
+   2 to 5 units. By default the network was pretrained across many series (the seasonally
+   adjusted M3 monthly training parts of the calibration half,
+   :mod:`forecast.anomaly_pretrained`) and is used as it is (``epochs=0``) or fine-tuned on
+   the series; ``pretrained=None`` trains a new one on the series' own windows, seeded by
+   ``random_state``.
+3. A month's reconstruction is the mean over the windows that hold it, mapped back to the
+   history's units (:func:`forecast.anomaly_net.reconstruct`), and its residual the
+   adjusted value less that. ``refine`` times, months whose residual is more than
+   ``REFINE_Z`` robust z from the median are set to their reconstruction and the history
+   is reconstructed again, so an anomaly pulls the reconstruction of its neighbours less
+   (the reweighting of a robust STL fit, in one step); the residuals stay those of the
+   history as given.
+4. A month's score is the absolute robust z of its residual over the months of the series
+   (:func:`forecast.anomaly_result.robust_z`); flag months whose score exceeds
+   ``threshold``.
 
 The bottleneck cannot copy a single month's jump and the corruption teaches the network to
-fill such a month from its neighbours and the season, so a spike or a shifted block leaves
-a large error where it is.
+fill such a month from its neighbours, so a spike or a shifted block leaves a large residual
+where it is.
 """
 
 from __future__ import annotations
@@ -35,25 +43,28 @@ import pandas as pd
 
 from forecast._series import as_rng, check_series, season_length_of
 from forecast.anomaly_net import (
-    month_errors,
-    seasonal_adjust,
+    reconstruct,
     sliding_windows,
     train_autoencoder,
 )
 from forecast.anomaly_pretrained import load_autoencoders
 from forecast.anomaly_result import AnomalyResult, DetectorBase, check_threshold, robust_z
+from forecast.anomaly_stl import seasonal_adjust
 from forecast.errors import ForecastTypeError, ForecastValueError
 from kernel import check_number, check_positive_int
 
-__all__ = ["AE_THRESHOLD", "WINDOWS", "AutoencoderDetector"]
+__all__ = ["AE_THRESHOLD", "REFINE_Z", "WINDOWS", "AutoencoderDetector"]
 
-#: Default flag rule (robust z of the month's score): 2.53 rounded to 0.05, the 95th
+#: Default flag rule (robust z of the month's score): 4.30 rounded to 0.05, the 95th
 #: percentile of the clean-month scores of the calibration half (the 714 even-position
 #: M3 monthly training parts, injected with two ±5-unit spikes and a 4-month ±3-unit
 #: shift per series, seed 0), i.e. a 5% false-flag rate there;
 #: ``python benchmarks/anomaly_m3.py`` (BENCHMARKS.md, ``anomaly_m3``) reports its
 #: recall on the odd-position half.
-AE_THRESHOLD = 2.55
+AE_THRESHOLD = 4.30
+
+#: Robust z beyond which a month is set to its reconstruction before a refining pass.
+REFINE_Z = 3.0
 
 #: Window lengths of the pretrained networks, shortest first.
 WINDOWS = (12, 24, 36)
@@ -88,8 +99,10 @@ class AutoencoderDetector(DetectorBase):
         Chance per window of a corrupting block of 2 to 6 months shifted by 2 to 5 units.
     learning_rate : float, default 0.003
     n_models : int, default 1
-        Networks trained from the series (different seeds) whose errors are averaged
-        (without ``pretrained``).
+        Networks trained from the series (different seeds) whose reconstructions are
+        averaged (without ``pretrained``).
+    refine : int, default 1
+        Refining passes (step 3 above): 0 scores the first reconstruction.
     threshold : float, default AE_THRESHOLD
         Flag a month when its score (robust z of its error) exceeds this. The default
         flags 5% of the clean months of the benchmark's calibration series
@@ -133,6 +146,7 @@ class AutoencoderDetector(DetectorBase):
         shift_rate: float = 0.3,
         learning_rate: float = 0.003,
         n_models: int = 1,
+        refine: int = 1,
         threshold: float = AE_THRESHOLD,
         random_state: np.random.Generator | int | None = 0,
     ) -> None:
@@ -146,6 +160,7 @@ class AutoencoderDetector(DetectorBase):
         self.shift_rate = shift_rate
         self.learning_rate = learning_rate
         self.n_models = n_models
+        self.refine = refine
         self.threshold = threshold
         self.random_state = random_state
 
@@ -168,6 +183,7 @@ class AutoencoderDetector(DetectorBase):
 
         out: dict[str, Any] = {
             "hidden": pos("hidden"), "code_size": pos("code_size"), "n_models": pos("n_models"),
+            "refine": pos("refine", 0),
             "noise": num("noise", 0.0), "spike_rate": num("spike_rate", 0.0, 1.0),
             "shift_rate": num("shift_rate", 0.0, 1.0),
             "learning_rate": num("learning_rate", 0.0, low_open=True),
@@ -219,7 +235,8 @@ class AutoencoderDetector(DetectorBase):
         values, periods = check_series(history, func=func, name="history")
         w = self._window(p, values.size, func)
         rng = as_rng(self.random_state, func=func)
-        X, _, _ = sliding_windows(seasonal_adjust(values, season_length_of(periods)), w)
+        adjusted = seasonal_adjust(values, season_length_of(periods))
+        X, _, _ = sliding_windows(adjusted, w)
         train = {k: p[k] for k in ("hidden", "code_size", "noise", "spike_rate", "shift_rate",
                                    "epochs", "learning_rate")}  # fmt: skip
         if self.pretrained is not None:
@@ -235,7 +252,11 @@ class AutoencoderDetector(DetectorBase):
             models = [net]
         else:
             models = [train_autoencoder(X, rng=rng, **train) for _ in range(p["n_models"])]
-        raw = np.mean([month_errors(net, X, values.size) for net in models], axis=0)
+        fitted = adjusted
+        for _ in range(p["refine"] + 1):
+            recon = np.mean([reconstruct(net, fitted, w) for net in models], axis=0)
+            raw = adjusted - recon
+            fitted = np.where(np.abs(robust_z(raw)) > REFINE_Z, recon, adjusted)
         z = np.abs(robust_z(raw))
         self.window_ = w
         self.models_ = models
@@ -243,6 +264,6 @@ class AutoencoderDetector(DetectorBase):
             scores=pd.Series(z, index=periods, name="score"),
             flags=pd.Series(z > p["threshold"], index=periods, name="flagged"),
             threshold=p["threshold"], method="autoencoder",
-            raw=pd.Series(raw, index=periods, name="reconstruction_error"),
+            raw=pd.Series(raw, index=periods, name="residual"),
         )  # fmt: skip
         return self

@@ -1,48 +1,20 @@
 """The anomaly autoencoder's parts: per-window normalisation, the network, its corruption,
-its training and the per-month error (used by :mod:`forecast.anomaly_ae` and
+its training and the per-month reconstruction (used by :mod:`forecast.anomaly_ae` and
 :mod:`forecast.anomaly_pretrained`)."""
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 import nn
 
 __all__ = [
     "corrupt_windows",
-    "month_errors",
     "network",
-    "seasonal_adjust",
+    "reconstruct",
     "sliding_windows",
     "train_autoencoder",
 ]
-
-
-def seasonal_adjust(values: np.ndarray, period: int) -> np.ndarray:
-    """``values`` less a robust seasonal profile (unchanged for ``period < 2``).
-
-    The profile: per position in the season, the median over the seasons of ``values`` less
-    their centred rolling median of ``period + 1`` observations (13 for monthly data; fewer
-    at the ends), centred to mean 0. Both medians keep one spike or a short shift from
-    leaking into the profile. On a trending series a small irregular remainder of the
-    season stays (about a tenth of its range for a trend of 0.3 a month against a range of
-    19), a price of the robust trend: the exact centred ``2 x 12`` moving average removes
-    a fixed profile on a linear trend completely but scored lower. Windows of the adjusted
-    history leave the autoencoder the level, the trend and the anomalies, so an injected
-    spike or shift is large in window units even on a strongly seasonal series
-    (``benchmarks/anomaly_ae_variants.py``, calibration half of anomaly_m3, recall at 5%
-    false flags: unadjusted 0.663, this adjustment 0.724, the 2 x 12 average 0.698).
-    """
-    v = np.asarray(values, dtype=float)
-    if period < 2 or v.size < 2 * period:
-        return v
-    k = period + 1 - period % 2  # odd, so the window is centred
-    trend = pd.Series(v).rolling(k, center=True, min_periods=k // 2 + 1).median().to_numpy()
-    pos = np.arange(v.size) % period
-    detrended = v - trend
-    profile = np.array([np.nanmedian(detrended[pos == j]) for j in range(period)])
-    return v - (profile - profile.mean())[pos]
 
 
 def sliding_windows(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -124,15 +96,20 @@ def train_autoencoder(
     return net
 
 
-def month_errors(net: nn.Sequential, X: np.ndarray, n: int, signed: bool = True) -> np.ndarray:
-    """Each month's reconstruction error averaged over its windows, shape (n,)."""
-    err = X - net.forward(X)
-    if not signed:
-        err = np.abs(err)
-    window = X.shape[1]
-    total = np.zeros(n)
-    count = np.zeros(n)
-    for j in range(window):  # window w holds month w + j at position j
-        total[j : j + X.shape[0]] += err[:, j]
+def reconstruct(net: nn.Sequential, values: np.ndarray, window: int) -> np.ndarray:
+    """Each month's reconstruction in the history's units, shape ``values.shape``.
+
+    Every window is normalised (:func:`sliding_windows`), passed through ``net``, mapped back
+    (times its scale, plus its centre), and a month's value is the mean over the windows that
+    hold it. In the history's units a month's residual means the same in every window; the
+    mean of window-normalised errors, which weighs a window by one over its own scale,
+    recalled fewer months (``benchmarks/anomaly_ae_variants.py``).
+    """
+    X, centers, scales = sliding_windows(values, window)
+    out = net.forward(X) * scales[:, None] + centers[:, None]
+    total = np.zeros(values.size)
+    count = np.zeros(values.size)
+    for j in range(window):  # window k holds month k + j at position j
+        total[j : j + X.shape[0]] += out[:, j]
         count[j : j + X.shape[0]] += 1
     return total / count

@@ -2,13 +2,14 @@
 
 :func:`pretrain_autoencoders` trains one denoising autoencoder per window length on the
 windows of many histories (each window normalised by itself, as
-:class:`forecast.AutoencoderDetector` does). ``tools/train_anomaly_ae.py`` makes the shipped
-file ``forecast/data/anomaly_ae_m3.{npz,json}`` from the *training parts* (``x``) of the
-M3 monthly series at even positions only (the calibration half of
-``benchmarks/anomaly_m3.py``; the odd half it reports on is never seen). Loading checks the
-format and version, the sha256 of the ``.npz``, the set of arrays and their shapes, and
-refuses anything else with :class:`forecast.PretrainedFileError` naming the file; arrays
-are read with ``allow_pickle=False``.
+:class:`forecast.AutoencoderDetector` does; pass the histories seasonally adjusted, as the
+detector's are, :func:`forecast.anomaly_stl.seasonal_adjust`).
+``tools/train_anomaly_ae.py`` makes the shipped file ``forecast/data/anomaly_ae_m3.{npz,json}``
+from the *training parts* (``x``) of the M3 monthly series at even positions only (the
+calibration half of ``benchmarks/anomaly_m3.py``; the odd half it reports on is never
+seen). Loading checks the format and version, the sha256 of the ``.npz``, the set of arrays
+and their shapes, and refuses anything else with :class:`forecast.PretrainedFileError`
+naming the file; arrays are read with ``allow_pickle=False``.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def pretrain_autoencoders(
     noise: float = 0.2,
     spike_rate: float = 0.05,
     shift_rate: float = 0.3,
-    epochs: int = 7,
+    epochs: int = 15,
     batch_size: int = 512,
     learning_rate: float = 0.003,
     rng: np.random.Generator | int | None = 0,

@@ -21,7 +21,7 @@ from forecast.anomaly_result import MAD_TO_SD, AnomalyResult, DetectorBase, chec
 from forecast.errors import ForecastTypeError, ForecastValueError
 from kernel import check_positive_int
 
-__all__ = ["STL_THRESHOLD", "STLDetector", "seasonal_estimate"]
+__all__ = ["STL_THRESHOLD", "STLDetector", "seasonal_adjust", "seasonal_estimate"]
 
 #: Default flag rule (robust z of the month's score): 6.03 rounded to 0.05, the 95th
 #: percentile of the clean-month scores of the calibration half (the 714 even-position M3
@@ -33,17 +33,46 @@ STL_THRESHOLD = 6.05
 
 def _stl_parts(values: np.ndarray, period: int) -> tuple[np.ndarray, np.ndarray]:
     """``(trend + seasonal, residual)`` of a robust STL fit (no seasonal part for period 1)."""
-    from statsmodels.tsa.seasonal import STL
-
     if period < 2:  # no season: a robust running median as trend
         s = pd.Series(values)
         trend = s.rolling(7, center=True, min_periods=1).median().to_numpy()
         return trend, values - trend
+    trend, seasonal = _robust_stl(values, period)
+    fit = trend + seasonal
+    return fit, values - fit
+
+
+def _robust_stl(values: np.ndarray, period: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(trend, seasonal)`` of ``statsmodels``' ``STL(period=period, robust=True)``."""
+    from statsmodels.tsa.seasonal import STL
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = STL(values, period=period, robust=True).fit()
-    fit = np.asarray(res.trend) + np.asarray(res.seasonal)
-    return fit, values - fit
+    return np.asarray(res.trend, dtype=float), np.asarray(res.seasonal, dtype=float)
+
+
+def seasonal_adjust(values: np.ndarray, period: int) -> np.ndarray:
+    """``values`` less the seasonal part of a robust STL fit.
+
+    Unchanged for ``period < 2`` or fewer than ``2 * period + 1`` values (the fewest STL
+    takes). The robust fit's weights keep a spike or a short shift out of the seasonal
+    part, so they stay in the adjusted history at full size.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(48)
+    >>> y = 10 + 5 * np.sin(2 * np.pi * t / 12)
+    >>> y[30] += 8
+    >>> a = seasonal_adjust(y, 12)
+    >>> float(np.ptp(np.delete(a, 30))) < 1, round(float(a[30] - np.median(a)), 1)
+    (True, 8.0)
+    """
+    v = np.asarray(values, dtype=float)
+    if period < 2 or v.size < 2 * period + 1:
+        return v
+    return v - _robust_stl(v, period)[1]
 
 
 def _min_length(period: int) -> int:
