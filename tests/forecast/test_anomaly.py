@@ -58,6 +58,20 @@ def test_the_autoencoder_is_reproducible_and_the_detector_api_agrees(spiked):
     pd.testing.assert_series_equal(a.flags_, b.flags)
 
 
+@pytest.mark.parametrize("start", ["2011-05", "2013-02"])
+def test_the_refining_pass_lets_a_level_shift_pull_its_reconstruction_less(start):
+    y = load_monthly_units().loc["2009-01":].copy()
+    shifted = pd.period_range(start, periods=4, freq="M")
+    y.loc[shifted] += 2.5  # about 1/6 of the level, 15 times the typical residual
+    plain = AutoencoderDetector(refine=0).fit(y).result_
+    refined = AutoencoderDetector().fit(y).result_
+    for r in (plain, refined):
+        assert set(shifted) <= set(r.flagged)
+        assert (r.raw[shifted] > 2).all()
+    # the shifted months, set to their reconstruction, no longer lift it: larger residuals
+    assert (refined.raw[shifted] > plain.raw[shifted]).all()
+
+
 def test_a_higher_threshold_flags_a_subset(spiked):
     low = STLDetector(threshold=2.0).fit(spiked).result_
     high = STLDetector(threshold=8.0).fit(spiked).result_
@@ -117,6 +131,8 @@ def test_html_repr_escapes_and_names_the_months(spiked):
         (lambda y: STLDetector().fit(y.to_numpy()), ForecastTypeError, "Series"),
         (lambda y: detect_anomalies(y.iloc[:10], "stl"), ForecastValueError, "at least"),
         (lambda y: AutoencoderDetector().fit(y.iloc[:10]), ForecastValueError, "at least"),
+        (lambda y: AutoencoderDetector(refine=-1).fit(y), ForecastValueError, "'refine'.*>= 0"),
+        (lambda y: AutoencoderDetector(refine=1.5).fit(y), ForecastTypeError, "'refine'"),
         (lambda y: exclude_anomalies(y, "stl"), ForecastTypeError, "'anomalies'"),
         (lambda y: answer_question(y, as_of="2015-09", target=186, methods=["seasonal"],
                                    anomalies="pca"), ForecastValueError, "'anomalies'"),
