@@ -73,7 +73,8 @@ class AnomalyResult:
     method : str
         ``"autoencoder"`` or ``"stl"``.
     raw : pandas.Series
-        The raw scores before the robust z (reconstruction error or STL residual).
+        The raw scores before the robust z: the autoencoder's or the STL residual, in the
+        history's units.
     """
 
     scores: pd.Series
