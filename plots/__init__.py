@@ -7,6 +7,7 @@ No streamlit import here: every function takes plain pandas/NumPy data and retur
 from __future__ import annotations
 
 from plots._base import to_html
+from plots.errors import FigureInputError
 from plots.forecast import backtest_chart, forecast_chart, loss_curve
 from plots.history import history_chart
 from plots.nn import (
@@ -36,6 +37,7 @@ from plots.target import (
 )
 
 __all__ = [
+    "FigureInputError",
     "activation_histograms",
     "activation_stats_chart",
     "activity_bars",

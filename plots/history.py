@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from plots._base import COLORS, finish, period_axis, x_of
-from plots.nn import FigureInputError
+from plots.errors import FigureInputError
 
 __all__ = ["history_chart"]
 

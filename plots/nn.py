@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from plots._base import COLORS, finish
+from plots.errors import FigureInputError
 
 __all__ = [
     "FigureInputError",
@@ -24,10 +25,6 @@ __all__ = [
     "activation_stats_chart",
     "saturation_comparison",
 ]
-
-
-class FigureInputError(ValueError):
-    """The data handed to a figure builder of this module cannot be drawn."""
 
 
 def _frame(records: Any, kind: str) -> pd.DataFrame:

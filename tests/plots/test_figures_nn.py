@@ -8,7 +8,7 @@ import pytest
 
 import nn
 import plots as figures
-from plots.nn import FigureInputError
+from plots import FigureInputError
 
 
 @pytest.fixture(scope="module")
