@@ -7,9 +7,9 @@ Phi(1))``), AR and MA kept stationary and invertible by Jones' (1980) partial
 autocorrelation transform (statsmodels' ``constrain_stationary_univariate``), the scale
 concentrated out. Start values come from R's CSS step (``method = "CSS-ML"``: conditional
 sum of squares, MA roots inverted; ARIMA falls back to SARIMAX's start values when the CSS
-AR part is not stationary, where R gives up on the candidate); the fit is
-L-BFGS-B with finite-difference gradients computed in numba (step 1e-5, at most 100 iterations, as R's
-``optim`` maximum), and each likelihood costs a few microseconds instead of most of a
+AR part is not stationary, where R gives up on the candidate); the fit is L-BFGS-B
+with finite-difference gradients computed in numba (step 1e-5, at most 100 iterations,
+as R's ``optim`` maximum), and each likelihood costs a few microseconds instead of most of a
 millisecond of statsmodels' Python overhead.
 
 The Kalman filter runs on Harvey's state space form ``x_{t+1}[i] = phi_{i+1} x_t[0] +
