@@ -10,7 +10,9 @@ masked; the outputs are the next ``H`` scaled values.
 
 **Pretrained ``"m3"``** (the default, shipped in ``forecast/data/nbeats_m3.{npz,json}``
 and rebuilt by ``tools/train_nbeats_m3.py`` from the *training* parts of the 3,003 M3
-series only) holds one ensemble per frequency group; the group is read off the index:
+series only) holds one ensemble per frequency group; the group is read off the index
+(or named by ``group=``, e.g. ``group="other"`` for series of unstated frequency given an
+annual index):
 
 ============ =========================== ==== ==== ===========
 group        frequencies                  H    L   min history
@@ -119,6 +121,10 @@ class NBeats(Forecaster):
     stacks : {"generic", "interpretable"}, width, n_blocks, n_layers
         Architecture when ``pretrained`` is None ("interpretable": a trend stack then a
         seasonality stack).
+    group : str or None, default None
+        Pretrained group to use (``"monthly"``, ``"quarterly"``, ``"yearly"``,
+        ``"other"``: the file's group names); None reads it off the index's frequency
+        (:func:`frequency_group`). Must be None when ``pretrained`` is None.
     random_state : int or None, default 0
         Seed of fine-tuning / training (window order, truncation, initial weights).
 
@@ -162,6 +168,7 @@ class NBeats(Forecaster):
         width: int = 64,
         n_blocks: int = 3,
         n_layers: int = 2,
+        group: str | None = None,
         random_state: int | None = 0,
     ) -> None:
         self.pretrained = pretrained
@@ -174,6 +181,7 @@ class NBeats(Forecaster):
         self.width = width
         self.n_blocks = n_blocks
         self.n_layers = n_layers
+        self.group = group
         self.random_state = random_state
 
     # ------------------------------------------------------------------ settings
@@ -224,6 +232,12 @@ class NBeats(Forecaster):
                 f"pretrained file (its sizes are fixed; longer horizons are forecast "
                 f"recursively). Got horizon={self.horizon!r}, input_size={self.input_size!r}."
             )
+        if self.group is not None and (p is None or not isinstance(self.group, str)):
+            raise ForecastValueError(
+                f"The 'group' parameter of {cls} must be None, or a group name of the "
+                f"pretrained file (a str) when pretrained is a file. Got group={self.group!r} "
+                f"with pretrained={p!r}."
+            )
         rs = self.random_state
         if rs is not None and (isinstance(rs, bool) or not isinstance(rs, numbers.Integral)):
             raise ForecastTypeError(
@@ -245,8 +259,13 @@ class NBeats(Forecaster):
             return GroupModel("scratch", L, H, min(L, max(2, L // 2)), 1, [net], np.zeros((0, H)))
         path = BUNDLED[p] if isinstance(p, str) and p in BUNDLED else Path(p)
         groups = load_bundle(path)
-        name = frequency_group(freqstr)
+        name = self.group or frequency_group(freqstr)
         if name not in groups:
+            if self.group is not None:
+                raise ForecastValueError(
+                    f"The 'group' parameter of {type(self).__name__} must be one of the "
+                    f"groups of {path}: {sorted(groups)}. Got {self.group!r} instead."
+                )
             raise ForecastValueError(
                 f"The pretrained file {path} has no {name!r} group (it has "
                 f"{sorted(groups)}); pass a file trained on {name} data or pretrained=None."

@@ -116,6 +116,23 @@ def test_weekly_and_quarterly_series_use_their_groups():
     assert q.group_ == "quarterly" and np.isfinite(q.predict(8).to_numpy()).all()
 
 
+def test_group_names_the_pretrained_group_whatever_the_index():
+    annual = pd.Series(
+        50 + np.sin(np.arange(30)), index=pd.period_range("1900", periods=30, freq="Y")
+    )
+    read_off, named = NBeats().fit(annual), NBeats(group="other").fit(annual)
+    assert read_off.group_ == "yearly" and (read_off.horizon_, read_off.min_input_) == (6, 4)
+    assert named.group_ == "other" and (named.horizon_, named.min_input_) == (8, 8)
+    assert not np.allclose(read_off.predict(8)["mean"], named.predict(8)["mean"])
+    with pytest.raises(
+        ForecastValueError,
+        match=r"'group'.*\['monthly', 'other', 'quarterly', 'yearly'\]\. Got 'weekly'",
+    ):
+        NBeats(group="weekly").fit(annual)
+    with pytest.raises(ForecastValueError, match="'group'.*pretrained=None"):
+        NBeats(pretrained=None, fine_tune=2, group="other").fit(annual)
+
+
 def test_fine_tuning_reduces_the_training_loss_and_is_seeded():
     t = np.arange(72)  # a spike every 6 months: a pattern M3 rarely shows
     y = monthly(100 + 60 * (t % 6 == 5) + np.random.default_rng(0).normal(0, 1, 72))
