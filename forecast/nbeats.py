@@ -30,6 +30,15 @@ the "other" group, whose series are of unstated frequency - fine-tune on your ow
 there. A history shorter than the group's minimum is refused with the minimum in the
 message.
 
+**Deseasonalised input** (``deseasonalize=True``, the default): seasonal series (90% ACF
+test at the index's period, at least three seasons, strictly positive) are divided by
+their classical multiplicative seasonal indices before the networks read them (and train
+on them, when fine-tuned), and forecasts and paths are multiplied back. The networks were
+pretrained on raw M3 windows, yet on the validation windows of the training parts (the
+last ``H`` values of every series, never a test part) the deseasonalised input was the
+better one, most of all where the season is strong (Tourism); BENCHMARKS.md has the
+numbers.
+
 **Zero-shot** (``fine_tune=0``): the networks forecast from the last ``L`` values as they
 are. **Fine-tuned** (``fine_tune=k``): a copy of the networks trains up to ``k`` epochs
 (one full batch of every window of the series per epoch, Adam, ``learning_rate``) with
@@ -78,6 +87,7 @@ from forecast._nbeats_train import (
 )
 from forecast.base import Forecaster
 from forecast.errors import ForecastTypeError, ForecastValueError
+from forecast.seasonality import deseasonalize as _deseasonalize
 from nn import Callback, History, TrainingContext
 
 __all__ = ["NBeats", "frequency_group"]
@@ -125,6 +135,11 @@ class NBeats(Forecaster):
         Pretrained group to use (``"monthly"``, ``"quarterly"``, ``"yearly"``,
         ``"other"``: the file's group names); None reads it off the index's frequency
         (:func:`frequency_group`). Must be None when ``pretrained`` is None.
+    deseasonalize : bool, default True
+        Divide the history by the multiplicative seasonal indices of
+        :func:`forecast.seasonality.deseasonalize` (the M4 recipe, 90% ACF test at the
+        index's seasonal period) before the networks see it, and multiply the forecasts
+        and paths back; non-seasonal, non-positive and short series are left as they are.
     random_state : int or None, default 0
         Seed of fine-tuning / training (window order, truncation, initial weights).
 
@@ -132,6 +147,10 @@ class NBeats(Forecaster):
     ----------
     group_ : str
         Frequency group used (``"monthly"``, ...; ``"scratch"`` without a pretrained file).
+    seasonal_ : ndarray of shape (season_length_,)
+        Seasonal indices (all ones when not seasonal or ``deseasonalize=False``).
+    adjusted_ : ndarray of shape (n,)
+        The history divided by its seasonal indices: what the networks read.
     constant_ : bool
         Whether the history is constant (then the forecast is that constant, zero width).
     horizon_, input_size_, min_input_ : int
@@ -169,6 +188,7 @@ class NBeats(Forecaster):
         n_blocks: int = 3,
         n_layers: int = 2,
         group: str | None = None,
+        deseasonalize: bool = True,
         random_state: int | None = 0,
     ) -> None:
         self.pretrained = pretrained
@@ -182,6 +202,7 @@ class NBeats(Forecaster):
         self.n_blocks = n_blocks
         self.n_layers = n_layers
         self.group = group
+        self.deseasonalize = deseasonalize
         self.random_state = random_state
 
     # ------------------------------------------------------------------ settings
@@ -237,6 +258,11 @@ class NBeats(Forecaster):
                 f"The 'group' parameter of {cls} must be None, or a group name of the "
                 f"pretrained file (a str) when pretrained is a file. Got group={self.group!r} "
                 f"with pretrained={p!r}."
+            )
+        if not isinstance(self.deseasonalize, bool | np.bool_):
+            raise ForecastTypeError(
+                f"The 'deseasonalize' parameter of {cls} must be a bool. "
+                f"Got {self.deseasonalize!r} instead."
             )
         rs = self.random_state
         if rs is not None and (isinstance(rs, bool) or not isinstance(rs, numbers.Integral)):
@@ -340,11 +366,16 @@ class NBeats(Forecaster):
         self._lock = threading.Lock()
         self._z_cache: tuple[np.ndarray, np.ndarray] | None = None
         self.fine_tune_history_: dict[str, Any] = {}
+        if self.deseasonalize:
+            x, self.seasonal_ = _deseasonalize(values, m)
+        else:
+            x, self.seasonal_ = values.copy(), np.ones(m)
+        self.adjusted_ = x
         if self.fine_tune:
-            self._train(g, values)
+            self._train(g, x)
         self.nets_ = g.nets
         self._group_model = g
-        self.pool_ = g.pool if g.pool.size else self._in_sample_pool(values)
+        self.pool_ = g.pool if g.pool.size else self._in_sample_pool(x)
         # a constant history forecasts its constant with zero width (as ETS and Theta do):
         # the networks' answer to a flat window is near it, not exactly it
         self.constant_ = bool(np.ptp(values) == 0)
@@ -428,7 +459,7 @@ class NBeats(Forecaster):
 
     def _compute(self, h: int) -> tuple[np.ndarray, np.ndarray]:
         L, H = self.input_size_, self.horizon_
-        hist = list(self.history_.to_numpy())
+        hist = list(self.adjusted_)
         if self.constant_:
             return np.full(h, hist[-1]), np.zeros(h)
         out: list[float] = []
@@ -444,10 +475,19 @@ class NBeats(Forecaster):
             hist.extend(block.tolist())
         return np.asarray(out[:h]), np.asarray(scales[:h])
 
+    def _factors(self, start: int, stop: int) -> np.ndarray:
+        """Seasonal indices of observations ``start .. stop - 1`` (0 = first of history)."""
+        return self.seasonal_[np.arange(start, stop) % self.season_length_]
+
     def _predict_mean(self, h: int) -> np.ndarray:
-        return self._forecast(h)[0]
+        n = self.adjusted_.size
+        return self._forecast(h)[0] * self._factors(n, n + h)
 
     def _sample_paths(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        size = self.adjusted_.size
+        return self._adjusted_paths(h, n, rng) * self._factors(size, size + h)[None, :]
+
+    def _adjusted_paths(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
         mean, scales = self._forecast(h)
         H = self.horizon_
         pool = np.nan_to_num(self.pool_, nan=0.0)
@@ -460,7 +500,7 @@ class NBeats(Forecaster):
         return mean[None, :] + scales[None, :] * err[:, :h]
 
     def _fitted_values(self) -> np.ndarray:
-        values = self.history_.to_numpy()
+        values = self.adjusted_
         n, L = values.size, self.input_size_
         out = np.full(n, np.nan)
         idx = np.arange(self.min_input_, n)
@@ -472,7 +512,7 @@ class NBeats(Forecaster):
             x, scale = encode(win)
             with self._lock:
                 step1 = self._combine(x)[:, 0]
-            out[idx] = step1 * scale
+            out[idx] = step1 * scale * self._factors(0, n)[idx]
         return out
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from forecast import (
+    ForecastTypeError,
     ForecastValueError,
     NBeats,
     PretrainedFileError,
@@ -107,6 +108,32 @@ def test_bad_hyperparameters_are_refused_by_name():
         NBeats(stacks="fancy").fit(y)
 
 
+def test_seasonal_series_are_forecast_on_their_deseasonalised_values():
+    t = np.arange(48)
+    y = monthly(200 + 0.5 * t + 30 * np.sin(2 * np.pi * t / 12))
+    model = NBeats().fit(y)
+    idx = model.seasonal_
+    assert idx.shape == (12,) and np.ptp(idx) > 0.2  # the +-30 sine on a level of ~210
+    factors = idx[np.arange(48 + 20) % 12]
+    np.testing.assert_allclose(model.adjusted_ * factors[:48], y.to_numpy())
+    # the same networks on the adjusted history, multiplied back by the indices
+    plain = NBeats(deseasonalize=False).fit(monthly(model.adjusted_))
+    got, ref = model.predict(20), plain.predict(20)
+    for col in got.columns:
+        np.testing.assert_allclose(got[col], ref[col].to_numpy() * factors[48:], rtol=1e-12)
+    fitted = model.predict_in_sample().to_numpy()
+    ok = np.isfinite(fitted)
+    np.testing.assert_allclose(
+        fitted[ok], plain.predict_in_sample().to_numpy()[ok] * factors[:48][ok], rtol=1e-12
+    )
+    # a series without a season (or too short for three) is left as it is
+    flat = monthly(100 + np.random.default_rng(1).normal(0, 3, 48))
+    assert np.array_equal(NBeats().fit(flat).seasonal_, np.ones(12))
+    assert np.array_equal(NBeats().fit(monthly(seasonal(30))).seasonal_, np.ones(12))
+    with pytest.raises(ForecastTypeError, match="'deseasonalize'.*bool.*'yes'"):
+        NBeats(deseasonalize="yes").fit(y)
+
+
 def test_weekly_and_quarterly_series_use_their_groups():
     t = np.arange(40)
     weekly = pd.Series(50 + np.sin(t), index=pd.period_range("2024-01-01", periods=40, freq="W"))
@@ -136,14 +163,15 @@ def test_group_names_the_pretrained_group_whatever_the_index():
 def test_fine_tuning_reduces_the_training_loss_and_is_seeded():
     t = np.arange(72)  # a spike every 6 months: a pattern M3 rarely shows
     y = monthly(100 + 60 * (t % 6 == 5) + np.random.default_rng(0).normal(0, 1, 72))
-    a = NBeats(fine_tune=25, learning_rate=1e-3, patience=25, random_state=3).fit(y)
+    kw = {"fine_tune": 25, "learning_rate": 1e-3, "patience": 25, "deseasonalize": False}
+    a = NBeats(**kw, random_state=3).fit(y)
     hist = a.fine_tune_history_
     assert hist["train_loss_end"] < 0.5 * hist["train_loss_start"]
     best = hist["best_epoch"][0]
     assert best > 0 and hist["val_loss"][0][best] < hist["val_loss"][0][0]
-    b = NBeats(fine_tune=25, learning_rate=1e-3, patience=25, random_state=3).fit(y)
+    b = NBeats(**kw, random_state=3).fit(y)
     pd.testing.assert_frame_equal(a.predict(6), b.predict(6))
-    zero = NBeats().fit(y).predict(6, quantiles=None)
+    zero = NBeats(deseasonalize=False).fit(y).predict(6, quantiles=None)
     assert not np.allclose(zero["mean"], a.predict(6, quantiles=None)["mean"])
 
 
