@@ -7,13 +7,15 @@ so several scripts share the file.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 BENCHMARKS_MD = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 
@@ -36,6 +38,19 @@ def machine() -> str:
     )
 
 
+def machines_line(rows: Iterable[Mapping[str, Any]], fallback: str) -> str:
+    """The "Machine:" line of a table whose rows ran at different times: one machine, or
+    each machine with the days of its rows' runs (``row["machine"]``, else ``fallback``;
+    ``row["run"]`` starts with the date)."""
+    days: dict[str, set[str]] = {}
+    for r in rows:
+        days.setdefault(str(r.get("machine", fallback)), set()).add(str(r["run"])[:10])
+    if len(days) <= 1:
+        return f"Machine: {next(iter(days), fallback)}"
+    parts = [f"{name} (runs of {', '.join(sorted(d))})" for name, d in days.items()]
+    return "Machines (by each row's run day): " + "; ".join(parts)
+
+
 def median_time(fn: Callable[[], object], *, repeat: int = 7, number: int = 1) -> float:
     """Median wall time in seconds of ``number`` calls of ``fn`` over ``repeat`` runs."""
     times = []
@@ -45,6 +60,16 @@ def median_time(fn: Callable[[], object], *, repeat: int = 7, number: int = 1) -
             fn()
         times.append((time.perf_counter() - t0) / number)
     return statistics.median(times)
+
+
+def write_json(path: Path, obj: Any) -> None:
+    """Write ``obj`` as indented JSON to ``path`` atomically (a temporary file, then a
+    rename), so a failed run leaves the earlier results intact."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".json")
+    with os.fdopen(fd, "w") as fh:
+        json.dump(obj, fh, indent=1)
+    os.replace(tmp, path)
 
 
 def write_section(name: str, markdown: str, path: Path = BENCHMARKS_MD) -> None:

@@ -60,9 +60,7 @@ import ast
 import fcntl
 import importlib
 import json
-import os
 import sys
-import tempfile
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
@@ -74,7 +72,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks._report import machine, write_section
+from benchmarks._report import machine, machines_line, write_json, write_section
 
 RESULTS = Path(__file__).resolve().parent / "results" / "collections.json"
 BASELINE = "snaive"
@@ -215,14 +213,6 @@ def summarize(rows: list[dict[str, Any]], base: list[dict[str, Any]]) -> dict[st
     return out
 
 
-def _atomic_json(path: Path, obj: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".collections_", suffix=".json")
-    with os.fdopen(fd, "w") as fh:
-        json.dump(obj, fh, indent=1)
-    os.replace(tmp, path)
-
-
 def _fmt(r: dict[str, Any], key: str, spec: str) -> str:
     v = r.get(key)
     return "" if v is None or not np.isfinite(v) else format(v, spec)
@@ -276,7 +266,9 @@ def render(stored: dict[str, Any]) -> str:
     lines += [f"- {note}" for note in stored.get("notes", [])]
     if stored.get("notes"):
         lines.append("")
-    lines.append(f"Machine: {stored.get('machine', machine())}")
+    rows = [r for split in ("test", "holdout") for t in stored.get(split, {}).values()
+            for r in t.values()]  # fmt: skip
+    lines.append(machines_line(rows, stored.get("machine", machine())))
     return "\n".join(lines)
 
 
@@ -300,7 +292,7 @@ def _record(
         if add_notes:
             stored["notes"] = [*stored.get("notes", []), *add_notes]
         stored["machine"] = machine()
-        _atomic_json(RESULTS, stored)
+        write_json(RESULTS, stored)
         write_section("collections", render(stored))
 
 
@@ -366,8 +358,9 @@ def main(argv: list[str] | None = None) -> int:
                 label = name if name == BASELINE or not args.tag else f"{name}-{args.tag}"
                 r = summarize(per[name], per[BASELINE])
                 r["run"] = f"{stamp}{' ' + extra if extra and name != BASELINE else ''}"
+                r["machine"] = machine()
                 results[label] = r
-                shown = {k: v for k, v in r.items() if k != "run"}
+                shown = {k: v for k, v in r.items() if k not in ("run", "machine")}
                 print(f"{coll} {label}: {json.dumps(shown, default=str)}", flush=True)
             if write:
                 _record(split, {coll: results})

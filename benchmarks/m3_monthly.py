@@ -28,9 +28,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import os
 import sys
-import tempfile
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
@@ -41,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks._report import machine, write_section
+from benchmarks._report import machine, machines_line, write_json, write_section
 
 RESULTS = Path(__file__).resolve().parent / "results" / "m3_monthly.json"
 H = 18
@@ -176,14 +174,6 @@ def summarize(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return out
 
 
-def _atomic_json(path: Path, obj: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".m3_", suffix=".json")
-    with os.fdopen(fd, "w") as fh:
-        json.dump(obj, fh, indent=1)
-    os.replace(tmp, path)
-
-
 def _minutes(value: float | None) -> str:
     return "" if value is None else f"{value:.1f} min"
 
@@ -283,7 +273,7 @@ def render(stored: dict[str, Any]) -> str:
         )
     else:
         lines.append("Peer statsforecast AutoETS: not measured in these runs (pass --peer-python).")
-    lines += ["", f"Machine: {stored.get('machine', machine())}"]
+    lines += ["", machines_line(rows.values(), stored.get("machine", machine()))]
     return "\n".join(lines)
 
 
@@ -348,7 +338,8 @@ def _record(
     stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"models": {}}
     if table is not None:
         for name, r in table.iterrows():
-            stored["models"][name] = {**{k: float(v) for k, v in r.items()}, "run": stamp}
+            row = {k: float(v) for k, v in r.items()}
+            stored["models"][name] = {**row, "run": stamp, "machine": machine()}
             stored["models"][name]["series"] = int(r["series"])
     if peer:
         stored["peer"] = {**peer, "run": stamp}
@@ -357,7 +348,7 @@ def _record(
     if add_notes:
         stored["notes"] = [*stored.get("notes", []), *add_notes]
     stored["machine"] = machine()
-    _atomic_json(RESULTS, stored)
+    write_json(RESULTS, stored)
     write_section("m3_monthly", render(stored))
 
 

@@ -235,8 +235,8 @@ _spec(
 )  # fmt: skip
 _spec(
     "nbeats", "forecast.nbeats:NBeats",
-    "forecast: N-BEATS networks pretrained on the M3 training parts, zero-shot, bootstrapped "
-    "held-out errors",
+    "forecast: N-BEATS networks pretrained on the M3 training parts, zero-shot on the "
+    "deseasonalised series, bootstrapped held-out errors",
     "N-BEATS (pretrained, zero-shot)", forecaster=True,
 )  # fmt: skip
 _spec(
