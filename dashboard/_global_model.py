@@ -49,7 +49,9 @@ def model_note(name: str) -> str | None:
     if name == ZERO_SHOT:
         return (
             "Zero-shot: the N-BEATS networks pretrained on the training parts of the 3,003 M3 "
-            "series forecast this series as they are. Nothing is trained on it, so this takes "
+            "series forecast this series as they are (divided by its seasonal indices first when "
+            "it shows a clear season over at least three years). Nothing is trained on it, so "
+            "this takes "
             "no training time and works on short histories (from 12 months or 4 quarters; a "
             "shorter one is refused with its minimum); the intervals come from the networks' "
             "errors on held-out M3 windows. Horizons beyond what the networks forecast in one "

@@ -39,9 +39,10 @@ last ``H`` values of every series, never a test part) the deseasonalised input w
 better one, most of all where the season is strong (Tourism); BENCHMARKS.md has the
 numbers.
 
-**Zero-shot** (``fine_tune=0``): the networks forecast from the last ``L`` values as they
-are. **Fine-tuned** (``fine_tune=k``): a copy of the networks trains up to ``k`` epochs
-(one full batch of every window of the series per epoch, Adam, ``learning_rate``) with
+**Zero-shot** (``fine_tune=0``): the networks forecast from the last ``L`` (adjusted)
+values as they are. **Fine-tuned** (``fine_tune=k``): a copy of the networks trains up to
+``k`` epochs (one full batch of every window of the series per epoch, Adam,
+``learning_rate``) with
 early stopping on the last ``min(H, max(1, n // 4))`` observations, held out as targets;
 the weights with the best held-out loss are kept, the pretrained ones included, so
 fine-tuning cannot make that loss worse. ``pretrained=None`` trains a fresh network
