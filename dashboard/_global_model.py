@@ -51,11 +51,10 @@ def model_note(name: str) -> str | None:
             "Zero-shot: the N-BEATS networks pretrained on the training parts of the 3,003 M3 "
             "series forecast this series as they are (divided by its seasonal indices first when "
             "it shows a clear season over at least three years). Nothing is trained on it, so "
-            "this takes "
-            "no training time and works on short histories (from 12 months or 4 quarters; a "
-            "shorter one is refused with its minimum); the intervals come from the networks' "
-            "errors on held-out M3 windows. Horizons beyond what the networks forecast in one "
-            "pass are forecast recursively."
+            "this takes no training time and works on short histories (from 12 months or 4 "
+            "quarters; a shorter one is refused with its minimum); the intervals come from the "
+            "networks' errors on held-out M3 windows, rescaled to this series' noise level. "
+            "Horizons beyond what the networks forecast in one pass are forecast recursively."
         )
     if name == TUNED:
         epochs = make_model(TUNED).get_params()["fine_tune"]

@@ -41,7 +41,12 @@ from forecast.metrics import (
     smape,
 )
 from forecast.nbeats import NBeats
-from forecast.nbeats_pretrain import load_pretrained, pretrain_nbeats, save_pretrained
+from forecast.nbeats_pretrain import (
+    add_pool_noise,
+    load_pretrained,
+    pretrain_nbeats,
+    save_pretrained,
+)
 from forecast.neural import GRUForecaster, LSTMForecaster, NeuralForecaster, RNNForecaster
 from forecast.question import (
     BACKTEST_MIN_PAST_YEARS,
@@ -104,6 +109,7 @@ __all__ = [
     "SeasonalNaive",
     "Theta",
     "VAESimulator",
+    "add_pool_noise",
     "answer_many",
     "answer_question",
     "backtest",

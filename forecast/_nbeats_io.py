@@ -3,9 +3,12 @@
 The JSON holds the format name and version, the riskcast version that wrote it, the
 architecture of every frequency group (window and output sizes, ensemble size, and per
 network its input size, stacks, width, blocks, layers and lookbacks), the shape of every
-array, the training settings and the sha256 of the ``.npz``. Format 2 (written now) lets
-the networks of a group differ in input size and stacks; format 1 (one architecture for
-every network of a group, one list of lookbacks) is still read. Loading checks all of it
+array, the training settings and the sha256 of the ``.npz``. Format 3 (written now) adds
+to every group the noise level of each pool row's input window (``<group>/pool_noise``,
+:func:`forecast._nbeats_train.noise_levels`), by which the forecaster rescales the pool to
+the series it forecasts; format 2 (without it: the pool is used as it is) lets the
+networks of a group differ in input size and stacks; format 1 (one architecture for every
+network of a group, one list of lookbacks) is still read. Loading checks all of it
 before a weight is used - format and version, checksum, the set of arrays and each shape
 against the architecture, finite values - and refuses anything else with a
 :class:`forecast.errors.PretrainedFileError` naming the file and what is wrong. Arrays
@@ -39,9 +42,9 @@ __all__ = [
 ]
 
 FORMAT = "riskcast-nbeats"
-FORMAT_VERSION = 2
-#: Versions this riskcast reads (1: one architecture per group).
-READABLE_VERSIONS = (1, 2)
+FORMAT_VERSION = 3
+#: Versions this riskcast reads (1: one architecture per group; 2: no pool noise levels).
+READABLE_VERSIONS = (1, 2, 3)
 _DATA = Path(__file__).resolve().parent / "data"
 BUNDLED = {"m3": _DATA / "nbeats_m3.json"}
 
@@ -78,6 +81,9 @@ class GroupModel:
         How the (network, lookback) members are combined.
     net_lookbacks : tuple of tuple of int
         Each network's own lookbacks (empty: every network uses ``lookbacks``).
+    pool_noise : ndarray of shape (n_rows,) or None
+        Noise level of each pool row's input window (NaN where undefined); None in files
+        of format 1 and 2.
     """
 
     name: str
@@ -91,6 +97,7 @@ class GroupModel:
     lookbacks: tuple[int, ...] = ()
     aggregate: str = "median"
     net_lookbacks: tuple[tuple[int, ...], ...] = ()
+    pool_noise: np.ndarray | None = None
 
     def member_lookbacks(self) -> list[tuple[int, ...]]:
         """The lookbacks of each network (its full input when none are set)."""
@@ -134,6 +141,7 @@ class GroupModel:
             self.lookbacks,
             self.aggregate,
             self.net_lookbacks,
+            None if self.pool_noise is None else self.pool_noise.copy(),
         )
 
 
@@ -199,6 +207,9 @@ def save_bundle(
             for key, arr in net.state().items():  # float16 halves the file
                 arrays[f"{name}/{i}/{key}"] = arr.astype(np.float16)
         arrays[f"{name}/pool"] = np.asarray(g.pool, dtype=np.float32)
+        if g.pool_noise is None:
+            raise ValueError(f"group {name!r} has no pool_noise (format {FORMAT_VERSION})")
+        arrays[f"{name}/pool_noise"] = np.asarray(g.pool_noise, dtype=np.float32)
         meta_groups[name] = {**g.architecture(), "info": g.info}
     save_npz_atomic(npz_path, arrays)
     meta = {
@@ -260,7 +271,7 @@ def _read(path: Path) -> dict[str, GroupModel]:
             path,
             f"it has format version {version!r} (written by riskcast "
             f"{meta.get('riskcast_version', '?')}); this riskcast ({riskcast_version()}) reads "
-            f"versions {' and '.join(map(str, READABLE_VERSIONS))} only - retrain it with "
+            f"versions {', '.join(map(str, READABLE_VERSIONS))} only - retrain it with "
             "tools/train_nbeats_m3.py",
         )
     npz_name = meta.get("npz")
@@ -350,6 +361,15 @@ def _group(
     pool = arrays.get(f"{name}/pool")
     if pool is None or pool.ndim != 2 or pool.shape[1] != H:
         raise _fail(path, f"group {name!r} has no error pool of shape (rows, {H})")
+    noise = None
+    if version >= 3:
+        noise = arrays.get(f"{name}/pool_noise")
+        if noise is None or noise.shape != (pool.shape[0],):
+            got = None if noise is None else noise.shape
+            raise _fail(
+                path, f"group {name!r} has pool noise levels of shape {got}, not ({pool.shape[0]},)"
+            )
+        noise = noise.astype(np.float64)
     if version == 1:
         lbs = tuple(g.get("lookbacks", []))
         return GroupModel(name, L, H, int(g["min_input"]), int(g["season_length"]), nets,
@@ -357,4 +377,4 @@ def _group(
                           str(g.get("aggregate", "median")))  # fmt: skip
     return GroupModel(name, L, H, int(g["min_input"]), int(g["season_length"]), nets,
                       pool.astype(np.float64), dict(g.get("info", {})), (),
-                      str(g.get("aggregate", "median")), tuple(per_net))  # fmt: skip
+                      str(g.get("aggregate", "median")), tuple(per_net), noise)  # fmt: skip

@@ -29,6 +29,8 @@ __all__ = [
     "forecast_scaled",
     "make_panel",
     "mase_weights",
+    "noise_levels",
+    "rescale_pool",
     "train_net",
     "validation_windows",
 ]
@@ -231,15 +233,13 @@ def forecast_scaled(
     return np.mean(outs, axis=0) if aggregate == "mean" else np.median(outs, axis=0)
 
 
-def mase_weights(x: np.ndarray, season: int) -> np.ndarray:
-    """Per window ``1 / d``, ``d`` the mean absolute ``season``-lag difference of the
-    observed scaled inputs of ``x`` ``(b, 2L)`` (lag 1 where fewer than two seasons are
-    observed), so a window's error counts as its MASE; ``d`` is floored at 0.05 (a window
-    whose inputs are nearly flat would otherwise dominate) and the weights are normalised
-    to mean 1 over the batch."""
+def noise_levels(x: np.ndarray, season: int) -> np.ndarray:
+    """Per window the mean absolute ``season``-lag difference of the observed scaled inputs
+    of ``x`` ``(b, 2L)`` (lag 1 where fewer than two seasons are observed; NaN where not
+    even two values are): a model-free noise level in units of the window's scale."""
     L = x.shape[1] // 2
     vals, mask = x[:, :L], x[:, L:]
-    d = np.empty(x.shape[0])
+    d = np.full(x.shape[0], np.nan)
     done = np.zeros(x.shape[0], bool)
     for lag in (int(season), 1):
         if lag < 1 or lag >= L:
@@ -249,9 +249,31 @@ def mase_weights(x: np.ndarray, season: int) -> np.ndarray:
         mad = (np.abs(vals[:, lag:] - vals[:, :-lag]) * both).sum(axis=1) / np.maximum(n, 1)
         use = ~done & (n >= max(lag, 2))
         d[use], done = mad[use], done | use
-    d[~done] = 1.0
+    return d
+
+
+def mase_weights(x: np.ndarray, season: int) -> np.ndarray:
+    """Per window ``1 / d``, ``d`` the noise level of :func:`noise_levels` (1 where it is
+    undefined), so a window's error counts as its MASE; ``d`` is floored at 0.05 (a window
+    whose inputs are nearly flat would otherwise dominate) and the weights are normalised
+    to mean 1 over the batch."""
+    d = np.nan_to_num(noise_levels(x, season), nan=1.0)
     w = 1.0 / np.maximum(d, 0.05)
     return w / w.mean()
+
+
+def rescale_pool(pool: np.ndarray, pool_noise: np.ndarray, noise: float) -> np.ndarray:
+    """The error pool ``(rows, H)`` for a window of noise level ``noise``: each row (the
+    held-out errors of one series, in units of its window's scale) divided by its own
+    window's noise level and multiplied by ``noise``, both floored at the 5% quantile of
+    the rows' levels (a nearly flat window would otherwise give a zero or huge width).
+    Rows of undefined level are left out; with no level at all the pool is returned as
+    it is."""
+    ok = np.isfinite(pool_noise)
+    if not ok.any() or not np.isfinite(noise):
+        return pool.copy()
+    floor = max(float(np.quantile(pool_noise[ok], 0.05)), 1e-9)
+    return pool[ok] * (max(noise, floor) / np.maximum(pool_noise[ok], floor))[:, None]
 
 
 def masked_mae(pred: np.ndarray, y: np.ndarray, mask: np.ndarray) -> float:

@@ -35,13 +35,14 @@ from forecast._nbeats_train import (
     AGGREGATES,
     forecast_scaled,
     make_panel,
+    noise_levels,
     sample_batch,
     train_net,
     validation_windows,
 )
 from forecast.errors import ForecastTypeError, ForecastValueError
 
-__all__ = ["load_pretrained", "pretrain_nbeats", "save_pretrained"]
+__all__ = ["add_pool_noise", "load_pretrained", "pretrain_nbeats", "save_pretrained"]
 
 
 def _int(value: Any, name: str, low: int) -> int:
@@ -257,6 +258,7 @@ def pretrain_nbeats(
         "best_step": [*prior.get("best_step", []), *(r.at_step[r.best] for r in results)],
     }
     group.pool, group.info = pool, info
+    group.pool_noise = noise_levels(xv, int(season_length))
     return group
 
 
@@ -269,6 +271,30 @@ def _holdout_smape(
     actual, fc = yv * scale[:, None], pred * scale[:, None]
     smape = 200 * np.abs(actual - fc) / np.maximum(np.abs(actual) + np.abs(fc), 1e-12)
     return pool, float(np.mean(np.nanmean(np.where(mv > 0, smape, np.nan), axis=1)))
+
+
+def add_pool_noise(group: GroupModel, series: Sequence[np.ndarray]) -> GroupModel:
+    """A copy of ``group`` with the noise level of each pool row's window, computed from
+    the series the group was trained on (the same list, in the same order: row ``i`` of
+    the pool is the held-out window of ``series[i]``), as :func:`pretrain_nbeats` stores
+    it; for files written before the levels existed (format 2).
+
+    Raises
+    ------
+    ForecastValueError
+        If ``series`` does not hold one series per pool row.
+    """
+    arrays = [np.asarray(s, dtype=np.float64).ravel() for s in series]
+    if len(arrays) != group.pool.shape[0]:
+        raise ForecastValueError(
+            f"The 'series' parameter of add_pool_noise must hold the {group.pool.shape[0]} "
+            f"series behind the pool of group {group.name!r}. Got {len(arrays)} instead."
+        )
+    H = group.horizon
+    xv = validation_windows(arrays, input_size=group.input_size, horizon=H, holdout=H)[0]
+    out = group.copy()
+    out.pool_noise = noise_levels(xv, group.season_length)
+    return out
 
 
 def save_pretrained(

@@ -18,7 +18,13 @@ Usage (the shipped file is these steps in order, ~30 min on 2 busy cores)::
         --aggregate mean
     nice python tools/train_nbeats_m3.py --groups monthly --extend --n-models 1 \
         --first-member 1 --scale 0.67 --lookbacks 18,24,30,36 --aggregate mean
+    python tools/train_nbeats_m3.py --add-noise     # format 2 -> 3: pool noise levels
     python tools/train_nbeats_m3.py --scale 0.05 --out /tmp/nbeats.json   # a quick smoke run
+
+``--add-noise`` trains nothing: it reads the --out file, stores the noise level of every
+pool row's window (computed from the same training parts, see
+:func:`forecast.add_pool_noise`) and writes the file back in the current format, the
+networks and pools unchanged.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from forecast import load_pretrained, pretrain_nbeats, save_pretrained
+from forecast import add_pool_noise, load_pretrained, pretrain_nbeats, save_pretrained
 
 OUT = Path(__file__).resolve().parent.parent / "forecast" / "data" / "nbeats_m3.json"
 
@@ -123,6 +129,21 @@ def joined(a: Any, b: Any) -> Any:
     )  # fmt: skip
 
 
+def add_noise(path: Path) -> int:
+    """Rewrite ``path`` with the noise levels of every group's pool rows."""
+    data = load_training_parts()
+    groups = load_pretrained(path)
+    training = json.loads(path.read_text())["training"]
+    out = [add_pool_noise(g, data[GROUPS[name]["type"]]) for name, g in groups.items()]
+    training["pool_noise"] = "added by --add-noise from the same training parts"
+    path = save_pretrained(path, out, training)
+    for g in out:
+        level = np.nanmedian(g.pool_noise)
+        print(f"{g.name}: {g.pool_noise.size} rows, median noise level {level:.3f}")
+    print(f"wrote {path} and {path.with_suffix('.npz').name}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=OUT, help="the .json to write (npz beside it)")
@@ -150,7 +171,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stacks", default=None, help="stacks (override), e.g. trend,seasonality")
     ap.add_argument("--lookbacks", default="", help="input lengths also run at prediction")
     ap.add_argument("--aggregate", default="median", help="median, mean or net-mean of the members")
+    ap.add_argument(
+        "--add-noise",
+        action="store_true",
+        help="store the pool rows' noise levels in the --out file (nothing is trained)",
+    )
     args = ap.parse_args(argv)
+    if args.add_noise:
+        return add_noise(args.out)
     existing = load_pretrained(args.out) if args.extend else {}
     if args.add_from is not None:
         if not args.extend:

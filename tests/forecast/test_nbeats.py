@@ -116,8 +116,10 @@ def test_seasonal_series_are_forecast_on_their_deseasonalised_values():
     assert idx.shape == (12,) and np.ptp(idx) > 0.2  # the +-30 sine on a level of ~210
     factors = idx[np.arange(48 + 20) % 12]
     np.testing.assert_allclose(model.adjusted_ * factors[:48], y.to_numpy())
-    # the same networks on the adjusted history, multiplied back by the indices
-    plain = NBeats(deseasonalize=False).fit(monthly(model.adjusted_))
+    # the same networks on the adjusted history, multiplied back by the indices (the
+    # pool as it is: the noise level of the raw and the adjusted history differ)
+    model = NBeats(error_scale="none").fit(y)
+    plain = NBeats(deseasonalize=False, error_scale="none").fit(monthly(model.adjusted_))
     got, ref = model.predict(20), plain.predict(20)
     for col in got.columns:
         np.testing.assert_allclose(got[col], ref[col].to_numpy() * factors[48:], rtol=1e-12)
@@ -216,7 +218,7 @@ def test_a_saved_file_loads_back_to_the_same_forecasts(tiny, tmp_path):
     b = NBeats(pretrained=_copy(tiny, tmp_path)).fit(y).predict(8)
     pd.testing.assert_frame_equal(a, b)
     meta = json.loads(tiny.read_text())
-    assert meta["groups"]["monthly"]["input_size"] == 12 and meta["format_version"] == 2
+    assert meta["groups"]["monthly"]["input_size"] == 12 and meta["format_version"] == 3
 
 
 def test_the_shipped_file_is_small_and_names_its_data():
@@ -239,9 +241,9 @@ def test_a_corrupted_npz_is_refused_naming_the_file(tiny, tmp_path):
 def test_another_format_version_is_refused(tiny, tmp_path):
     path = _copy(tiny, tmp_path)
     meta = json.loads(path.read_text())
-    meta["format_version"] = 3
+    meta["format_version"] = 4
     path.write_text(json.dumps(meta))
-    with pytest.raises(PretrainedFileError, match=r"format version 3.*reads versions 1 and 2"):
+    with pytest.raises(PretrainedFileError, match=r"format version 4.*reads versions 1, 2, 3"):
         NBeats(pretrained=path).fit(monthly(seasonal(20)))
 
 
@@ -377,3 +379,63 @@ def test_mase_weights_follow_the_seasonal_naive_error_of_each_window():
     wild_mad = np.mean(np.abs(wild[12:] - wild[:-12])) / np.mean(np.abs(wild))
     assert d[1] / d[0] == pytest.approx(wild_mad / 0.05, rel=1e-6)  # calm: floored
     assert d[2] / d[0] == pytest.approx(20 / np.mean(short[-10:]) / 0.05, rel=1e-6)
+
+
+def _without_noise(path: Path) -> Path:
+    """The file as format 2 wrote it: no pool noise levels (checksum and shapes updated)."""
+    from forecast._nbeats_io import _sha256
+
+    npz = path.with_suffix(".npz")
+    with np.load(npz) as data:
+        arrays = {k: data[k] for k in data.files if not k.endswith("/pool_noise")}
+    np.savez(npz, **arrays)
+    meta = json.loads(path.read_text())
+    meta["arrays"] = {k: v for k, v in meta["arrays"].items() if not k.endswith("/pool_noise")}
+    meta["format_version"], meta["sha256"] = 2, _sha256(npz)
+    path.write_text(json.dumps(meta))
+    return path
+
+
+def test_the_error_pool_follows_the_noise_level_of_the_series(tiny, tmp_path):
+    from forecast._nbeats_train import encode, noise_levels, rescale_pool
+
+    t = np.arange(40)
+    rng = np.random.default_rng(2)
+    calm = monthly(200 + 0.5 * t + rng.normal(0, 2, 40))
+    wild = monthly(200 + 0.5 * t + rng.normal(0, 30, 40))
+    widths = {}
+    for name, y in (("calm", calm), ("wild", wild)):
+        model = NBeats(pretrained=tiny).fit(y)
+        window = encode(y.to_numpy()[-12:][None, :])[0]  # the tiny file reads 12 values
+        assert model.noise_ == pytest.approx(noise_levels(window, 12)[0])
+        g = model._group_model
+        np.testing.assert_allclose(model.pool_, rescale_pool(g.pool, g.pool_noise, model.noise_))
+        plain = NBeats(pretrained=tiny, error_scale="none").fit(y)
+        q, p = model.predict(6), plain.predict(6)
+        pd.testing.assert_series_equal(q["mean"], p["mean"])  # only the spread changes
+        np.testing.assert_allclose(plain.pool_, g.pool)
+        widths[name] = float((q["q0.9"] - q["q0.1"]).mean())
+    assert widths["wild"] > 3 * widths["calm"]
+    with pytest.raises(ForecastValueError, match="'error_scale'.*'noise' or 'none'.*'wide'"):
+        NBeats(error_scale="wide").fit(calm)
+    # a format-2 file has no levels: its pool is used as it is, under either setting
+    old = _without_noise(_copy(tiny, tmp_path))
+    a = NBeats(pretrained=old).fit(wild)
+    assert np.isnan(a.noise_)
+    pd.testing.assert_frame_equal(
+        a.predict(6), NBeats(pretrained=tiny, error_scale="none").fit(wild).predict(6)
+    )
+
+
+def test_pool_noise_levels_can_be_added_to_a_format_2_file(tiny, tmp_path):
+    from forecast import add_pool_noise, load_pretrained
+
+    series = [seasonal(50, seed=s) * (1 + s) for s in range(12)]  # the tiny file's data
+    old = load_pretrained(_without_noise(_copy(tiny, tmp_path)))["monthly"]
+    assert old.pool_noise is None
+    added = add_pool_noise(old, series)
+    np.testing.assert_allclose(
+        added.pool_noise, load_pretrained(tiny)["monthly"].pool_noise, rtol=1e-6
+    )
+    with pytest.raises(ForecastValueError, match="'series'.*the 12 series.*Got 3"):
+        add_pool_noise(old, series[:3])
