@@ -14,6 +14,7 @@ __all__ = [
     "ForecastValueError",
     "NotFittedError",
     "PretrainedFileError",
+    "check_bool",
 ]
 
 
@@ -32,3 +33,14 @@ class ForecastTypeError(ForecastError, TypeError):
 class PretrainedFileError(ForecastValueError):
     """A pretrained model file is missing, foreign, of another format version, corrupted
     or does not match its architecture (the message names the file and what is wrong)."""
+
+
+def check_bool(value: object, name: str, owner: str) -> None:
+    """Raise :class:`ForecastTypeError` naming ``owner``'s parameter ``name`` unless
+    ``value`` is a bool (Python's or NumPy's)."""
+    import numpy as np
+
+    if not isinstance(value, bool | np.bool_):
+        raise ForecastTypeError(
+            f"The '{name}' parameter of {owner} must be a bool. Got {value!r} instead."
+        )

@@ -95,7 +95,7 @@ from forecast._nbeats_train import (
     validation_windows,
 )
 from forecast.base import Forecaster
-from forecast.errors import ForecastTypeError, ForecastValueError
+from forecast.errors import ForecastTypeError, ForecastValueError, check_bool
 from forecast.seasonality import deseasonalize as _deseasonalize
 from nn import Callback, History, TrainingContext
 
@@ -283,11 +283,7 @@ class NBeats(Forecaster):
                 f"pretrained file (a str) when pretrained is a file. Got group={self.group!r} "
                 f"with pretrained={p!r}."
             )
-        if not isinstance(self.deseasonalize, bool | np.bool_):
-            raise ForecastTypeError(
-                f"The 'deseasonalize' parameter of {cls} must be a bool. "
-                f"Got {self.deseasonalize!r} instead."
-            )
+        check_bool(self.deseasonalize, "deseasonalize", cls)
         rs = self.random_state
         if rs is not None and (isinstance(rs, bool) or not isinstance(rs, numbers.Integral)):
             raise ForecastTypeError(

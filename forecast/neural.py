@@ -56,7 +56,7 @@ import numpy as np
 
 from forecast._neural_train import anchor_offsets, holdout_errors, train_ensemble
 from forecast.base import Forecaster
-from forecast.errors import ForecastTypeError, ForecastValueError
+from forecast.errors import ForecastTypeError, ForecastValueError, check_bool
 from forecast.seasonality import deseasonalize as _deseasonalize
 from nn import GRU, LSTM, RNN, Callback
 
@@ -212,11 +212,7 @@ class NeuralForecaster(Forecaster):
                 f"The 'learning_rate' parameter of {cls} must be a number in (0, 10). "
                 f"Got {lr!r} instead."
             )
-        if not isinstance(self.deseasonalize, bool | np.bool_):
-            raise ForecastTypeError(
-                f"The 'deseasonalize' parameter of {cls} must be a bool. "
-                f"Got {self.deseasonalize!r} instead."
-            )
+        check_bool(self.deseasonalize, "deseasonalize", cls)
         if self.dtype not in ("float32", "float64"):
             raise ForecastValueError(
                 f"The 'dtype' parameter of {cls} must be 'float32' or 'float64'. "
