@@ -208,7 +208,11 @@ def save_bundle(
                 arrays[f"{name}/{i}/{key}"] = arr.astype(np.float16)
         arrays[f"{name}/pool"] = np.asarray(g.pool, dtype=np.float32)
         if g.pool_noise is None:
-            raise ValueError(f"group {name!r} has no pool_noise (format {FORMAT_VERSION})")
+            raise PretrainedFileError(
+                f"The group {name!r} cannot be saved in format {FORMAT_VERSION}: it has no "
+                "pool noise levels (read from an older file?); add them with "
+                "forecast.add_pool_noise(group, series) first."
+            )
         arrays[f"{name}/pool_noise"] = np.asarray(g.pool_noise, dtype=np.float32)
         meta_groups[name] = {**g.architecture(), "info": g.info}
     save_npz_atomic(npz_path, arrays)

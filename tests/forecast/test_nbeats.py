@@ -439,3 +439,7 @@ def test_pool_noise_levels_can_be_added_to_a_format_2_file(tiny, tmp_path):
     )
     with pytest.raises(ForecastValueError, match="'series'.*the 12 series.*Got 3"):
         add_pool_noise(old, series[:3])
+    with pytest.raises(PretrainedFileError, match="no pool noise levels.*add_pool_noise"):
+        save_pretrained(tmp_path / "again.json", [old])
+    save_pretrained(tmp_path / "again.json", [added])
+    assert load_pretrained(tmp_path / "again.json")["monthly"].pool_noise.shape == (12,)
