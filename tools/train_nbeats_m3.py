@@ -7,7 +7,8 @@ stopping watches them and the kept networks' errors on them become the bootstrap
 the paths (see :mod:`forecast.nbeats_pretrain`). The settings below were chosen on those
 held-out windows only (BENCHMARKS.md, section ``nbeats_m3``, says how).
 
-Usage (the shipped file is these steps in order, ~30 min on 2 busy cores)::
+Usage (the shipped file is these steps in order, ~1 h on 2 busy cores; BENCHMARKS.md,
+section ``nbeats_m3``, says why each step)::
 
     nice python tools/train_nbeats_m3.py                  # one network per group
     python tools/train_nbeats_m3.py --groups monthly --extend --n-models 0 \
@@ -18,7 +19,16 @@ Usage (the shipped file is these steps in order, ~30 min on 2 busy cores)::
         --aggregate mean
     nice python tools/train_nbeats_m3.py --groups monthly --extend --n-models 1 \
         --first-member 1 --scale 0.67 --lookbacks 18,24,30,36 --aggregate mean
-    python tools/train_nbeats_m3.py --add-noise     # format 2 -> 3: pool noise levels
+    nice python tools/train_nbeats_m3.py --groups monthly --n-models 1 --first-member 6 \
+        --input-size 72 --schedule cosine --aggregate mean --out /tmp/h1/c72.json
+    nice python tools/train_nbeats_m3.py --groups monthly --n-models 1 --first-member 7 \
+        --input-size 90 --aggregate mean --out /tmp/h1/l90.json
+    python tools/train_nbeats_m3.py --groups monthly --extend --add-from /tmp/h1/c72.json \
+        --n-models 0 --input-size 72 --lookbacks 18,36,54,72 --aggregate net-mean
+    python tools/train_nbeats_m3.py --groups monthly --extend --add-from /tmp/h1/l90.json \
+        --n-models 0 --input-size 90 --aggregate net-mean
+    python tools/train_nbeats_m3.py --add-noise     # only for a file of format 2 (before
+                                                    # the pool noise levels existed)
     python tools/train_nbeats_m3.py --scale 0.05 --out /tmp/nbeats.json   # a quick smoke run
 
 ``--add-noise`` trains nothing: it reads the --out file, stores the noise level of every
