@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from forecast.base import Forecaster
-from forecast.seasonality import deseasonalize
+from forecast.seasonality import deseasonalize, seasonal_factors
 
 __all__ = ["Drift", "HistoricMean", "Naive", "Naive2", "SeasonalNaive"]
 
@@ -142,15 +142,11 @@ class Naive2(Forecaster):
         self.adjusted_ = adjusted
         fitted_adj = np.r_[np.nan, adjusted[:-1]]
         self.sigma_ = _rms(adjusted - fitted_adj)
-        self.fitted_ = fitted_adj * self._index(0, values.size)
-
-    def _index(self, start: int, stop: int) -> np.ndarray:
-        m = self.season_length_
-        return self.seasonal_[np.arange(start, stop) % m]
+        self.fitted_ = fitted_adj * seasonal_factors(self.seasonal_, 0, values.size)
 
     def _future_index_factors(self, h: int) -> np.ndarray:
         n = self.history_.size
-        return self._index(n, n + h)
+        return seasonal_factors(self.seasonal_, n, n + h)
 
     def _fitted_values(self) -> np.ndarray:
         return self.fitted_

@@ -97,6 +97,7 @@ from forecast._nbeats_train import (
 from forecast.base import Forecaster
 from forecast.errors import ForecastTypeError, ForecastValueError, check_bool
 from forecast.seasonality import deseasonalize as _deseasonalize
+from forecast.seasonality import seasonal_factors
 from nn import Callback, History, TrainingContext
 
 __all__ = ["NBeats", "frequency_group"]
@@ -398,10 +399,8 @@ class NBeats(Forecaster):
         self.pool_ = g.pool if g.pool.size else self._in_sample_pool(x)
         self.noise_ = float("nan")
         if g.pool.size and g.pool_noise is not None and self.error_scale == "noise":
-            window = np.full(g.input_size, np.nan)
-            tail = values[-g.input_size :]
-            window[window.size - tail.size :] = tail
-            self.noise_ = float(noise_levels(encode(window[None, :])[0], g.season_length)[0])
+            window = _last_window(values, g.input_size)[None, :]
+            self.noise_ = float(noise_levels(encode(window)[0], g.season_length)[0])
             self.pool_ = rescale_pool(g.pool, g.pool_noise, self.noise_)
         # a constant history forecasts its constant with zero width (as ETS and Theta do):
         # the networks' answer to a flat window is near it, not exactly it
@@ -492,27 +491,23 @@ class NBeats(Forecaster):
         out: list[float] = []
         scales: list[float] = []
         while len(out) < h:
-            window = np.full(L, np.nan)
-            tail = np.asarray(hist[-L:])
-            window[L - tail.size :] = tail
-            x, scale = encode(window[None, :])
+            x, scale = encode(_last_window(np.asarray(hist), L)[None, :])
             block = self._combine(x)[0] * scale[0]
             out.extend(block.tolist())
             scales.extend([float(scale[0])] * H)
             hist.extend(block.tolist())
         return np.asarray(out[:h]), np.asarray(scales[:h])
 
-    def _factors(self, start: int, stop: int) -> np.ndarray:
-        """Seasonal indices of observations ``start .. stop - 1`` (0 = first of history)."""
-        return self.seasonal_[np.arange(start, stop) % self.season_length_]
-
     def _predict_mean(self, h: int) -> np.ndarray:
         n = self.adjusted_.size
-        return self._forecast(h)[0] * self._factors(n, n + h)
+        return self._forecast(h)[0] * seasonal_factors(self.seasonal_, n, n + h)
 
     def _sample_paths(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
         size = self.adjusted_.size
-        return self._adjusted_paths(h, n, rng) * self._factors(size, size + h)[None, :]
+        return (
+            self._adjusted_paths(h, n, rng)
+            * seasonal_factors(self.seasonal_, size, size + h)[None, :]
+        )
 
     def _adjusted_paths(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
         mean, scales = self._forecast(h)
@@ -532,15 +527,19 @@ class NBeats(Forecaster):
         out = np.full(n, np.nan)
         idx = np.arange(self.min_input_, n)
         if idx.size:
-            win = np.full((idx.size, L), np.nan)
-            for r, t in enumerate(idx):
-                tail = values[max(0, t - L) : t]
-                win[r, L - tail.size :] = tail
-            x, scale = encode(win)
+            x, scale = encode(np.stack([_last_window(values[:t], L) for t in idx]))
             with self._lock:
                 step1 = self._combine(x)[:, 0]
-            out[idx] = step1 * scale * self._factors(0, n)[idx]
+            out[idx] = step1 * scale * seasonal_factors(self.seasonal_, 0, n)[idx]
         return out
+
+
+def _last_window(values: np.ndarray, size: int) -> np.ndarray:
+    """The last ``size`` values, left-padded with NaN (unobserved) when fewer."""
+    window = np.full(size, np.nan)
+    tail = values[-size:]
+    window[size - tail.size :] = tail
+    return window
 
 
 def _tell(callbacks: Sequence[Callback], context: TrainingContext) -> Any:

@@ -58,6 +58,7 @@ from forecast._neural_train import anchor_offsets, holdout_errors, train_ensembl
 from forecast.base import Forecaster
 from forecast.errors import ForecastTypeError, ForecastValueError, check_bool
 from forecast.seasonality import deseasonalize as _deseasonalize
+from forecast.seasonality import seasonal_factors
 from nn import GRU, LSTM, RNN, Callback
 
 __all__ = ["GRUForecaster", "LSTMForecaster", "NeuralForecaster", "RNNForecaster"]
@@ -418,9 +419,8 @@ class NeuralForecaster(Forecaster):
         """Map model-space values of the next ``z.shape[-1]`` periods back to data units."""
         n = self.history_.size
         h = z.shape[-1]
-        factors = self.seasonal_[np.arange(n, n + h) % self.season_length_]
         level = np.exp(z) if self.log_ else z * self.scale_
-        return level * factors
+        return level * seasonal_factors(self.seasonal_, n, n + h)
 
     def _predict_mean(self, h: int) -> np.ndarray:
         return self._back(self._predict_z(h))
@@ -442,7 +442,7 @@ class NeuralForecaster(Forecaster):
                 step1 = self._net_mean(windows)[:, 0]
             z = (zn[idx + self.offsets_[0]] + step1) * self.step_
             level = np.exp(z) if self.log_ else z * self.scale_
-            out[idx] = level * self.seasonal_[idx % self.season_length_]
+            out[idx] = level * seasonal_factors(self.seasonal_, 0, n)[idx]
         return out
 
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from forecast.errors import ForecastValueError
 
-__all__ = ["acf", "deseasonalize", "seasonal_indices", "seasonality_test"]
+__all__ = ["acf", "deseasonalize", "seasonal_factors", "seasonal_indices", "seasonality_test"]
 
 #: One-sided 95% / two-sided 90% normal quantile used by the M4 test.
 TCRIT = 1.645
@@ -112,3 +112,10 @@ def deseasonalize(
         return x.copy(), ones
     idx = seasonal_indices(x, m)
     return x / idx[np.arange(x.size) % m], idx
+
+
+def seasonal_factors(indices: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """The seasonal index of each observation ``start .. stop - 1`` (0 = the first
+    observation of the history; ``stop`` past its end for forecasts): ``indices[t % m]``
+    with ``m = indices.size``, as :func:`deseasonalize` lays them out."""
+    return indices[np.arange(start, stop) % indices.size]

@@ -28,7 +28,7 @@ from forecast._ets_core import simulate
 from forecast._ets_fit import constant_fit, fit_form
 from forecast.base import Forecaster
 from forecast.errors import ForecastValueError
-from forecast.seasonality import deseasonalize
+from forecast.seasonality import deseasonalize, seasonal_factors
 
 __all__ = ["Theta"]
 
@@ -92,28 +92,29 @@ class Theta(Forecaster):
         self.adjusted_ = x
         self._offset = (1.0 - (1.0 - self.alpha_) ** n) / self.alpha_
 
-    def _factors(self, start: int, stop: int) -> np.ndarray:
-        return self.seasonal_[np.arange(start, stop) % self.season_length_]
-
     def _drift(self, h: int) -> np.ndarray:
         return self.drift_ * (np.arange(h) + self._offset)
 
     def _fitted_values(self) -> np.ndarray:
         fitted = self._ses.fitted.copy()
-        return fitted * self._factors(0, self.history_.size)
+        return fitted * seasonal_factors(self.seasonal_, 0, self.history_.size)
 
     def _predict_mean(self, h: int) -> np.ndarray:
         ses = np.full(h, self._ses.states[-1, 0])
         n = self.history_.size
-        return (ses + self._drift(h)) * self._factors(n, n + h)
+        return (ses + self._drift(h)) * seasonal_factors(self.seasonal_, n, n + h)
 
     def _predict_std(self, h: int) -> np.ndarray:
         n = self.history_.size
         k = np.arange(h)
-        return self.sigma_ * np.sqrt(1.0 + self.alpha_**2 * k) * self._factors(n, n + h)
+        return (
+            self.sigma_
+            * np.sqrt(1.0 + self.alpha_**2 * k)
+            * seasonal_factors(self.seasonal_, n, n + h)
+        )
 
     def _sample_paths(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
         eps = rng.normal(0.0, self.sigma_, size=(n, h))
         sims = simulate(self._ses.states[-1], 1, 1, 0, 0, self.alpha_, 0.0, 0.0, 1.0, eps)
         size = self.history_.size
-        return (sims + self._drift(h)) * self._factors(size, size + h)
+        return (sims + self._drift(h)) * seasonal_factors(self.seasonal_, size, size + h)
