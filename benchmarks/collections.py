@@ -344,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     extra = " ".join(
         [f"--set {s}" for s in args.set] + ([f"--limit {args.limit}"] if args.limit else [])
     )
+    host = machine()
     with ProcessPoolExecutor(max_workers=args.workers, initializer=_init_worker) as pool:
         for coll in colls:
             series = load_collection(coll, args.limit, holdout=args.holdout)
@@ -358,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
                 label = name if name == BASELINE or not args.tag else f"{name}-{args.tag}"
                 r = summarize(per[name], per[BASELINE])
                 r["run"] = f"{stamp}{' ' + extra if extra and name != BASELINE else ''}"
-                r["machine"] = machine()
+                r["machine"] = host
                 results[label] = r
                 shown = {k: v for k, v in r.items() if k not in ("run", "machine")}
                 print(f"{coll} {label}: {json.dumps(shown, default=str)}", flush=True)
