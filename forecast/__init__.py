@@ -45,6 +45,7 @@ from forecast.nbeats_pretrain import (
     add_pool_noise,
     load_pretrained,
     pretrain_nbeats,
+    refit_nbeats,
     save_pretrained,
 )
 from forecast.neural import GRUForecaster, LSTMForecaster, NeuralForecaster, RNNForecaster
@@ -139,6 +140,7 @@ __all__ = [
     "pretrain_autoencoders",
     "pretrain_nbeats",
     "question_anomalies",
+    "refit_nbeats",
     "register",
     "registered_models",
     "regularize",

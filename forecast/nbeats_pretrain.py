@@ -42,14 +42,19 @@ from forecast._nbeats_train import (
 )
 from forecast.errors import ForecastTypeError, ForecastValueError
 
-__all__ = ["add_pool_noise", "load_pretrained", "pretrain_nbeats", "save_pretrained"]
+__all__ = [
+    "add_pool_noise",
+    "load_pretrained",
+    "pretrain_nbeats",
+    "refit_nbeats",
+    "save_pretrained",
+]
 
 
-def _int(value: Any, name: str, low: int) -> int:
+def _int(value: Any, name: str, low: int, func: str = "pretrain_nbeats") -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
         raise ForecastValueError(
-            f"The '{name}' parameter of pretrain_nbeats must be an integer >= {low}. "
-            f"Got {value!r} instead."
+            f"The '{name}' parameter of {func} must be an integer >= {low}. Got {value!r} instead."
         )
     return int(value)
 
@@ -271,6 +276,81 @@ def _holdout_smape(
     actual, fc = yv * scale[:, None], pred * scale[:, None]
     smape = 200 * np.abs(actual - fc) / np.maximum(np.abs(actual) + np.abs(fc), 1e-12)
     return pool, float(np.mean(np.nanmean(np.where(mv > 0, smape, np.nan), axis=1)))
+
+
+def refit_nbeats(
+    group: GroupModel,
+    series: Sequence[np.ndarray],
+    *,
+    steps: int = 400,
+    learning_rate: float = 3e-4,
+    batch_size: int = 1024,
+    history_limit: int = 10,
+    p_truncate: float = 0.3,
+    random_state: int = 0,
+    callback: Callable[[int, int, float, float], Any] | None = None,
+) -> GroupModel:
+    """A copy of ``group`` whose networks went on training on windows that reach the end
+    of ``series``, so the last ``horizon`` periods, which early stopping and the pool held
+    out, are trained on too.
+
+    Every network continues for ``steps`` Adam steps at ``learning_rate`` on windows of
+    its own input size cut from the whole series (as :func:`pretrain_nbeats` cuts them
+    from all but the held-out end), without early stopping, and is rounded to float16
+    again. The pool and its noise levels are kept: they are the held-out errors of the
+    networks before this step, a proxy for the errors of the refitted ones on new data.
+
+    Parameters
+    ----------
+    group : GroupModel
+        A trained group (from :func:`pretrain_nbeats` or :func:`load_pretrained`).
+    series : sequence of 1-D ndarray
+        The series ``group`` was trained on, with their held-out ends.
+    steps, learning_rate, batch_size, history_limit, p_truncate : int or float
+        The continued training (see :func:`pretrain_nbeats`).
+    random_state : int
+        Network ``k`` draws its batches from the seed ``[random_state, 99, k]``.
+    callback : callable or None
+        ``callback(network, step, loss, loss)`` every 100 steps (progress).
+
+    Returns
+    -------
+    GroupModel
+        ``info["refit"]`` records the settings.
+    """
+    steps = _int(steps, "steps", 1, "refit_nbeats")
+    arrays = [np.asarray(s, dtype=np.float64).ravel() for s in series]
+    if not arrays or any(s.size < group.min_input + 1 for s in arrays):
+        raise ForecastValueError(
+            f"The 'series' parameter of refit_nbeats must be a non-empty list of series of at "
+            f"least min_input + 1 = {group.min_input + 1} observations."
+        )
+    out = group.copy()
+    for k, net in enumerate(out.nets):
+        panel = make_panel(arrays, input_size=net.input_size, horizon=group.horizon,
+                           min_input=group.min_input, history_limit=history_limit)  # fmt: skip
+
+        def progress(step: int, loss: float, val: float, k: int = k) -> None:
+            if callback is not None:
+                callback(k, step, loss, val)
+
+        train_net(
+            net,
+            lambda g, panel=panel: sample_batch(panel, batch_size, g, p_truncate),
+            None,
+            steps=steps,
+            eval_every=100,
+            patience=0,
+            lr=float(learning_rate),
+            rng=np.random.default_rng([random_state, 99, k]),
+            callback=progress,
+        )
+        for arr in net.state().values():  # the storage type of pretrained files
+            arr[...] = arr.astype(np.float16)
+    out.info["refit"] = {"steps": steps, "learning_rate": float(learning_rate),
+                         "history_limit": history_limit, "p_truncate": p_truncate,
+                         "random_state": random_state}  # fmt: skip
+    return out
 
 
 def add_pool_noise(group: GroupModel, series: Sequence[np.ndarray]) -> GroupModel:

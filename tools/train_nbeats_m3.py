@@ -31,6 +31,14 @@ section ``nbeats_m3``, says why each step)::
                                                     # the pool noise levels existed)
     python tools/train_nbeats_m3.py --scale 0.05 --out /tmp/nbeats.json   # a quick smoke run
 
+Two options were tried and are not behind the shipped file (BENCHMARKS.md, section
+``nbeats_m3``): ``--refit`` continues the networks of ``--groups`` in the ``--out`` file for
+``--refit-steps`` Adam steps on windows that reach the end of the training parts, the held-out
+ends included (:func:`forecast.refit_nbeats`); ``--deseasonalize`` trains on the training parts
+divided by their seasonal indices, as ``NBeats(deseasonalize=True)`` reads its input::
+
+    python tools/train_nbeats_m3.py --refit --groups monthly --out /tmp/r/nbeats_m3.json
+
 ``--add-noise`` trains nothing: it reads the --out file, stores the noise level of every
 pool row's window (computed from the same training parts, see
 :func:`forecast.add_pool_noise`) and writes the file back in the current format, the
@@ -50,7 +58,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from forecast import add_pool_noise, load_pretrained, pretrain_nbeats, save_pretrained
+from forecast import (
+    add_pool_noise,
+    load_pretrained,
+    pretrain_nbeats,
+    refit_nbeats,
+    save_pretrained,
+)
+from forecast.seasonality import deseasonalize, seasonal_factors
 
 OUT = Path(__file__).resolve().parent.parent / "forecast" / "data" / "nbeats_m3.json"
 
@@ -139,6 +154,17 @@ def joined(a: Any, b: Any) -> Any:
     )  # fmt: skip
 
 
+def deseasonalised(series: list[np.ndarray], m: int, horizon: int) -> list[np.ndarray]:
+    """Each series divided by the seasonal indices of all but its held-out last ``horizon``
+    values (``forecast.seasonality.deseasonalize``, as ``NBeats`` adjusts its input), the
+    indices carried on over the held-out end; unchanged where the test finds no season."""
+    out = []
+    for x in series:
+        _, idx = deseasonalize(x[:-horizon], m)
+        out.append(x / seasonal_factors(idx, 0, x.size))
+    return out
+
+
 def add_noise(path: Path) -> int:
     """Rewrite ``path`` with the noise levels of every group's pool rows."""
     data = load_training_parts()
@@ -150,6 +176,30 @@ def add_noise(path: Path) -> int:
     for g in out:
         level = np.nanmedian(g.pool_noise)
         print(f"{g.name}: {g.pool_noise.size} rows, median noise level {level:.3f}")
+    print(f"wrote {path} and {path.with_suffix('.npz').name}")
+    return 0
+
+
+def refit(path: Path, names: list[str], steps: int, lr: float, seed: int) -> int:
+    """Rewrite ``path`` with the networks of ``names`` trained on the held-out ends too."""
+    data = load_training_parts()
+    groups = load_pretrained(path)
+    training = json.loads(path.read_text())["training"]
+    for name in names:
+        t0 = time.perf_counter()
+
+        def progress(
+            k: int, step: int, loss: float, _: float, t0: float = t0, g: str = name
+        ) -> None:
+            el = time.perf_counter() - t0
+            print(f"{g} net {k} step {step}: loss {loss:.4f} ({el:.0f} s)", flush=True)
+
+        groups[name] = refit_nbeats(
+            groups[name], data[GROUPS[name]["type"]], steps=steps, learning_rate=lr,
+            random_state=seed, callback=progress,
+        )  # fmt: skip
+        training.setdefault("refit", {})[name] = groups[name].info["refit"]
+    path = save_pretrained(path, list(groups.values()), training)
     print(f"wrote {path} and {path.with_suffix('.npz').name}")
     return 0
 
@@ -182,13 +232,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lookbacks", default="", help="input lengths also run at prediction")
     ap.add_argument("--aggregate", default="median", help="median, mean or net-mean of the members")
     ap.add_argument(
+        "--deseasonalize",
+        action="store_true",
+        help="train on the deseasonalised training parts (as NBeats(deseasonalize=True) reads)",
+    )
+    ap.add_argument(
         "--add-noise",
         action="store_true",
         help="store the pool rows' noise levels in the --out file (nothing is trained)",
     )
+    ap.add_argument(
+        "--refit",
+        action="store_true",
+        help="continue the networks of --groups in the --out file on windows reaching the end "
+        "of the training parts (the held-out ends included)",
+    )
+    ap.add_argument("--refit-steps", type=int, default=400, help="Adam steps of --refit")
+    ap.add_argument("--refit-lr", type=float, default=3e-4, help="step size of --refit")
     args = ap.parse_args(argv)
     if args.add_noise:
         return add_noise(args.out)
+    if args.refit:
+        names = [g.strip() for g in args.groups.split(",") if g.strip()]
+        return refit(args.out, names, args.refit_steps, args.refit_lr, args.seed)
     existing = load_pretrained(args.out) if args.extend else {}
     if args.add_from is not None:
         if not args.extend:
@@ -228,13 +294,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name} net {k} step {step}: loss {loss:.4f} held-out {val:.4f} ({el:.0f} s)")
             sys.stdout.flush()
 
+        series = data[kind]
+        if args.deseasonalize:
+            series = deseasonalised(series, cfg["season_length"], cfg["horizon"])
         group = pretrain_nbeats(
-            data[kind], name=name, random_state=args.seed, callback=progress,
+            series, name=name, random_state=args.seed, callback=progress,
             losses=losses, first_member=args.first_member, extend=existing.get(name),
             lookbacks=[int(v) for v in args.lookbacks.split(",") if v.strip()],
             aggregate=args.aggregate, schedule=args.schedule,
             **common, **cfg,
         )  # fmt: skip
+        if args.deseasonalize:  # NBeats measures the noise level on the raw input
+            group = add_pool_noise(group, data[kind])
         seconds = time.perf_counter() - t0
         group.info["seconds"] = round(seconds, 1)
         print(f"{name}: {json.dumps(group.info)}", flush=True)
@@ -242,7 +313,8 @@ def main(argv: list[str] | None = None) -> int:
         runs = before.get("runs", [before] if before else [])
         run = {**cfg, "losses": losses, "first_member": args.first_member,
                "lookbacks": args.lookbacks, "aggregate": args.aggregate,
-               "stacks": common["stacks"], "schedule": args.schedule}  # fmt: skip
+               "stacks": common["stacks"], "schedule": args.schedule,
+               "deseasonalize": args.deseasonalize}  # fmt: skip
         settings["groups"][name] = {"runs": [*runs, run] if args.extend else [run]}
         trained[name] = group
     settings["seconds"] = round(time.perf_counter() - t_all, 1)

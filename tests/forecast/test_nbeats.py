@@ -443,3 +443,28 @@ def test_pool_noise_levels_can_be_added_to_a_format_2_file(tiny, tmp_path):
         save_pretrained(tmp_path / "again.json", [old])
     save_pretrained(tmp_path / "again.json", [added])
     assert load_pretrained(tmp_path / "again.json")["monthly"].pool_noise.shape == (12,)
+
+
+def test_refitting_trains_on_the_held_out_ends_and_keeps_the_pool(tiny):
+    from forecast import load_pretrained, refit_nbeats
+    from forecast._nbeats_train import masked_mae, validation_windows
+
+    series = [seasonal(50, seed=s) * (1 + s) for s in range(12)]  # the tiny file's data
+    group = load_pretrained(tiny)["monthly"]
+    xv, yv, mv, _, _ = validation_windows(series, input_size=12, horizon=6, holdout=6)
+    before = masked_mae(group.forecast(xv), yv, mv)
+    refit = refit_nbeats(group, series, steps=60, learning_rate=1e-3, batch_size=64)
+    after = masked_mae(refit.forecast(xv), yv, mv)
+    assert after < 0.9 * before  # the held-out ends are now training windows
+    assert masked_mae(group.forecast(xv), yv, mv) == before  # the input group is untouched
+    np.testing.assert_array_equal(refit.pool, group.pool)
+    np.testing.assert_array_equal(refit.pool_noise, group.pool_noise)
+    assert refit.info["refit"]["steps"] == 60
+    again = refit_nbeats(group, series, steps=60, learning_rate=1e-3, batch_size=64)
+    np.testing.assert_array_equal(again.forecast(xv), refit.forecast(xv))
+    assert all(v.dtype == np.float16 or np.array_equal(v, v.astype(np.float16))
+               for net in refit.nets for v in net.state().values())  # fmt: skip
+    with pytest.raises(ForecastValueError, match="'series'.*at least min_input \\+ 1 = 7"):
+        refit_nbeats(group, [np.ones(5)])
+    with pytest.raises(ForecastValueError, match="'steps' parameter of refit_nbeats.*>= 1. Got 0"):
+        refit_nbeats(group, series, steps=0)
