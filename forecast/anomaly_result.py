@@ -21,6 +21,8 @@ __all__ = ["AnomalyResult", "robust_z"]
 
 #: 1 / Phi^-1(0.75): the MAD of a normal sample times this is its standard deviation.
 MAD_TO_SD = 1.4826
+#: sqrt(pi / 2): the mean absolute deviation of a normal sample times this is its sd.
+MEAN_DEV_TO_SD = 1.2533
 
 
 def robust_scale(values: np.ndarray) -> float:
@@ -30,7 +32,7 @@ def robust_scale(values: np.ndarray) -> float:
     mad = MAD_TO_SD * float(np.median(dev))
     if mad > 0 and np.isfinite(mad):
         return mad
-    mean_dev = 1.2533 * float(np.mean(dev))  # sqrt(pi/2): the mean |dev| of a normal is 0.798 sd
+    mean_dev = MEAN_DEV_TO_SD * float(np.mean(dev))
     return mean_dev if mean_dev > 0 and np.isfinite(mean_dev) else 1.0
 
 

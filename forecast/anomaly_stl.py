@@ -2,10 +2,11 @@
 
 :class:`STLDetector` decomposes the history with ``statsmodels.tsa.seasonal.STL(robust=True)``
 (trend + seasonal + residual, Cleveland et al. 1990, outliers down-weighted); a month's score is
-the robust z of its residual's size, ``|r - median(r)| / (1.4826 * MAD(r))``: how many robust
-standard deviations it lies off the trend and season. :func:`seasonal_estimate` is the
-same robust decomposition's ``trend + seasonal``: the value a month "should" have had, used
-to replace flagged months when they are excluded from the fits.
+the robust z of its residual's size, ``|r - median(r)| / (1.4826 * MAD(r))``
+(:func:`forecast.anomaly_result.robust_z`, which falls back on the mean absolute deviation
+when the MAD is 0): how many robust standard deviations it lies off the trend and season.
+:func:`seasonal_estimate` is the same robust decomposition's ``trend + seasonal``: the value a
+month "should" have had, used to replace flagged months when they are excluded from the fits.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from forecast._series import check_series, season_length_of
-from forecast.anomaly_result import MAD_TO_SD, AnomalyResult, DetectorBase, check_threshold
+from forecast.anomaly_result import AnomalyResult, DetectorBase, check_threshold, robust_z
 from forecast.errors import ForecastTypeError, ForecastValueError
 from kernel import check_positive_int
 
@@ -160,11 +161,7 @@ class STLDetector(DetectorBase):
         thr = check_threshold(self.threshold, func=func)
         values, periods, m = _checked(history, self.period, func)
         _, resid = _stl_parts(values, m)
-        dev = np.abs(resid - np.median(resid))
-        scale = MAD_TO_SD * float(np.median(dev))
-        if not (scale > 0 and np.isfinite(scale)):
-            scale = max(float(np.mean(dev)), 1e-300)
-        z = dev / scale
+        z = np.abs(robust_z(resid))
         self.period_ = m
         self.result_ = AnomalyResult(
             scores=pd.Series(z, index=periods, name="score"),
