@@ -15,21 +15,16 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from forecast._flat import FlatParams
+from forecast._generative_data import TrainConfig
 from nn import Adam, Dense, Sequential
 
 __all__ = ["GANConfig", "bce_logit_grads", "build_gan", "generate", "train_gan"]
 
 
 @dataclass(frozen=True)
-class GANConfig:
+class GANConfig(TrainConfig):
     """Hyperparameters of one GAN training run (see :class:`forecast.GANSimulator`)."""
 
-    latent_dim: int
-    hidden: int
-    steps: int
-    batch_size: int
-    lr: float
-    weight_decay: float
     instance_noise: float
     smooth: float = 0.9
 

@@ -20,13 +20,26 @@ import pandas as pd
 
 from forecast.errors import ForecastValueError
 
-__all__ = ["SCALES", "Windows", "level_at", "training_windows"]
+__all__ = ["SCALES", "TrainConfig", "Windows", "level_at", "training_windows"]
 
 #: What a cutoff's next months are measured against: the mean month of its year to date
 #: (``"ytd"``, shares of the year to date), of the 12 months up to it (``"trailing12"``), or
 #: the year-over-year rule's forecast (``"yoy"``: last year's same months times the year-
 #: to-date growth, so the vectors are that base model's log forecast errors).
 SCALES = ("ytd", "trailing12", "yoy")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """What every generative training run needs: the latent and hidden sizes and Adam's
+    schedule (the GAN and the VAE add their own fields)."""
+
+    latent_dim: int
+    hidden: int
+    steps: int
+    batch_size: int
+    lr: float
+    weight_decay: float
 
 
 @dataclass(frozen=True)

@@ -20,21 +20,16 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from forecast._flat import FlatParams
+from forecast._generative_data import TrainConfig
 from nn import Adam, Dense, Layer, Sequential
 
 __all__ = ["ConditionalVAE", "VAEConfig", "train_vae"]
 
 
 @dataclass(frozen=True)
-class VAEConfig:
+class VAEConfig(TrainConfig):
     """Hyperparameters of one VAE training run (see :class:`forecast.VAESimulator`)."""
 
-    latent_dim: int
-    hidden: int
-    steps: int
-    batch_size: int
-    lr: float
-    weight_decay: float
     beta: float
 
 

@@ -99,6 +99,12 @@ class _GenerativeSimulator(MonthlySimulator):
                 f"Got {self.scale!r} instead."
             )
 
+    def _common_config(self) -> dict[str, Any]:
+        """The :class:`TrainConfig` fields, from the (checked) parameters."""
+        return {"latent_dim": int(self.latent_dim), "hidden": int(self.hidden),
+                "steps": int(self.steps), "batch_size": int(self.batch_size),
+                "lr": float(self.lr), "weight_decay": float(self.weight_decay)}  # fmt: skip
+
     def _prepare(self, history: pd.Series) -> _State:
         return _State(history)
 
@@ -229,11 +235,7 @@ class GANSimulator(_GenerativeSimulator):
                             low=0.0, **_ERRORS)  # fmt: skip
 
     def _config(self) -> GANConfig:
-        return GANConfig(
-            latent_dim=int(self.latent_dim), hidden=int(self.hidden), steps=int(self.steps),
-            batch_size=int(self.batch_size), lr=float(self.lr),
-            weight_decay=float(self.weight_decay), instance_noise=float(self.instance_noise),
-        )  # fmt: skip
+        return GANConfig(**self._common_config(), instance_noise=float(self.instance_noise))
 
     def _train(self, w: Windows) -> Any:
         gen, _ = train_gan(w.x, w.cond, self._config(), np.random.default_rng(self.random_state))
@@ -313,11 +315,7 @@ class VAESimulator(_GenerativeSimulator):
                             low_open=True, **_ERRORS)  # fmt: skip
 
     def _config(self) -> VAEConfig:
-        return VAEConfig(
-            latent_dim=int(self.latent_dim), hidden=int(self.hidden), steps=int(self.steps),
-            batch_size=int(self.batch_size), lr=float(self.lr),
-            weight_decay=float(self.weight_decay), beta=float(self.beta),
-        )  # fmt: skip
+        return VAEConfig(**self._common_config(), beta=float(self.beta))
 
     def _train(self, w: Windows) -> Any:
         vae, _ = train_vae(w.x, w.cond, self._config(), np.random.default_rng(self.random_state))
