@@ -68,29 +68,45 @@ def _forecast(name: str, x: np.ndarray) -> tuple[np.ndarray, float]:
     return fc, time.process_time() - c0
 
 
-def _job(args: tuple[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, float]:
+def _job(args: tuple[str, np.ndarray]) -> dict[str, Any]:
     name, x = args
     full, cpu = _forecast(name, x)
     val = np.full((3, H), np.nan)
     if x.size - H >= 24:
         val, cpu2 = _forecast(name, x[: x.size - H])
         cpu += cpu2
-    return full, val, cpu
+    return {"full": full, "val": val, "cpu": cpu}
+
+
+def _cache_member(
+    name: str, job: Any, series: list[Any], dest: Path, workers: int, **extra: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Run ``job`` on every series for one member in ``workers`` processes and write the
+    stacked outputs (and ``extra``) to ``dest/<name>.npz`` atomically; prints the time."""
+    t0 = time.perf_counter()
+    jobs = [(name, x) for _, x, _ in series]
+    with ProcessPoolExecutor(workers, initializer=_init_worker) as pool:
+        out = list(pool.map(job, jobs, chunksize=8))
+    arrays = {k: np.stack([np.asarray(o[k], float) for o in out]) for k in out[0]}
+    arrays.update(extra)
+    dest.mkdir(parents=True, exist_ok=True)
+    tmp = dest / f".{name}.tmp.npz"
+    np.savez(tmp, **arrays)
+    tmp.replace(dest / f"{name}.npz")
+    print(
+        f"{name}: {time.perf_counter() - t0:.0f} s wall, {arrays['cpu'].mean():.3f} s CPU/"
+        f"series, load {os.getloadavg()[0]:.1f}",
+        end="",
+        flush=True,
+    )
+    return arrays
 
 
 def compute(members: list[str], workers: int) -> None:
     series, _ = load_series(None)
-    CACHE.mkdir(parents=True, exist_ok=True)
     for name in members:
-        t0 = time.perf_counter()
-        jobs = [(name, x) for _, x, _ in series]
-        with ProcessPoolExecutor(workers, initializer=_init_worker) as pool:
-            out = list(pool.map(_job, jobs, chunksize=8))
-        full = np.stack([o[0] for o in out])
-        val = np.stack([o[1] for o in out])
-        cpu = np.array([o[2] for o in out])
-        np.savez(CACHE / f"{name}.npz", full=full, val=val, cpu=cpu)
-        print(f"{name}: {time.perf_counter() - t0:.0f} s wall, {cpu.mean():.3f} s CPU/series")
+        _cache_member(name, _job, series, CACHE, workers)
+        print()
 
 
 def _smape(a: np.ndarray, f: np.ndarray) -> np.ndarray:
@@ -182,23 +198,9 @@ def compute_validation(members: list[str], workers: int, limit: int | None) -> N
     """Cache every candidate's validation forecasts (the test parts are never used);
     ``limit`` takes that many evenly spaced series (their positions are stored)."""
     series, picks = load_series(limit)
-    VCACHE.mkdir(parents=True, exist_ok=True)
     for name in members:
-        t0 = time.perf_counter()
-        jobs = [(name, x) for _, x, _ in series]
-        with ProcessPoolExecutor(workers, initializer=_init_worker) as pool:
-            out = list(pool.map(_val_job, jobs, chunksize=8))
-        arrays = {k: np.stack([np.asarray(o[k], float) for o in out]) for k in out[0]}
-        arrays["picks"] = np.asarray(picks)
-        tmp = VCACHE / f".{name}.tmp.npz"
-        np.savez(tmp, **arrays)
-        tmp.replace(VCACHE / f"{name}.npz")
-        load = os.getloadavg()[0]
-        print(
-            f"{name}: {time.perf_counter() - t0:.0f} s wall, {arrays['cpu'].mean():.3f} s CPU/"
-            f"series, {int(np.isnan(arrays['mean'][:, 0]).sum())} failed, load {load:.1f}",
-            flush=True,
-        )
+        arrays = _cache_member(name, _val_job, series, VCACHE, workers, picks=np.asarray(picks))
+        print(f", {int(np.isnan(arrays['mean'][:, 0]).sum())} failed", flush=True)
 
 
 def _weights(rule: str, fitted: np.ndarray, inner: np.ndarray) -> np.ndarray:
