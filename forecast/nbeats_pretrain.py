@@ -33,6 +33,7 @@ from forecast._nbeats_io import GroupModel, load_bundle, save_bundle
 from forecast._nbeats_net import STACK_TYPES, NBeatsNet
 from forecast._nbeats_train import (
     AGGREGATES,
+    Panel,
     forecast_scaled,
     make_panel,
     noise_levels,
@@ -334,9 +335,14 @@ def refit_nbeats(
             if callback is not None:
                 callback(k, step, loss, val)
 
+        def batches(
+            g: np.random.Generator, panel: Panel = panel
+        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            return sample_batch(panel, batch_size, g, p_truncate)
+
         train_net(
             net,
-            lambda g, panel=panel: sample_batch(panel, batch_size, g, p_truncate),
+            batches,
             None,
             steps=steps,
             eval_every=100,
