@@ -22,6 +22,10 @@ Usage::
     python benchmarks/m3_members.py compute --validation --members ets,theta,nbeats --workers 2
     python benchmarks/m3_members.py score --validation --members ets,theta,arima,nbeats
     python benchmarks/m3_members.py compute --members theta,ets,lstm --workers 1  # test mode
+    python benchmarks/m3_members.py weights --members nbeats,theta,arima,ets  # a study
+
+``weights`` (validation caches only) checks whether one weight per member for all series
+would beat the per-series weights: see :func:`fixed_weights`.
 
 Caches go to ``artifacts/m3_members/<member>.npz`` and
 ``artifacts/m3_members/validation/<member>.npz`` (git-ignored); ``score --validation``
@@ -240,11 +244,10 @@ def choose(rows: list[dict[str, Any]], budget: float) -> dict[str, Any]:
     return min(near, key=lambda r: (len(r["members"]), r["cpu"], r["smape"]))
 
 
-def score_validation(members: list[str], top: int) -> None:
-    """Score every subset x rule on the validation windows; print and store the choice."""
-    import itertools
-    import json
-
+def _validation_arrays(members: list[str]) -> dict[str, Any]:
+    """The cached validation forecasts of ``members`` on the series they all cover:
+    ``actual`` (n, h), ``scale`` (n,) seasonal-naive MAE, ``mean`` and ``pit`` (n, k, h),
+    ``inner`` (n, k) validation sMAPE inside Auto, ``cpu`` (k,) seconds per series."""
     data = {m: dict(np.load(VCACHE / f"{m}.npz")) for m in members}
     common = sorted(set.intersection(*(set(d["picks"].tolist()) for d in data.values())))
     for d in data.values():  # every member on the same series (a --limit run covers fewer)
@@ -263,6 +266,17 @@ def score_validation(members: list[str], top: int) -> None:
     pit = np.stack([data[m]["pit"] for m in members], axis=1)
     inner = np.stack([data[m]["inner"] for m in members], axis=1)  # (n, k)
     cpu = np.array([data[m]["cpu"].mean() for m in members])
+    return {"actual": actual, "scale": scale, "mean": mean, "pit": pit, "inner": inner, "cpu": cpu}
+
+
+def score_validation(members: list[str], top: int) -> None:
+    """Score every subset x rule on the validation windows; print and store the choice."""
+    import itertools
+    import json
+
+    v = _validation_arrays(members)
+    actual, scale, mean, pit = v["actual"], v["scale"], v["mean"], v["pit"]
+    inner, cpu = v["inner"], v["cpu"]
     fitted_all = np.isfinite(mean[:, :, 0])
     mean, pit = np.nan_to_num(mean), np.nan_to_num(pit)
 
@@ -325,9 +339,45 @@ def score_validation(members: list[str], top: int) -> None:
     (VCACHE / "choice.json").write_text(json.dumps(out, indent=1))
 
 
+def fixed_weights(members: list[str], step: float) -> None:
+    """Study: one weight per member for every series (a grid of ``step`` on the simplex),
+    alone or times the per-series inverse validation sMAPE (``power`` 1, 2), fitted on one
+    half of the series and scored on the other (2-fold), against the shipped rule."""
+    import itertools
+
+    v = _validation_arrays(members)
+    keep = np.isfinite(v["mean"][:, :, 0]).all(axis=1) & np.isfinite(v["inner"]).all(axis=1)
+    actual, mean, inner = v["actual"][keep], v["mean"][keep], v["inner"][keep]
+    print(f"{keep.sum()} series with every member validated")
+    ticks = np.arange(0, 1 + 1e-9, step)
+    grid = [w for w in itertools.product(ticks, repeat=len(members)) if abs(sum(w) - 1) < 1e-9]
+
+    def smape(w: Any, rows: np.ndarray, power: float) -> float:
+        ww = np.asarray(w)[None, :] / np.maximum(inner[rows], 1e-6) ** power
+        fc = np.einsum("nk,nkh->nh", ww / ww.sum(axis=1, keepdims=True), mean[rows])
+        a = actual[rows]
+        return float(np.mean(200 * np.abs(a - fc) / (np.abs(a) + np.abs(fc))))
+
+    halves = [np.arange(len(actual)) % 2 == k for k in (0, 1)]
+    everything = np.ones(len(actual), bool)
+    shipped = ("nbeats", "theta", "arima")  # AutoForecaster's default members
+    if set(shipped) <= set(members):
+        prior = np.array([float(m in shipped) for m in members])
+        base = smape(prior, everything, 1.0)
+        print(f"default (N-BEATS + Theta + ARIMA, inverse sMAPE): {base:.3f}")
+    for power in (0.0, 1.0, 2.0):
+        scores, picked = [], []
+        for fit, test in (halves, halves[::-1]):
+            best = min(grid, key=lambda w: smape(w, fit, power))
+            scores.append(smape(best, test, power))
+            picked.append("/".join(f"{x:.2f}" for x in best))
+        print(f"fixed weights x inverse sMAPE^{power:g}: 2-fold sMAPE {np.mean(scores):.3f} "
+              f"(weights {' and '.join(picked)} for {'/'.join(members)})")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("action", choices=("compute", "score"))
+    ap.add_argument("action", choices=("compute", "score", "weights"))
     ap.add_argument("--members", default="ets,theta,lstm")
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument(
@@ -339,7 +389,9 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=25, help="rows printed by score --validation")
     args = ap.parse_args()
     members = [m.strip() for m in args.members.split(",") if m.strip()]
-    if args.validation:
+    if args.action == "weights":
+        fixed_weights(members, 0.05)
+    elif args.validation:
         if args.action == "compute":
             compute_validation(members, args.workers, args.limit)
         else:
