@@ -6,6 +6,7 @@ error of every riskcast model (re-exported here).
 
 from __future__ import annotations
 
+import kernel
 from kernel import NotFittedError
 
 __all__ = [
@@ -35,12 +36,7 @@ class PretrainedFileError(ForecastValueError):
     or does not match its architecture (the message names the file and what is wrong)."""
 
 
-def check_bool(value: object, name: str, owner: str) -> None:
-    """Raise :class:`ForecastTypeError` naming ``owner``'s parameter ``name`` unless
-    ``value`` is a bool (Python's or NumPy's)."""
-    import numpy as np
-
-    if not isinstance(value, bool | np.bool_):
-        raise ForecastTypeError(
-            f"The '{name}' parameter of {owner} must be a bool. Got {value!r} instead."
-        )
+def check_bool(value: object, name: str, owner: str) -> bool:
+    """:func:`kernel.check_bool` raising :class:`ForecastTypeError`: ``value`` as a bool,
+    or an error naming ``owner``'s parameter ``name`` unless it is True or False."""
+    return kernel.check_bool(value, name=name, func=owner, type_error=ForecastTypeError)

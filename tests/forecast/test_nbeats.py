@@ -132,7 +132,7 @@ def test_seasonal_series_are_forecast_on_their_deseasonalised_values():
     flat = monthly(100 + np.random.default_rng(1).normal(0, 3, 48))
     assert np.array_equal(NBeats().fit(flat).seasonal_, np.ones(12))
     assert np.array_equal(NBeats().fit(monthly(seasonal(30))).seasonal_, np.ones(12))
-    with pytest.raises(ForecastTypeError, match="'deseasonalize'.*bool.*'yes'"):
+    with pytest.raises(ForecastTypeError, match="'deseasonalize'.*True or False.*'yes'"):
         NBeats(deseasonalize="yes").fit(y)
 
 
