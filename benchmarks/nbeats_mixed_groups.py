@@ -34,6 +34,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from forecast import load_pretrained, save_pretrained
+from forecast._nbeats_io import round_to_storage
 from forecast._nbeats_net import NBeatsNet
 from forecast._nbeats_train import make_panel, sample_batch, train_net, validation_windows
 from tools.train_nbeats_m3 import COMMON, OUT, load_training_parts
@@ -65,8 +66,7 @@ def main() -> None:
         (xv, yv, mv), steps=1500, eval_every=COMMON["eval_every"], patience=COMMON["patience"],
         lr=COMMON["learning_rate"], rng=rng, callback=progress,
     )  # fmt: skip
-    for arr in net.state().values():  # the storage type of pretrained files
-        arr[...] = arr.astype(np.float16)
+    round_to_storage(net)
     print(f"best step {res.at_step[res.best]}")
     for name, nets in (("net0", None), ("mixed", [net])):
         groups = load_pretrained(OUT)

@@ -35,6 +35,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from forecast import pretrain_nbeats
+from forecast._nbeats_io import round_to_storage
 from forecast._nbeats_net import NBeatsNet
 from forecast._nbeats_train import make_panel, sample_batch, train_net, validation_windows
 from forecast.nbeats_pretrain import _holdout_smape
@@ -61,8 +62,7 @@ def main() -> None:
         train_net(net, lambda r: sample_batch(panel, COMMON["batch_size"], r, 0.3), None,
                   steps=steps, eval_every=100, patience=0, lr=lr,
                   rng=np.random.default_rng(seed))  # fmt: skip
-        for arr in net.state().values():  # the storage type of pretrained files
-            arr[...] = arr.astype(np.float16)
+        round_to_storage(net)
         return net
 
     print(f"{len(xs)} series; early-stopped at step {g.info['best_step'][0]}: "

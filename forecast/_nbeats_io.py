@@ -35,14 +35,18 @@ from kernel import save_npz_atomic, write_text_atomic
 __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
+    "STORAGE_DTYPE",
     "GroupModel",
     "bundled_path",
     "load_bundle",
+    "round_to_storage",
     "save_bundle",
 ]
 
 FORMAT = "riskcast-nbeats"
 FORMAT_VERSION = 3
+#: The type of the weights in a pretrained file (half the size of float32).
+STORAGE_DTYPE = np.float16
 #: Versions this riskcast reads (1: one architecture per group; 2: no pool noise levels).
 READABLE_VERSIONS = (1, 2, 3)
 _DATA = Path(__file__).resolve().parent / "data"
@@ -204,8 +208,8 @@ def save_bundle(
     meta_groups: dict[str, Any] = {}
     for name, g in groups.items():
         for i, net in enumerate(g.nets):
-            for key, arr in net.state().items():  # float16 halves the file
-                arrays[f"{name}/{i}/{key}"] = arr.astype(np.float16)
+            for key, arr in net.state().items():
+                arrays[f"{name}/{i}/{key}"] = arr.astype(STORAGE_DTYPE)
         arrays[f"{name}/pool"] = np.asarray(g.pool, dtype=np.float32)
         if g.pool_noise is None:
             raise PretrainedFileError(
@@ -228,6 +232,13 @@ def save_bundle(
     }
     write_text_atomic(json_path, json.dumps(meta, indent=1, sort_keys=True) + "\n")
     return json_path
+
+
+def round_to_storage(net: NBeatsNet) -> None:
+    """Round the weights of ``net`` in place to :data:`STORAGE_DTYPE`, so a network
+    scored right after training forecasts as it will once saved and loaded."""
+    for arr in net.state().values():
+        arr[...] = arr.astype(STORAGE_DTYPE)
 
 
 _CACHE: dict[tuple[str, float, int], dict[str, GroupModel]] = {}

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from forecast._nbeats_io import GroupModel, load_bundle, save_bundle
+from forecast._nbeats_io import GroupModel, load_bundle, round_to_storage, save_bundle
 from forecast._nbeats_net import STACK_TYPES, NBeatsNet
 from forecast._nbeats_train import (
     AGGREGATES,
@@ -217,8 +217,7 @@ def pretrain_nbeats(
             schedule=schedule,
             callback=progress,
         )
-        for arr in net.state().values():  # the storage type of pretrained files
-            arr[...] = arr.astype(np.float16)
+        round_to_storage(net)
         nets.append(net)
         results.append(res)
     if extend is not None and extend.horizon != H:
@@ -351,8 +350,7 @@ def refit_nbeats(
             rng=np.random.default_rng([random_state, 99, k]),
             callback=progress,
         )
-        for arr in net.state().values():  # the storage type of pretrained files
-            arr[...] = arr.astype(np.float16)
+        round_to_storage(net)
     out.info["refit"] = {"steps": steps, "learning_rate": float(learning_rate),
                          "history_limit": history_limit, "p_truncate": p_truncate,
                          "random_state": random_state}  # fmt: skip
