@@ -227,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--input-size", type=int, default=None, help="input window L (override)")
     ap.add_argument("--width", type=int, default=None, help="units per layer (override)")
+    ap.add_argument("--blocks", type=int, default=None, help="blocks per stack (override)")
     ap.add_argument("--schedule", default="constant", help="step size: constant or cosine")
     ap.add_argument("--stacks", default=None, help="stacks (override), e.g. trend,seasonality")
     ap.add_argument("--lookbacks", default="", help="input lengths also run at prediction")
@@ -281,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
             cfg["input_size"] = args.input_size
         if args.width is not None:
             cfg["width"] = args.width
+        if args.blocks is not None:
+            cfg["n_blocks"] = args.blocks
         common = dict(COMMON)
         if args.stacks:
             common["stacks"] = [v.strip() for v in args.stacks.split(",") if v.strip()]
