@@ -416,9 +416,11 @@ def main() -> None:
         help=f"the nested-origin N-BEATS file of member {NESTED} (compute --validation)",
     )
     args = ap.parse_args()
-    if args.nested is not None:
-        os.environ["RISKCAST_NESTED_NBEATS"] = str(args.nested.resolve())
     members = [m.strip() for m in args.members.split(",") if m.strip()]
+    if args.action == "compute" and NESTED in members:
+        if args.nested is None or not args.nested.is_file():
+            ap.error(f"member {NESTED} needs --nested FILE (an N-BEATS .json); got {args.nested}")
+        os.environ["RISKCAST_NESTED_NBEATS"] = str(args.nested.resolve())
     if args.action == "weights":
         fixed_weights(members, 0.05)
     elif args.validation:
