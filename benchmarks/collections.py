@@ -16,6 +16,9 @@ collection             series  h     index given to the models (season m)
 ``m1-quarterly``        203     8    quarterly (m = 4)
 ``tourism-monthly``     366    24    monthly (m = 12)
 ``tourism-quarterly``   427     8    quarterly (m = 4)
+``m3-yearly``           645     6    annual (m = 1)
+``m1-yearly``           181     6    annual (m = 1)
+``tourism-yearly``      518     4    annual (m = 1)
 ``m3-monthly``         1428    18    monthly (m = 12; not in the default set:
                                      benchmarks/m3_monthly.py owns that table)
 =====================  ======  ====  ======================================
@@ -97,6 +100,9 @@ COLLECTIONS = {
     "m1-quarterly": Collection("load_m1", "quarterly", "Q", "1990Q1"),
     "tourism-monthly": Collection("load_tourism", "monthly", "M", "1990-01"),
     "tourism-quarterly": Collection("load_tourism", "quarterly", "Q", "1990Q1"),
+    "m3-yearly": Collection("load_m3", "yearly", "Y", "1900"),
+    "m1-yearly": Collection("load_m1", "yearly", "Y", "1900"),
+    "tourism-yearly": Collection("load_tourism", "yearly", "Y", "1900"),
     "m3-monthly": Collection("load_m3", "monthly", "M", "1990-01"),
 }
 DEFAULT = [name for name in COLLECTIONS if name != "m3-monthly"]

@@ -3,7 +3,9 @@
 The JSON holds the format name and version, the riskcast version that wrote it, the
 architecture of every frequency group (window and output sizes, ensemble size, and per
 network its input size, stacks, width, blocks, layers and lookbacks), the shape of every
-array, the training settings and the sha256 of the ``.npz``. Format 3 (written now) adds
+array, the training settings and the sha256 of the ``.npz``. Format 4 (written now) adds
+to every network whether it standardises its windows (``standardize``, see
+:class:`forecast._nbeats_net.NBeatsNet`; absent in older files: it does not). Format 3 adds
 to every group the noise level of each pool row's input window (``<group>/pool_noise``,
 :func:`forecast._nbeats_train.noise_levels`), by which the forecaster rescales the pool to
 the series it forecasts; format 2 (without it: the pool is used as it is) lets the
@@ -44,11 +46,11 @@ __all__ = [
 ]
 
 FORMAT = "riskcast-nbeats"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 #: The type of the weights in a pretrained file (half the size of float32).
 STORAGE_DTYPE = np.float16
 #: Versions this riskcast reads (1: one architecture per group; 2: no pool noise levels).
-READABLE_VERSIONS = (1, 2, 3)
+READABLE_VERSIONS = (1, 2, 3, 4)
 _DATA = Path(__file__).resolve().parent / "data"
 BUNDLED = {"m3": _DATA / "nbeats_m3.json"}
 
@@ -156,6 +158,7 @@ def _net_arch(net: NBeatsNet) -> dict[str, Any]:
         "width": net.width,
         "n_blocks": net.n_blocks,
         "n_layers": net.n_layers,
+        "standardize": net.standardize,
         "dtype": net.dtype.name,
     }
 
@@ -168,6 +171,7 @@ def _build(arch: dict[str, Any], horizon: int) -> NBeatsNet:
         width=arch["width"],
         n_blocks=arch["n_blocks"],
         n_layers=arch["n_layers"],
+        standardize=arch.get("standardize", False),
         rng=0,
         dtype=arch.get("dtype", "float32"),
     )
@@ -181,6 +185,7 @@ def _copy_net(net: NBeatsNet) -> NBeatsNet:
         width=net.width,
         n_blocks=net.n_blocks,
         n_layers=net.n_layers,
+        standardize=net.standardize,
         rng=0,
         dtype=net.dtype,
     )
@@ -346,6 +351,14 @@ def _group(
             raise _fail(path, f"network {i} of group {name!r} lacks some of {arch_keys}")
         if not all(s in STACK_TYPES for s in spec["stacks"]):
             raise _fail(path, f"group {name!r} has unknown stacks {spec['stacks']!r}")
+        if version < 4:  # written before networks could standardise
+            spec = {k: v for k, v in spec.items() if k != "standardize"}
+        if not isinstance(spec.get("standardize", False), bool):
+            raise _fail(
+                path,
+                f"network {i} of group {name!r} has standardize={spec['standardize']!r}, "
+                "not true or false",
+            )
         size = spec["input_size"]
         if not isinstance(size, int) or not 2 <= size <= L:
             raise _fail(path, f"network {i} of group {name!r} has input size {size!r}, not 2..{L}")

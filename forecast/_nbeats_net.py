@@ -16,6 +16,15 @@ The network is doubly residual: block ``l`` sees the residual ``x_l`` of the inp
 the earlier blocks did not explain, ``x_{l+1} = (x_l - backcast_l) * mask`` (masked inputs
 stay zero), and the forecast is the sum of every block's forecast.
 
+With ``standardize=True`` the network is affine-equivariant: each window's observed
+values are standardised by their own mean and standard deviation before the blocks read
+them, and the blocks' output is mapped back (``forecast = s * blocks(z) + loc``), so a
+window shifted by ``b`` and stretched by ``a`` gets the forecast shifted and stretched the
+same way. Windows that vary little relative to their level (a mean-scaled input of
+nearly constant values) are then read at the size of their own variation instead of
+their level. The standard deviation is floored at ``1e-3`` (in the input's units) so a
+nearly flat window is not blown up.
+
 Examples
 --------
 >>> import numpy as np
@@ -150,9 +159,15 @@ class NBeatsNet(Layer):
         ``("trend", "seasonality")``).
     width, n_blocks, n_layers : int
         Units per layer, blocks per stack, fully connected layers per block.
+    standardize : bool
+        Standardise every window by its observed mean and standard deviation inside the
+        network (see the module notes).
     rng : Generator or int
     dtype : dtype
     """
+
+    #: Floor of a window's standard deviation under ``standardize``.
+    SD_FLOOR = 1e-3
 
     def __init__(
         self,
@@ -163,6 +178,7 @@ class NBeatsNet(Layer):
         width: int = 128,
         n_blocks: int = 3,
         n_layers: int = 4,
+        standardize: bool = False,
         rng: np.random.Generator | int | None = None,
         dtype: Any = np.float32,
     ) -> None:
@@ -170,6 +186,7 @@ class NBeatsNet(Layer):
         gen = np.random.default_rng(rng)
         self.input_size, self.horizon = int(input_size), int(horizon)
         self.stacks = tuple(stacks)
+        self.standardize = bool(standardize)
         self.width, self.n_blocks, self.n_layers = int(width), int(n_blocks), int(n_layers)
         self.dtype = np.dtype(dtype)
         self.blocks = [
@@ -180,6 +197,7 @@ class NBeatsNet(Layer):
             for _ in range(self.n_blocks)
         ]
         self._cache: list[tuple[np.ndarray, np.ndarray]] = []
+        self._norm: tuple[np.ndarray, ...] | None = None
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         """``(b, 2L)`` -> ``(b, H)``."""
@@ -191,6 +209,14 @@ class NBeatsNet(Layer):
                 f"(values then mask). Got {x.shape} instead."
             )
         res, mask = x[:, :L], x[:, L:]
+        if self.standardize:
+            n = np.maximum(mask.sum(axis=1, keepdims=True), 1)
+            loc = (res * mask).sum(axis=1, keepdims=True) / n
+            d = (res - loc) * mask
+            sd = np.sqrt((d * d).sum(axis=1, keepdims=True) / n)
+            s = np.maximum(sd, self.dtype.type(self.SD_FLOOR))
+            norm = (res, mask, n, loc, d, s, sd > self.SD_FLOOR)
+            res = d / s
         fc = np.zeros((x.shape[0], self.horizon), dtype=self.dtype)
         self._cache = []
         for block in self.blocks:
@@ -200,14 +226,23 @@ class NBeatsNet(Layer):
             self._cache.append((diff, mask))
             res = diff * mask
             fc += f
+        if self.standardize:
+            self._norm = (*norm, fc)
+            return fc * s + loc
         return fc
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
-        """dLoss/dForecast ``(b, H)`` -> dLoss/dInput ``(b, 2L)`` (values, mask)."""
+        """dLoss/dForecast ``(b, H)`` -> dLoss/dInput ``(b, 2L)`` (values, mask; under
+        ``standardize`` both run through the window's mean and standard deviation too)."""
         if not self._cache:
             raise NNValueError("backward of NBeatsNet was called before forward.")
         L = self.input_size
         grad = np.asarray(grad, dtype=self.dtype)
+        if self.standardize:
+            assert self._norm is not None
+            v, m, n, loc, d, s, free, fz = self._norm
+            g_out = grad
+            grad = grad * s  # d(s * f + loc)/df
         g_res = np.zeros((grad.shape[0], L), dtype=self.dtype)  # dL/d(res after last block)
         g_mask = np.zeros_like(g_res)
         for block, (diff, mask) in zip(reversed(self.blocks), reversed(self._cache), strict=True):
@@ -216,6 +251,15 @@ class NBeatsNet(Layer):
             g_in = block.backward(np.concatenate([-g_diff, grad], axis=1))
             g_res = g_diff + g_in[:, :L]
             g_mask += g_in[:, L:]
+        if self.standardize:  # through z = d / s, d = (v - loc) m, s = sd(d), loc = mean
+            g_s = (g_out * fz).sum(axis=1, keepdims=True)
+            g_s -= (g_res * d).sum(axis=1, keepdims=True) / s**2
+            g_var = np.where(free, g_s / (2 * s), 0)  # a floored deviation is a constant
+            g_d = g_res / s + g_var * 2 * d / n
+            g_loc = g_out.sum(axis=1, keepdims=True) - (g_d * m).sum(axis=1, keepdims=True)
+            g_n = -g_var * (d * d).sum(axis=1, keepdims=True) / n**2 - g_loc * loc / n
+            g_res = (g_d + g_loc / n) * m
+            g_mask = g_mask + g_d * (v - loc) + g_loc / n * v + g_n
         return np.concatenate([g_res, g_mask], axis=1)
 
     def layers(self) -> Iterator[Layer]:
@@ -231,6 +275,7 @@ class NBeatsNet(Layer):
             "width": self.width,
             "n_blocks": self.n_blocks,
             "n_layers": self.n_layers,
+            **({"standardize": True} if self.standardize else {}),
         }
 
     def state(self) -> dict[str, np.ndarray]:

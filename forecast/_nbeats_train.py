@@ -3,7 +3,9 @@
 Every window is scaled by the mean absolute value of its observed inputs, so one network
 serves series of any level; the loss is the mean absolute error of the scaled targets
 (a MASE-like loss with the window's mean as the scale), masked where a target lies past
-the end of the data. Inputs shorter than the window are left-padded with zeros and the
+the end of the data (a standardising network, ``NBeatsNet(standardize=True)``, further
+standardises the scaled window inside and maps its output back, so the scaled space stays
+the same for every network). Inputs shorter than the window are left-padded with zeros and the
 mask input says which entries are real; in training, a share of the windows is cut to a
 random length in ``[min_input, L]`` so the network learns short histories too.
 """

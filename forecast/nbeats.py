@@ -6,7 +6,12 @@ zero-shot or fine-tuned on one series, or a network trained on the series alone.
 interpretable stacks (a degree-2 polynomial trend basis, a Fourier seasonality basis). The
 input is a window of ``L`` past values scaled by its mean absolute value, plus a 0/1 mask
 of which inputs are observed, so histories shorter than ``L`` are left-padded and
-masked; the outputs are the next ``H`` scaled values.
+masked; the outputs are the next ``H`` scaled values. A *standardising* network
+(``NBeatsNet(standardize=True)``) also subtracts the window's mean and divides by its
+standard deviation inside, and maps its output back, so it reads a smooth series (one
+that varies by a percent around its level, e.g. a weekly CO2 record) at the size of its
+own variation; mean scaling alone leaves such a series to the networks' error at the
+level (a few percent).
 
 **Pretrained ``"m3"``** (the default, shipped in ``forecast/data/nbeats_m3.{npz,json}``
 and rebuilt by ``tools/train_nbeats_m3.py`` from the *training* parts of the 3,003 M3
@@ -14,21 +19,21 @@ series only) holds one ensemble per frequency group; the group is read off the i
 (or named by ``group=``, e.g. ``group="other"`` for series of unstated frequency given an
 annual index):
 
-============ =========================== ==== ==== ===========
-group        frequencies                  H    L   min history
-============ =========================== ==== ==== ===========
-monthly      M                            18   90   12
-quarterly    Q                             8   16   4
-yearly       Y / A                         6   12   4
-other        W, D, B, H, ... (M3 other)    8   16   8
-============ =========================== ==== ==== ===========
+============ =============================== ==== ==== =========== ==============================
+group        frequencies                  H    L   min history networks
+============ =============================== ==== ==== =========== ==============================
+monthly      M                            18   90   12          3 mean-scaled, 3 standardising
+quarterly    Q                             8   16   4           1 mean-scaled, 1 standardising
+yearly       Y / A                         6   12   4           1 standardising
+other        W, D, B, H, ... (M3 other)    8   16   8           1 standardising
+============ =============================== ==== ==== =========== ==============================
 
 (the exact sizes are read from the file; L is the longest input of the group's networks:
 the monthly ensemble has networks of 36, 72 and 90 inputs, each reading the end of the
-window). M3 has no weekly or daily series: those use
-the "other" group, whose series are of unstated frequency - fine-tune on your own data
-there. A history shorter than the group's minimum is refused with the minimum in the
-message.
+window; BENCHMARKS.md, section ``nbeats_m3``, says how each group's networks were chosen
+on validation windows). M3 has no weekly or daily series: those use the "other" group,
+whose series are of unstated frequency - fine-tune on your own data there. A history
+shorter than the group's minimum is refused with the minimum in the message.
 
 **Deseasonalised input** (``deseasonalize=True``, the default): seasonal series (90% ACF
 test at the index's period, at least three seasons, strictly positive) are divided by

@@ -82,6 +82,7 @@ def pretrain_nbeats(
     p_truncate: float = 0.3,
     losses: Sequence[str] = ("mae",),
     schedule: str = "constant",
+    standardize: bool = False,
     random_state: int = 0,
     first_member: int = 0,
     extend: GroupModel | None = None,
@@ -120,6 +121,10 @@ def pretrain_nbeats(
     schedule : {"constant", "cosine"}
         Adam's step size: ``learning_rate`` throughout, or lowered to 0 along a half
         cosine over ``steps``.
+    standardize : bool
+        New networks standardise each window by its own mean and standard deviation
+        (affine-equivariant, see :class:`forecast._nbeats_net.NBeatsNet`) on top of the
+        mean-absolute scaling.
     random_state : int
     first_member : int
         Index of the first member trained (member ``k`` draws from the seed
@@ -196,7 +201,7 @@ def pretrain_nbeats(
         rng = np.random.default_rng([random_state, k])
         net = NBeatsNet(
             input_size=L, horizon=H, stacks=stacks, width=width, n_blocks=n_blocks,
-            n_layers=n_layers, rng=rng,
+            n_layers=n_layers, standardize=standardize, rng=rng,
         )  # fmt: skip
 
         def progress(step: int, loss: float, val: float, k: int = k) -> None:

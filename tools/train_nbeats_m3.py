@@ -7,7 +7,7 @@ stopping watches them and the kept networks' errors on them become the bootstrap
 the paths (see :mod:`forecast.nbeats_pretrain`). The settings below were chosen on those
 held-out windows only (BENCHMARKS.md, section ``nbeats_m3``, says how).
 
-Usage (the shipped file is these steps in order, ~1 h on 2 busy cores; BENCHMARKS.md,
+Usage (the shipped file is these steps in order, ~1 h 10 min on 2 busy cores; BENCHMARKS.md,
 section ``nbeats_m3``, says why each step)::
 
     nice python tools/train_nbeats_m3.py                  # one network per group
@@ -27,6 +27,35 @@ section ``nbeats_m3``, says why each step)::
         --n-models 0 --input-size 72 --lookbacks 18,36,54,72 --aggregate net-mean
     python tools/train_nbeats_m3.py --groups monthly --extend --add-from /tmp/h1/l90.json \
         --n-models 0 --input-size 90 --aggregate net-mean
+    # session 28: standardising networks (--standardize), each trained into its own file,
+    # then joined; the monthly seed-1 network (index 1) is dropped, the yearly and other
+    # groups' mean-scaled networks replaced
+    nice python tools/train_nbeats_m3.py --groups monthly --n-models 1 --first-member 50 \
+        --standardize --width 128 --lookbacks 18,24,30,36 --aggregate net-mean \
+        --out /tmp/s/w36a.json
+    nice python tools/train_nbeats_m3.py --groups monthly --n-models 1 --first-member 51 \
+        --standardize --width 128 --lookbacks 18,24,30,36 --aggregate net-mean \
+        --out /tmp/s/w36b.json
+    nice python tools/train_nbeats_m3.py --groups monthly --n-models 1 --first-member 52 \
+        --standardize --width 128 --input-size 72 --lookbacks 18,36,54,72 --aggregate net-mean \
+        --out /tmp/s/w72.json
+    nice python tools/train_nbeats_m3.py --groups quarterly --standardize --out /tmp/s/q.json
+    nice python tools/train_nbeats_m3.py --groups yearly --standardize --lookbacks 6,9,12 \
+        --aggregate mean --out /tmp/s/y.json
+    nice python tools/train_nbeats_m3.py --groups other --standardize --lookbacks 8,12,16 \
+        --aggregate mean --out /tmp/s/o.json
+    python tools/train_nbeats_m3.py --extend --n-models 0 --groups monthly --keep-nets 0,2,3 \
+        --add-from /tmp/s/w36a.json --input-size 36 --lookbacks 18,24,30,36 --aggregate net-mean
+    python tools/train_nbeats_m3.py --extend --n-models 0 --groups monthly \
+        --add-from /tmp/s/w36b.json --input-size 36 --lookbacks 18,24,30,36 --aggregate net-mean
+    python tools/train_nbeats_m3.py --extend --n-models 0 --groups monthly \
+        --add-from /tmp/s/w72.json --input-size 72 --lookbacks 18,36,54,72 --aggregate net-mean
+    python tools/train_nbeats_m3.py --extend --n-models 0 --groups quarterly \
+        --add-from /tmp/s/q.json --input-size 16 --aggregate net-mean
+    python tools/train_nbeats_m3.py --extend --n-models 0 --groups yearly --keep-nets "" \
+        --add-from /tmp/s/y.json --input-size 12 --lookbacks 6,9,12 --aggregate mean
+    python tools/train_nbeats_m3.py --extend --n-models 0 --groups other --keep-nets "" \
+        --add-from /tmp/s/o.json --input-size 16 --lookbacks 8,12,16 --aggregate mean
     python tools/train_nbeats_m3.py --add-noise     # only for a file of format 2 (before
                                                     # the pool noise levels existed)
     python tools/train_nbeats_m3.py --scale 0.05 --out /tmp/nbeats.json   # a quick smoke run
@@ -163,6 +192,27 @@ def joined(a: Any, b: Any) -> Any:
     )  # fmt: skip
 
 
+def kept(group: Any, keep: list[int]) -> Any:
+    """``group`` with only its networks ``keep`` (indices, in that order; the pool and
+    scores are recomputed by the run that extends it), or None when ``keep`` is empty."""
+    bad = [k for k in keep if not 0 <= k < len(group.nets)]
+    if bad:
+        raise SystemExit(
+            f"--keep-nets: group {group.name} has networks 0..{len(group.nets) - 1}; got {bad}"
+        )
+    if not keep:
+        return None
+    info = {k: [v[i] for i in keep] for k, v in group.info.items()
+            if k in ("losses", "steps", "best_step") and len(v) == len(group.nets)}  # fmt: skip
+    lbs = group.member_lookbacks()
+    nets = [group.nets[i] for i in keep]
+    return type(group)(
+        group.name, max(n.input_size for n in nets), group.horizon, group.min_input,
+        group.season_length, nets, group.pool, info, (), group.aggregate,
+        tuple(lbs[i] for i in keep),
+    )  # fmt: skip
+
+
 def deseasonalised(series: list[np.ndarray], m: int, horizon: int) -> list[np.ndarray]:
     """Each series divided by the seasonal indices of all but its held-out last ``horizon``
     values (``forecast.seasonality.deseasonalize``, as ``NBeats`` adjusts its input), the
@@ -254,6 +304,17 @@ def main(argv: list[str] | None = None) -> int:
         help="train on the deseasonalised training parts (as NBeats(deseasonalize=True) reads)",
     )
     ap.add_argument(
+        "--keep-nets",
+        default=None,
+        help="with --extend: keep only these networks (comma-separated indices; '' for none) "
+        "of the --groups groups of the --out file before adding others",
+    )
+    ap.add_argument(
+        "--standardize",
+        action="store_true",
+        help="new networks standardise each window by its mean and standard deviation",
+    )
+    ap.add_argument(
         "--add-noise",
         action="store_true",
         help="store the pool rows' noise levels in the --out file (nothing is trained)",
@@ -275,6 +336,15 @@ def main(argv: list[str] | None = None) -> int:
         names = [g.strip() for g in args.groups.split(",") if g.strip()]
         return refit(args.out, names, args.refit_steps, args.refit_lr, args.seed)
     existing = load_pretrained(args.out) if args.extend else {}
+    if args.keep_nets is not None:
+        if not args.extend:
+            ap.error("--keep-nets needs --extend")
+        keep = [int(v) for v in args.keep_nets.split(",") if v.strip()]
+        for name in [g.strip() for g in args.groups.split(",") if g.strip()]:
+            if name in existing:
+                group = kept(existing.pop(name), keep)
+                if group is not None:
+                    existing[name] = group
     if args.add_from is not None:
         if not args.extend:
             ap.error("--add-from needs --extend")
@@ -327,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
             series, name=name, random_state=args.seed, callback=progress,
             losses=losses, first_member=args.first_member, extend=existing.get(name),
             lookbacks=[int(v) for v in args.lookbacks.split(",") if v.strip()],
-            aggregate=args.aggregate, schedule=args.schedule,
+            aggregate=args.aggregate, schedule=args.schedule, standardize=args.standardize,
             **common, **cfg,
         )  # fmt: skip
         if args.deseasonalize:  # NBeats measures the noise level on the raw input
@@ -340,7 +410,9 @@ def main(argv: list[str] | None = None) -> int:
         run = {**cfg, "losses": losses, "first_member": args.first_member,
                "lookbacks": args.lookbacks, "aggregate": args.aggregate,
                "stacks": common["stacks"], "schedule": args.schedule,
-               "deseasonalize": args.deseasonalize, "drop_last": args.drop_last}  # fmt: skip
+               "deseasonalize": args.deseasonalize, "drop_last": args.drop_last,
+               "standardize": args.standardize, "keep_nets": args.keep_nets,
+               "add_from": None if args.add_from is None else args.add_from.name}  # fmt: skip
         settings["groups"][name] = {"runs": [*runs, run] if args.extend else [run]}
         trained[name] = group
     settings["seconds"] = round(time.perf_counter() - t_all, 1)

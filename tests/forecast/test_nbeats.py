@@ -68,6 +68,36 @@ def test_doubly_residual_stack_gradients_match_central_differences():
     assert result.ok, {k: v for k, v in result.errors.items() if v > 1e-6}
 
 
+def test_standardised_network_gradients_match_central_differences():
+    rng = np.random.default_rng(6)
+    net = NBeatsNet(
+        input_size=6, horizon=4, stacks=("generic", "trend"), width=8, n_blocks=1, n_layers=2,
+        standardize=True, rng=7, dtype=np.float64,
+    )  # fmt: skip
+    _random_biases(net, rng)
+    mask = (rng.random((4, 6)) > 0.3).astype(float)
+    mask[:, -2:] = 1.0  # at least two observed values, so the deviation is not floored
+    x = np.c_[rng.normal(3.0, 1.5, size=(4, 6)) * mask, mask]
+    result = gradcheck(net, x, rng=8)
+    assert result.ok, {k: v for k, v in result.errors.items() if v > 1e-6}
+
+
+def test_a_standardised_network_moves_with_shifts_and_stretches_of_its_window():
+    net = NBeatsNet(input_size=8, horizon=3, width=8, n_blocks=2, n_layers=2, standardize=True,
+                    rng=0, dtype=np.float64)  # fmt: skip
+    plain = NBeatsNet(input_size=8, horizon=3, width=8, n_blocks=2, n_layers=2, rng=0,
+                      dtype=np.float64)  # fmt: skip
+    rng = np.random.default_rng(1)
+    v, m = rng.normal(1.0, 0.01, size=(3, 8)), np.ones((3, 8))
+    m[2, :3], v[2, :3] = 0.0, 0.0  # a short window: padding stays padding
+    f = net.forward(np.c_[v, m])
+    np.testing.assert_allclose(net.forward(np.c_[(50 * v + 7) * m, m]), 50 * f + 7, rtol=1e-9)
+    moved = plain.forward(np.c_[(50 * v + 7) * m, m])
+    assert not np.allclose(moved, 50 * plain.forward(np.c_[v, m]) + 7)  # mean scaling alone
+    flat = net.forward(np.c_[np.ones((1, 8)), np.ones((1, 8))])  # sd 0: floored, stays near
+    assert np.all(np.abs(flat - 1.0) < 0.05)
+
+
 def test_zero_shot_on_an_18_month_series_gives_finite_ordered_forecasts():
     y = monthly(seasonal(18))
     model = NBeats().fit(y)
@@ -218,12 +248,13 @@ def test_a_saved_file_loads_back_to_the_same_forecasts(tiny, tmp_path):
     b = NBeats(pretrained=_copy(tiny, tmp_path)).fit(y).predict(8)
     pd.testing.assert_frame_equal(a, b)
     meta = json.loads(tiny.read_text())
-    assert meta["groups"]["monthly"]["input_size"] == 12 and meta["format_version"] == 3
+    assert meta["groups"]["monthly"]["input_size"] == 12 and meta["format_version"] == 4
+    assert meta["groups"]["monthly"]["nets"][0]["standardize"] is False
 
 
 def test_the_shipped_file_is_small_and_names_its_data():
     meta = json.loads(SHIPPED.read_text())
-    assert SHIPPED.with_suffix(".npz").stat().st_size < 8e6  # 4 monthly networks: 7.2 MB
+    assert SHIPPED.with_suffix(".npz").stat().st_size < 8e6  # 6 monthly networks: 7.4 MB
     assert set(meta["groups"]) == {"monthly", "quarterly", "yearly", "other"}
     assert "xx unused" in meta["training"]["data"]
 
@@ -241,9 +272,9 @@ def test_a_corrupted_npz_is_refused_naming_the_file(tiny, tmp_path):
 def test_another_format_version_is_refused(tiny, tmp_path):
     path = _copy(tiny, tmp_path)
     meta = json.loads(path.read_text())
-    meta["format_version"] = 4
+    meta["format_version"] = 5
     path.write_text(json.dumps(meta))
-    with pytest.raises(PretrainedFileError, match=r"format version 4.*reads versions 1, 2, 3"):
+    with pytest.raises(PretrainedFileError, match=r"format version 5.*reads versions 1, 2, 3, 4"):
         NBeats(pretrained=path).fit(monthly(seasonal(20)))
 
 
