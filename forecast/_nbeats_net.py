@@ -275,7 +275,7 @@ class NBeatsNet(Layer):
             "width": self.width,
             "n_blocks": self.n_blocks,
             "n_layers": self.n_layers,
-            **({"standardize": True} if self.standardize else {}),
+            "standardize": self.standardize,
         }
 
     def state(self) -> dict[str, np.ndarray]:

@@ -75,6 +75,11 @@ AutoForecaster's choice without the shipped networks' optimism on its validation
 ``--blocks`` sets the blocks per stack (width and blocks beyond the shipped ones overfit,
 BENCHMARKS.md says).
 
+``--standardize`` trains standardising networks (``NBeatsNet(standardize=True)``: each
+window's mean and standard deviation taken out inside the network and put back);
+``--keep-nets`` (with ``--extend``) keeps only the listed networks of the ``--groups``
+groups of the ``--out`` file (``""``: none) before ``--add-from`` joins others.
+
 ``--add-noise`` trains nothing: it reads the --out file, stores the noise level of every
 pool row's window (computed from the same training parts, see
 :func:`forecast.add_pool_noise`) and writes the file back in the current format, the
@@ -339,7 +344,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.keep_nets is not None:
         if not args.extend:
             ap.error("--keep-nets needs --extend")
-        keep = [int(v) for v in args.keep_nets.split(",") if v.strip()]
+        try:
+            keep = [int(v) for v in args.keep_nets.split(",") if v.strip()]
+        except ValueError:
+            ap.error(f"--keep-nets takes network indices like 0,2,3 or ''; got {args.keep_nets!r}")
         for name in [g.strip() for g in args.groups.split(",") if g.strip()]:
             if name in existing:
                 group = kept(existing.pop(name), keep)

@@ -252,6 +252,33 @@ def test_a_saved_file_loads_back_to_the_same_forecasts(tiny, tmp_path):
     assert meta["groups"]["monthly"]["nets"][0]["standardize"] is False
 
 
+def test_a_standardising_network_joins_a_group_saves_loads_and_a_bad_flag_is_refused(tiny, tmp_path):
+    from forecast import load_pretrained
+
+    series = [seasonal(50, seed=s) * (1 + s) for s in range(12)]
+    group = pretrain_nbeats(
+        series, name="monthly", horizon=6, input_size=12, min_input=6, season_length=12,
+        width=16, n_blocks=1, n_layers=2, steps=30, batch_size=64, eval_every=10,
+        standardize=True, extend=load_pretrained(tiny)["monthly"], random_state=1,
+    )  # fmt: skip
+    assert [n.standardize for n in group.nets] == [False, True]
+    path = save_pretrained(tmp_path / "both.json", [group], {"note": "test"})
+    meta = json.loads(path.read_text())
+    assert [n["standardize"] for n in meta["groups"]["monthly"]["nets"]] == [False, True]
+    y = monthly(1000 + 0.01 * seasonal(40))
+    a = NBeats(pretrained=path, deseasonalize=False).fit(y)
+    assert [n.standardize for n in a.nets_] == [False, True]
+    pd.testing.assert_frame_equal(
+        a.predict(6), NBeats(pretrained=path, deseasonalize=False).fit(y).predict(6)
+    )
+    meta["groups"]["monthly"]["nets"][1]["standardize"] = "yes"
+    path.write_text(json.dumps(meta))
+    with pytest.raises(
+        PretrainedFileError, match=r"network 1 of group 'monthly' has standardize='yes'"
+    ):
+        NBeats(pretrained=path).fit(y)
+
+
 def test_the_shipped_file_is_small_and_names_its_data():
     meta = json.loads(SHIPPED.read_text())
     assert SHIPPED.with_suffix(".npz").stat().st_size < 8e6  # 6 monthly networks: 7.4 MB
