@@ -252,7 +252,7 @@ def test_a_saved_file_loads_back_to_the_same_forecasts(tiny, tmp_path):
     assert meta["groups"]["monthly"]["nets"][0]["standardize"] is False
 
 
-def test_a_standardising_network_joins_a_group_saves_loads_and_a_bad_flag_is_refused(tiny, tmp_path):
+def test_a_standardising_network_joins_a_group_and_a_bad_flag_is_refused(tiny, tmp_path):
     from forecast import load_pretrained
 
     series = [seasonal(50, seed=s) * (1 + s) for s in range(12)]
