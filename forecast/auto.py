@@ -40,7 +40,9 @@ since): the same choice, 12.99, 84.2%, 0.52x (N-BEATS alone 13.52). The shipped 
 file trained on the months before the window and early-stopped on the window itself, so those
 numbers flatter it; with networks trained at a nested origin (36 months earlier, member
 ``nbeats-nested`` of that script) the choice is the same, validation sMAPE 13.12, coverage
-81.5% (N-BEATS alone 14.21). BENCHMARKS.md, ``m3_monthly``, gives the test score.
+81.5% (N-BEATS alone 14.21). Rerun with the file of standardising networks (format 4):
+the same choice at both origins, 12.97 and 13.07 (N-BEATS alone 13.31 and 13.85).
+BENCHMARKS.md, ``m3_monthly``, gives the test score.
 
 When the series is too short for a validation origin (fewer than
 ``max(2 * season_length, 12)`` observations before it for every member), the members get
