@@ -41,7 +41,7 @@ file trained on the months before the window and early-stopped on the window its
 numbers flatter it; with networks trained at a nested origin (36 months earlier, member
 ``nbeats-nested`` of that script) the choice is the same, validation sMAPE 13.12, coverage
 81.5% (N-BEATS alone 14.21). Rerun with the file of standardising networks (format 4):
-the same choice at both origins, 12.97 and 13.07 (N-BEATS alone 13.31 and 13.85).
+the same choice at both origins, 12.99 and 13.02 (N-BEATS alone 13.25 and 13.62).
 BENCHMARKS.md, ``m3_monthly``, gives the test score.
 
 When the series is too short for a validation origin (fewer than

@@ -22,7 +22,7 @@ annual index):
 ============ =============================== ==== ==== =========== ==============================
 group        frequencies                  H    L   min history networks
 ============ =============================== ==== ==== =========== ==============================
-monthly      M                            18   90   12          3 mean-scaled, 3 standardising
+monthly      M                            18   90   12          2 mean-scaled, 4 standardising
 quarterly    Q                             8   16   4           1 mean-scaled, 1 standardising
 yearly       Y / A                         6   12   4           1 standardising
 other        W, D, B, H, ... (M3 other)    8   16   8           1 standardising

@@ -28,8 +28,8 @@ section ``nbeats_m3``, says why each step)::
     python tools/train_nbeats_m3.py --groups monthly --extend --add-from /tmp/h1/l90.json \
         --n-models 0 --input-size 90 --aggregate net-mean
     # session 28: standardising networks (--standardize), each trained into its own file,
-    # then joined; the monthly seed-1 network (index 1) is dropped, the yearly and other
-    # groups' mean-scaled networks replaced
+    # then joined; the monthly seed-1 and input-90 mean-scaled networks are dropped, the
+    # yearly and other groups' mean-scaled networks replaced
     nice python tools/train_nbeats_m3.py --groups monthly --n-models 1 --first-member 50 \
         --standardize --width 128 --lookbacks 18,24,30,36 --aggregate net-mean \
         --out /tmp/s/w36a.json
@@ -39,6 +39,8 @@ section ``nbeats_m3``, says why each step)::
     nice python tools/train_nbeats_m3.py --groups monthly --n-models 1 --first-member 52 \
         --standardize --width 128 --input-size 72 --lookbacks 18,36,54,72 --aggregate net-mean \
         --out /tmp/s/w72.json
+    nice python tools/train_nbeats_m3.py --groups monthly --n-models 1 --first-member 53 \
+        --standardize --width 128 --input-size 90 --aggregate net-mean --out /tmp/s/w90.json
     nice python tools/train_nbeats_m3.py --groups quarterly --standardize --out /tmp/s/q.json
     nice python tools/train_nbeats_m3.py --groups yearly --standardize --lookbacks 6,9,12 \
         --aggregate mean --out /tmp/s/y.json
@@ -50,6 +52,8 @@ section ``nbeats_m3``, says why each step)::
         --add-from /tmp/s/w36b.json --input-size 36 --lookbacks 18,24,30,36 --aggregate net-mean
     python tools/train_nbeats_m3.py --extend --n-models 0 --groups monthly \
         --add-from /tmp/s/w72.json --input-size 72 --lookbacks 18,36,54,72 --aggregate net-mean
+    python tools/train_nbeats_m3.py --extend --n-models 0 --groups monthly --keep-nets 0,1,3,4,5 \
+        --add-from /tmp/s/w90.json --input-size 90 --aggregate net-mean   # std 90 for raw 90
     python tools/train_nbeats_m3.py --extend --n-models 0 --groups quarterly \
         --add-from /tmp/s/q.json --input-size 16 --aggregate net-mean
     python tools/train_nbeats_m3.py --extend --n-models 0 --groups yearly --keep-nets "" \

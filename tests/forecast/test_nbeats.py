@@ -281,7 +281,7 @@ def test_a_standardising_network_joins_a_group_and_a_bad_flag_is_refused(tiny, t
 
 def test_the_shipped_file_is_small_and_names_its_data():
     meta = json.loads(SHIPPED.read_text())
-    assert SHIPPED.with_suffix(".npz").stat().st_size < 8e6  # 6 monthly networks: 7.4 MB
+    assert SHIPPED.with_suffix(".npz").stat().st_size < 8e6  # 6 monthly networks: 6.3 MB
     assert set(meta["groups"]) == {"monthly", "quarterly", "yearly", "other"}
     assert "xx unused" in meta["training"]["data"]
 
