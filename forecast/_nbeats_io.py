@@ -178,17 +178,7 @@ def _build(arch: dict[str, Any], horizon: int) -> NBeatsNet:
 
 
 def _copy_net(net: NBeatsNet) -> NBeatsNet:
-    twin = NBeatsNet(
-        input_size=net.input_size,
-        horizon=net.horizon,
-        stacks=net.stacks,
-        width=net.width,
-        n_blocks=net.n_blocks,
-        n_layers=net.n_layers,
-        standardize=net.standardize,
-        rng=0,
-        dtype=net.dtype,
-    )
+    twin = _build(_net_arch(net), net.horizon)
     twin.set_state(net.state())
     return twin
 

@@ -19,14 +19,14 @@ series only) holds one ensemble per frequency group; the group is read off the i
 (or named by ``group=``, e.g. ``group="other"`` for series of unstated frequency given an
 annual index):
 
-============ =============================== ==== ==== =========== ==============================
+============ =========================== ==== ==== =========== ==============================
 group        frequencies                  H    L   min history networks
-============ =============================== ==== ==== =========== ==============================
+============ =========================== ==== ==== =========== ==============================
 monthly      M                            18   90   12          2 mean-scaled, 4 standardising
 quarterly    Q                             8   16   4           1 mean-scaled, 1 standardising
 yearly       Y / A                         6   12   4           1 standardising
 other        W, D, B, H, ... (M3 other)    8   16   8           1 standardising
-============ =============================== ==== ==== =========== ==============================
+============ =========================== ==== ==== =========== ==============================
 
 (the exact sizes are read from the file; L is the longest input of the group's networks:
 the monthly ensemble has networks of 36, 72 and 90 inputs, each reading the end of the

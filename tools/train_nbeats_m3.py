@@ -185,25 +185,40 @@ def load_training_parts(drop_last: int = 0) -> dict[str, list[np.ndarray]]:
     return out
 
 
+def _regrouped(
+    group: Any,
+    nets: list[Any],
+    lookbacks: list[Any],
+    info: dict[str, Any],
+    *,
+    input_size: int,
+    min_input: int,
+) -> Any:
+    """A group like ``group`` with these networks (each with its lookbacks); the pool and
+    scores are recomputed by the run that extends it."""
+    return type(group)(
+        group.name, input_size, group.horizon, min_input, group.season_length, nets,
+        group.pool, info, (), group.aggregate, tuple(lookbacks),
+    )  # fmt: skip
+
+
 def joined(a: Any, b: Any) -> Any:
-    """One group with the networks of ``a`` then ``b`` (each keeps its lookbacks); the
-    pool and scores are recomputed by the run that extends it."""
+    """One group with the networks of ``a`` then ``b`` (each keeps its lookbacks)."""
     if a.horizon != b.horizon:
         raise SystemExit(f"--add-from: group {a.name} has horizon {b.horizon}, not {a.horizon}")
     info = {
         k: [*a.info.get(k, ["mae"] * len(a.nets) if k == "losses" else []), *b.info.get(k, [])]
         for k in ("losses", "steps", "best_step")
     }
-    return type(a)(
-        a.name, max(a.input_size, b.input_size), a.horizon, max(a.min_input, b.min_input),
-        a.season_length, [*a.nets, *b.nets], a.pool, info, (), a.aggregate,
-        tuple([*a.member_lookbacks(), *b.member_lookbacks()]),
+    return _regrouped(
+        a, [*a.nets, *b.nets], [*a.member_lookbacks(), *b.member_lookbacks()], info,
+        input_size=max(a.input_size, b.input_size), min_input=max(a.min_input, b.min_input),
     )  # fmt: skip
 
 
 def kept(group: Any, keep: list[int]) -> Any:
-    """``group`` with only its networks ``keep`` (indices, in that order; the pool and
-    scores are recomputed by the run that extends it), or None when ``keep`` is empty."""
+    """``group`` with only its networks ``keep`` (indices, in that order), or None when
+    ``keep`` is empty."""
     bad = [k for k in keep if not 0 <= k < len(group.nets)]
     if bad:
         raise SystemExit(
@@ -213,12 +228,10 @@ def kept(group: Any, keep: list[int]) -> Any:
         return None
     info = {k: [v[i] for i in keep] for k, v in group.info.items()
             if k in ("losses", "steps", "best_step") and len(v) == len(group.nets)}  # fmt: skip
-    lbs = group.member_lookbacks()
-    nets = [group.nets[i] for i in keep]
-    return type(group)(
-        group.name, max(n.input_size for n in nets), group.horizon, group.min_input,
-        group.season_length, nets, group.pool, info, (), group.aggregate,
-        tuple(lbs[i] for i in keep),
+    lbs, nets = group.member_lookbacks(), [group.nets[i] for i in keep]
+    return _regrouped(
+        group, nets, [lbs[i] for i in keep], info,
+        input_size=max(n.input_size for n in nets), min_input=group.min_input,
     )  # fmt: skip
 
 
