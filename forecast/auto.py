@@ -5,12 +5,15 @@ Rule (fixed, documented, chosen on M3 monthly - see BENCHMARKS.md, section ``m3_
 1. every member (default: the pretrained N-BEATS zero-shot, Theta and ARIMA, chosen out
    of sample as stated below) is fitted on the whole series; a
    member that cannot fit it (too short, failed optimisation) is left out;
-2. **rolling-origin validation** with one origin ``n - validation_horizon``: a copy of
-   each member is refitted on the data up to the origin and forecasts the held-out
-   ``validation_horizon`` observations; its validation error is the sMAPE of that
-   forecast. To keep the cost near one fit per member, ETS and ARIMA are refitted at
-   the origin with the form/orders they selected on the whole series (no second model
-   search; the mild look-ahead concerns the model form only);
+2. **rolling-origin validation** with ``validation_origins`` origins (default 3)
+   ``n - validation_horizon - k * step``, ``k = 0, 1, ...``, ``step = validation_horizon
+   // 3`` (6 months for monthly data), as many as leave at least ``max(2 * season_length,
+   12)`` observations before the origin: at each origin a copy of each member is refitted
+   on the data up to it and forecasts the next ``validation_horizon`` observations; the
+   member's validation error is the mean sMAPE of those forecasts over the origins where
+   it could be refitted. To keep the cost near one fit per member, ETS and ARIMA are
+   refitted at the origins with the form/orders they selected on the whole series (no
+   second model search; the mild look-ahead concerns the model form only);
 3. ``combination`` turns the validation errors into weights ``w``:
 
    * ``"inverse"`` (default): weights proportional to ``1 / sMAPE``;
@@ -127,6 +130,10 @@ class AutoForecaster(Forecaster):
     validation_horizon : int or None
         Length of the validation forecast; None means ``2 * season_length`` clipped to
         [6, 18].
+    validation_origins : int
+        Most validation origins, ``validation_horizon // 3`` apart (fewer on short
+        series); the errors are averaged over them. 1 is the single origin
+        ``n - validation_horizon``.
     combination : {"inverse", "trimmed", "mean", "select"}
         Rule turning validation errors into weights.
     random_state : int
@@ -137,7 +144,12 @@ class AutoForecaster(Forecaster):
     members_ : dict of str to Forecaster
         The members fitted on the whole series.
     validation_ : dict of str to float
-        Validation sMAPE of every member (empty when the series was too short).
+        Validation sMAPE of every member, the mean over the origins (empty when the
+        series was too short).
+    validation_scores_ : dict of str to list of float
+        Every member's sMAPE at each origin where it could be refitted.
+    validation_origins_ : list of int
+        The origins used (observations before each), latest first; empty when none.
     weights_ : dict of str to float
         Combination weights (sum to 1).
     seconds_ : dict of str to tuple of float
@@ -150,12 +162,14 @@ class AutoForecaster(Forecaster):
         season_length: int | None = None,
         members: Sequence[str | Forecaster] = ("nbeats", "theta", "arima"),
         validation_horizon: int | None = None,
+        validation_origins: int = 3,
         combination: str = "inverse",
         random_state: int = 0,
     ) -> None:
         self.season_length = season_length
         self.members = members
         self.validation_horizon = validation_horizon
+        self.validation_origins = validation_origins
         self.combination = combination
         self.random_state = random_state
 
@@ -183,6 +197,12 @@ class AutoForecaster(Forecaster):
             raise ForecastValueError(
                 f"The 'validation_horizon' parameter of {cls} must be None or an integer "
                 f">= 1. Got {vh!r} instead."
+            )
+        k = self.validation_origins
+        if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
+            raise ForecastValueError(
+                f"The 'validation_origins' parameter of {cls} must be an integer >= 1. "
+                f"Got {k!r} instead."
             )
         rs = self.random_state
         if isinstance(rs, bool) or not isinstance(rs, numbers.Integral):
@@ -234,21 +254,49 @@ class AutoForecaster(Forecaster):
             vh = min(max(2 * m, 6), 18)
         vh = int(min(vh, n - max(2 * m, 12)))
         self.validation_: dict[str, float] = {}
+        self.validation_scores_: dict[str, list[float]] = {}
+        self.validation_origins_: list[int] = []
         if vh >= 1:
-            train, test = y.iloc[: n - vh], values[n - vh :]
-            for key, model in fitted.items():
-                t0 = time.perf_counter()
-                try:
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
-                        pred = _frozen(model).fit(train).predict(vh, quantiles=None)
-                    self.validation_[key] = smape(test, pred["mean"].to_numpy())
-                except (ForecastError, np.linalg.LinAlgError, FloatingPointError, ValueError):
-                    pass
-                seconds[key][1] = time.perf_counter() - t0
+            step = max(1, vh // 3)
+            for k in range(int(self.validation_origins)):
+                cut = n - vh - k * step
+                if cut < max(2 * m, 12):
+                    break
+                self.validation_origins_.append(cut)
+                self._validate_at(fitted, y, values, cut, vh, seconds)
+            self.validation_ = {
+                key: float(np.mean(v)) for key, v in self.validation_scores_.items() if v
+            }
         self.seconds_ = {k: (v[0], v[1]) for k, v in seconds.items()}
         self.validation_horizon_ = vh if self.validation_ else 0
+        if not self.validation_:
+            self.validation_origins_ = []
         self.weights_ = self._weights()
+
+    def _validate_at(
+        self,
+        fitted: dict[str, Forecaster],
+        y: Any,
+        values: np.ndarray,
+        cut: int,
+        vh: int,
+        seconds: dict[str, list[float]],
+    ) -> None:
+        """Refit every member on ``y[:cut]`` and record the sMAPE of its forecast of the
+        next ``vh`` observations in ``validation_scores_`` (a member that fails there
+        records nothing at that origin)."""
+        train, test = y.iloc[:cut], values[cut : cut + vh]
+        for key, model in fitted.items():
+            t0 = time.perf_counter()
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    pred = _frozen(model).fit(train).predict(vh, quantiles=None)
+                score = smape(test, pred["mean"].to_numpy())
+                self.validation_scores_.setdefault(key, []).append(score)
+            except (ForecastError, np.linalg.LinAlgError, FloatingPointError, ValueError):
+                pass
+            seconds[key][1] += time.perf_counter() - t0
 
     def _weights(self) -> dict[str, float]:
         keys = list(self.members_)

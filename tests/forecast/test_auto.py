@@ -27,13 +27,16 @@ def trending(n: int = 72, seed: int = 0) -> pd.Series:
 MEMBERS = (Naive(), SeasonalNaive(), Theta(), HistoricMean())
 
 
-def independent_validation(y: pd.Series, vh: int) -> dict[str, float]:
-    train, test = y.iloc[:-vh], y.to_numpy()[-vh:]
+def independent_validation(y: pd.Series, vh: int, cuts: list[int]) -> dict[str, float]:
+    """Every member's mean sMAPE over the origins ``cuts``, refitted from scratch."""
     out = {}
     for model in MEMBERS:
-        fresh = type(model)(**model.get_params())
-        pred = fresh.fit(train).predict(vh, quantiles=None)["mean"].to_numpy()
-        out[type(model).__name__.lower()] = smape(test, pred)
+        scores = []
+        for cut in cuts:
+            fresh = type(model)(**model.get_params())
+            pred = fresh.fit(y.iloc[:cut]).predict(vh, quantiles=None)["mean"].to_numpy()
+            scores.append(smape(y.to_numpy()[cut : cut + vh], pred))
+        out[type(model).__name__.lower()] = float(np.mean(scores))
     return out
 
 
@@ -41,8 +44,11 @@ def independent_validation(y: pd.Series, vh: int) -> dict[str, float]:
 def test_weights_follow_the_documented_rule(rule: str) -> None:
     y = trending()
     auto = AutoForecaster(members=MEMBERS, validation_horizon=12, combination=rule).fit(y)
-    val = independent_validation(y, 12)
+    # three origins 12 // 3 = 4 months apart, the last one 12 months before the end
+    assert auto.validation_origins_ == [60, 56, 52]
+    val = independent_validation(y, 12, [60, 56, 52])
     assert auto.validation_ == pytest.approx(val, rel=1e-12)
+    assert all(len(v) == 3 for v in auto.validation_scores_.values())
     w = auto.weights_
     assert sum(w.values()) == pytest.approx(1.0)
     worst, best = max(val, key=val.get), min(val, key=val.get)
@@ -122,10 +128,23 @@ def test_fit_predict_equals_forecast_and_seeded_paths() -> None:
     assert set(a.validation_) == {"theta", "naive2", "lstmforecaster"}
 
 
+def test_origins_stop_where_the_history_gets_too_short() -> None:
+    # 40 months, vh 12: origins 28, 24 (the third, 20, leaves fewer than 24 before it)
+    y = trending(40)
+    auto = AutoForecaster(members=MEMBERS, validation_horizon=12).fit(y)
+    assert auto.validation_origins_ == [28, 24]
+    assert auto.validation_ == pytest.approx(independent_validation(y, 12, [28, 24]))
+    one = AutoForecaster(members=MEMBERS, validation_horizon=12, validation_origins=1).fit(y)
+    assert one.validation_origins_ == [28]
+    assert one.validation_ == pytest.approx(independent_validation(y, 12, [28]))
+    assert one.validation_ != pytest.approx(auto.validation_)
+
+
 def test_short_series_falls_back_to_equal_weights() -> None:
     y = trending(20)
     auto = AutoForecaster(members=(Naive(), Drift(), Theta())).fit(y)
     assert auto.validation_ == {} and auto.validation_horizon_ == 0
+    assert auto.validation_origins_ == []
     assert all(w == pytest.approx(1 / 3) for w in auto.weights_.values())
 
 
@@ -156,6 +175,9 @@ def test_make_member_names() -> None:
         ({"members": "ets"}, ForecastTypeError, "members"),
         ({"members": (Naive(), 3)}, ForecastTypeError, "members"),
         ({"validation_horizon": 0}, ForecastValueError, "validation_horizon"),
+        ({"validation_origins": 0}, ForecastValueError, "validation_origins"),
+        ({"validation_origins": 2.0}, ForecastValueError, "validation_origins"),
+        ({"validation_origins": True}, ForecastValueError, "validation_origins"),
         ({"random_state": None}, ForecastTypeError, "random_state"),
     ],
 )
