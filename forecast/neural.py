@@ -20,7 +20,13 @@ Recipe (one small network per series, an ensemble of a few seeds):
    the best weights are kept. The network then trains a few more epochs (a quarter of the
    best epoch count) on all windows, so the most recent data are learned too.
 5. **Ensemble**: ``n_models`` networks with different seeds (derived from
-   ``random_state``); the point forecast is their mean in the scaled space.
+   ``random_state``); the point forecast is their mean in the scaled space. With
+   ``anchor="both"`` (the default) there are two such ensembles, one forecasting relative
+   to the last value and one relative to the same period of the last season (a skip
+   connection to seasonal naive), and the forecast is the mean of the two in the scaled
+   space. Chosen on validation windows of other collections (BENCHMARKS.md, section
+   ``collections``): it beat seasonal naive on all of them where the last-value anchor
+   alone lost on Tourism.
 
 **Uncertainty** is a residual bootstrap of held-out errors. By default
 (``interval_errors="holdout"``) a second ensemble, trained and early-stopped without the last
@@ -55,6 +61,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 from forecast._neural_train import anchor_offsets, holdout_errors, train_ensemble
+from forecast._series import check_series, season_length_of
 from forecast.base import Forecaster
 from forecast.errors import ForecastTypeError, ForecastValueError, check_bool
 from forecast.seasonality import deseasonalize as _deseasonalize
@@ -65,6 +72,9 @@ __all__ = ["GRUForecaster", "LSTMForecaster", "NeuralForecaster", "RNNForecaster
 
 #: Largest max/min ratio of a positive series modelled in logs (wider ones are scaled).
 MAX_LOG_RANGE = 1e8
+
+#: Values of the ``anchor`` parameter.
+ANCHORS = ("both", "last", "season", "auto")
 
 
 def _check_int(value: Any, name: str, cls: str, low: int, *, none_ok: bool = False) -> None:
@@ -115,18 +125,22 @@ class NeuralForecaster(Forecaster):
         short for the second split fall back to ``"validation"``). ``"validation"``: the
         final ensemble's own early-stopping errors, cheaper but optimistic (the stopping
         epoch minimised them). The point forecast is the same either way.
-    anchor : {"last", "season", "auto"}
+    anchor : {"both", "last", "season", "auto"}
         What the outputs are predicted relative to: ``"last"`` the last input value (a
         naive forecast of the modelled series), ``"season"`` the same period of the last
         season (a skip connection to seasonal naive: the network forecasts the residual
         of seasonal naive; needs ``input_size >= season_length``; same as ``"last"`` when
-        the season length is 1). ``"auto"`` chooses one of the two per series: a holdout
-        ensemble is trained with each anchor (as for ``interval_errors="holdout"``) and
-        the anchor whose ensemble has the smaller mean absolute error on the last
-        ``validation_size`` observations, which neither saw, is kept (ties and series too
-        short for the holdout split keep ``"last"``; one season or ``input_size`` below
-        the season length: ``"last"``). With ``interval_errors="holdout"`` the chosen
-        anchor's holdout errors serve the intervals, so the choice costs one more ensemble
+        the season length is 1). ``"both"`` (default) trains one ensemble with each and
+        averages their forecasts (and, for the intervals, their holdout errors) in the
+        scaled space: twice the training time; ``"last"`` alone when there is no season
+        or ``input_size`` is below the season length. ``"auto"`` chooses one of the two
+        per series: a holdout ensemble is trained with each anchor (as for
+        ``interval_errors="holdout"``) and the anchor whose ensemble has the smaller mean
+        absolute error on the last ``validation_size`` observations, which neither saw, is
+        kept (ties and series too short for the holdout split keep ``"last"``; one season
+        or ``input_size`` below the season length: ``"last"``). With
+        ``interval_errors="holdout"`` the chosen anchor's holdout errors serve the
+        intervals, so the choice costs one more ensemble
         (three instead of two).
     random_state : int or None
         Seed of the weights; None gives a different ensemble every fit.
@@ -134,7 +148,8 @@ class NeuralForecaster(Forecaster):
     Attributes
     ----------
     models_ : list of nn.Sequential
-        The trained networks (recurrent layer + Dense head).
+        The trained networks (recurrent layer + Dense head); with two anchors the
+        ``n_models`` of the ``"last"`` ensemble, then those of the ``"season"`` one.
     seasonal_ : ndarray of shape (season_length,)
         Seasonal indices (all ones when not seasonal or ``deseasonalize=False``).
     log_ : bool
@@ -147,12 +162,16 @@ class NeuralForecaster(Forecaster):
         The errors actually used (``"validation"`` when the series was too short for
         ``"holdout"``).
     anchor_ : str
-        The anchor used (``anchor``, or the one ``anchor="auto"`` chose).
+        The anchor used (``anchor``, the one ``anchor="auto"`` chose, or ``"last"`` where
+        ``"both"`` had no season to anchor on).
+    anchor_offsets_ : list of ndarray of shape (horizon,)
+        Per trained anchor, the offsets (relative to a window's first target) of the
+        values its outputs are added to: ``-1`` (last value) or ``-m + j % m`` (season).
     anchor_errors_ : dict of str to float
         ``anchor="auto"``: each anchor's holdout mean absolute error (scaled space) the
         choice compared; empty otherwise or when no comparison was possible.
     epochs_ : list of int
-        Early-stopped epoch count of every network.
+        Early-stopped epoch count of every network (the order of ``models_``).
     loss_history_ : list of dict
         Loss history of every network: ``loss`` and ``val_loss`` per epoch of the
         early-stopped run (scaled-space masked MSE), ``best_epoch`` (0-based, the weights
@@ -178,7 +197,7 @@ class NeuralForecaster(Forecaster):
         deseasonalize: bool = True,
         dtype: str = "float32",
         interval_errors: str = "holdout",
-        anchor: str = "last",
+        anchor: str = "both",
         random_state: int | None = 0,
     ) -> None:
         self.season_length = season_length
@@ -224,9 +243,9 @@ class NeuralForecaster(Forecaster):
                 f"The 'interval_errors' parameter of {cls} must be 'holdout' or 'validation'. "
                 f"Got {self.interval_errors!r} instead."
             )
-        if self.anchor not in ("last", "season", "auto"):
+        if self.anchor not in ANCHORS:
             raise ForecastValueError(
-                f"The 'anchor' parameter of {cls} must be 'last', 'season' or 'auto'. "
+                f"The 'anchor' parameter of {cls} must be one of {list(ANCHORS)}. "
                 f"Got {self.anchor!r} instead."
             )
         rs = self.random_state
@@ -298,11 +317,7 @@ class NeuralForecaster(Forecaster):
         self.input_len_, self.horizon_ = L, H
         self._lock = threading.Lock()
         self._z_cache: np.ndarray | None = None
-        v = self.validation_size
-        if v is None:
-            v = min(H, max(1, (n - L) // 4))
-        v = int(min(v, n - L - 1))
-        self.validation_len_ = v
+        v = self.validation_len_ = self._validation_len(n, L, H)
         train: dict[str, Any] = {
             "hidden": int(self.hidden_size),
             "n_models": int(self.n_models),
@@ -314,18 +329,34 @@ class NeuralForecaster(Forecaster):
         }
         zn, dtype = z / self.step_, np.dtype(self.dtype)
         held: tuple[np.ndarray, np.ndarray] | None = None
-        self.anchor_ = self.anchor
         self.anchor_errors_: dict[str, float] = {}
-        if self.anchor == "auto":
+        anchors = self._anchors(m, L)
+        if self.anchor == "auto" and len(anchors) == 2:
             held = self._choose_anchor(zn, m, L=L, H=H, v=v, dtype=dtype, train=train)
             held = held if self.interval_errors == "holdout" else None
-        self.offsets_ = train["offsets"] = anchor_offsets(H, m, self.anchor_)
-        fit = train_ensemble(self.cell, zn, L=L, H=H, v=v, dtype=dtype, **train)
-        self.models_, self.epochs_, self.loss_history_ = fit.models, fit.epochs, fit.histories
+            anchors = [self.anchor_]
+        self.anchor_ = "both" if len(anchors) == 2 else anchors[0]
+        fits = []
+        for anchor in anchors:
+            offsets = anchor_offsets(H, m, anchor)
+            fits.append((offsets, train_ensemble(self.cell, zn, L=L, H=H, v=v, dtype=dtype,
+                                                 **{**train, "offsets": offsets})))  # fmt: skip
+        self._heads = [(offsets, fit.models) for offsets, fit in fits]
+        self.anchor_offsets_ = [offsets for offsets, _ in fits]
+        self.models_ = [net for _, fit in fits for net in fit.models]
+        self.epochs_ = [e for _, fit in fits for e in fit.epochs]
+        self.loss_history_ = [h for _, fit in fits for h in fit.histories]
         if held is None and self.interval_errors == "holdout":
-            held = holdout_errors(self.cell, zn, L=L, H=H, v=v, dtype=dtype, **train)
+            parts = [
+                holdout_errors(self.cell, zn, L=L, H=H, v=v, dtype=dtype,
+                               **{**train, "offsets": offsets})
+                for offsets, _ in fits
+            ]  # fmt: skip
+            held = _mean_errors(parts) if all(p is not None for p in parts) else None
         self.interval_errors_ = "validation" if held is None else "holdout"
-        err, mask = (fit.val_errors, fit.val_mask) if held is None else held
+        if held is None:
+            held = _mean_errors([(fit.val_errors, fit.val_mask) for _, fit in fits])
+        err, mask = held
         err = err * self.step_
         counts = mask.sum(axis=0)
         ss = (err**2 * mask).sum(axis=0)
@@ -344,6 +375,56 @@ class NeuralForecaster(Forecaster):
         rms = float(np.sqrt(np.mean(u**2))) if u.size else 0.0
         self.residuals_ = u / rms if rms > 0 else np.array([-1.0, 1.0])
 
+    def _validation_len(self, n: int, L: int, H: int) -> int:
+        v = self.validation_size
+        if v is None:
+            v = min(H, max(1, (n - L) // 4))
+        return int(min(v, n - L - 1))
+
+    def training_runs(self, history: Any) -> list[str]:
+        """What :meth:`fit` on ``history`` will train, one label per network in the order
+        of the training runs that ``fit``'s callbacks watch (e.g. for a progress bar).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> y = pd.Series(np.arange(48.0) + 1,
+        ...               index=pd.period_range("2015-01", periods=48, freq="M"))
+        >>> LSTMForecaster(n_models=1).training_runs(y)  # doctest: +NORMALIZE_WHITESPACE
+        ['forecast network 1 of 1 (anchor last)',
+         'forecast network 1 of 1 (anchor season)',
+         'interval network 1 of 1 (anchor last, trained without the last periods)',
+         'interval network 1 of 1 (anchor season, trained without the last periods)']
+        """
+        values, periods = check_series(
+            history, func=f"{type(self).__name__}.training_runs", name="history"
+        )
+        m = self.season_length or season_length_of(periods)
+        L, H = self._sizes(int(m))
+        anchors = self._anchors(int(m), L)
+        n, k = values.size, int(self.n_models)
+        holdout = n - self._validation_len(n, L, H) - L - 1 >= 1
+
+        def nets(kind: str, anchor: str, extra: str = "") -> list[str]:
+            return [f"{kind} network {i + 1} of {k} (anchor {anchor}{extra})" for i in range(k)]
+
+        without = ", trained without the last periods"
+        if self.anchor == "auto" and len(anchors) == 2:
+            if holdout:  # both holdout ensembles, then the final one of the chosen anchor
+                runs = [r for a in anchors for r in nets("interval", a, without)]
+                return runs + nets("forecast", "chosen by their errors")
+            anchors = ["last"]
+        runs = [r for a in anchors for r in nets("forecast", a)]
+        if self.interval_errors == "holdout" and holdout:
+            runs += [r for a in anchors for r in nets("interval", a, without)]
+        return runs
+
+    def _anchors(self, m: int, L: int) -> list[str]:
+        """The anchors whose ensembles are trained (``"auto"``: the two it compares)."""
+        if self.anchor in ("both", "auto"):
+            return ["last", "season"] if m > 1 and L >= m else ["last"]
+        return [str(self.anchor)]
+
     def _choose_anchor(
         self,
         zn: np.ndarray,
@@ -360,8 +441,6 @@ class NeuralForecaster(Forecaster):
         scaled space); return that ensemble's holdout errors (None: ``"last"`` kept
         without a comparison)."""
         self.anchor_ = "last"
-        if m <= 1 or L < m:
-            return None
         held: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for anchor in ("last", "season"):
             out = holdout_errors(
@@ -378,11 +457,18 @@ class NeuralForecaster(Forecaster):
         return held[self.anchor_]
 
     # ------------------------------------------------------------------ prediction
-    def _net_mean(self, windows: np.ndarray) -> np.ndarray:
-        """Ensemble mean of the scaled outputs for windows of shape (b, L); -> (b, H)."""
+    def _net_forecast(self, zn: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """Forecasts of the next ``horizon`` scaled values after each index ``t - 1`` of
+        ``zn`` (windows ``zn[t - L:t]``), shape (b, H): every anchor's ensemble mean
+        added to its anchors, averaged over the anchors."""
+        L = self.input_len_
+        windows = zn[t[:, None] + np.arange(-L, 0)[None, :]]
         x = (windows - windows[:, -1:])[:, :, None].astype(self.dtype)
-        out = np.mean([net.forward(x) for net in self.models_], axis=0)
-        return np.asarray(out, dtype=np.float64)
+        out = np.zeros((t.size, self.horizon_))
+        for offsets, models in self._heads:
+            net = np.mean([net.forward(x) for net in models], axis=0)
+            out += zn[t[:, None] + offsets[None, :]] + np.asarray(net, dtype=np.float64)
+        return out / len(self._heads)
 
     def _predict_z(self, h: int) -> np.ndarray:
         """Point forecast in the model space, shape (h,), block by block.
@@ -398,15 +484,11 @@ class NeuralForecaster(Forecaster):
         return cached[:h].copy()
 
     def _compute_z(self, h: int) -> np.ndarray:
-        zn = list(self.z_ / self.step_)
-        L = self.input_len_
-        out: list[float] = []
-        while len(out) < h:
-            w = np.asarray(zn[-L:])[None, :]
-            block = np.asarray(zn)[len(zn) + self.offsets_] + self._net_mean(w)[0]
-            out.extend(block.tolist())
-            zn.extend(block.tolist())
-        return np.asarray(out[:h]) * self.step_
+        zn = self.z_ / self.step_
+        n = zn.size
+        while zn.size < n + h:
+            zn = np.r_[zn, self._net_forecast(zn, np.array([zn.size]))[0]]
+        return zn[n : n + h] * self.step_
 
     def _sigma(self, h: int) -> np.ndarray:
         H = self.horizon_
@@ -437,13 +519,21 @@ class NeuralForecaster(Forecaster):
         out = np.full(n, np.nan)
         if n > L:
             idx = np.arange(L, n)
-            windows = np.stack([zn[t - L : t] for t in idx])
             with self._lock:
-                step1 = self._net_mean(windows)[:, 0]
-            z = (zn[idx + self.offsets_[0]] + step1) * self.step_
+                z = self._net_forecast(zn, idx)[:, 0] * self.step_
             level = np.exp(z) if self.log_ else z * self.scale_
             out[idx] = level * seasonal_factors(self.seasonal_, 0, n)[idx]
         return out
+
+
+def _mean_errors(
+    parts: Sequence[tuple[np.ndarray, np.ndarray] | None],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Errors of the mean of several anchors' forecasts of the same windows: the errors
+    (actual minus forecast) average like the forecasts; the masks are the same."""
+    errs = [p[0] for p in parts if p is not None]
+    mask = next(p[1] for p in parts if p is not None)
+    return np.mean(errs, axis=0), mask
 
 
 class LSTMForecaster(NeuralForecaster):

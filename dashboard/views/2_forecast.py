@@ -85,11 +85,13 @@ _global_model.fine_tune_section(history, label, horizon, quantiles, WORDS)
 
 st.subheader("Train the LSTM forecaster")
 st.caption(
-    "forecast.LSTMForecaster trained live on this series: an ensemble of networks, each "
-    "early-stopped on the last periods (the weights of its best validation epoch are kept, "
-    "then it trains a little on all periods), and a second ensemble trained without those "
-    "periods whose errors on them set the intervals. The forecast comes from the networks trained "
-    "here and equals LSTMForecaster(...).fit(y).predict(...) in Python."
+    "forecast.LSTMForecaster trained live on this series: two ensembles of networks, one "
+    "forecasting from the last value and one from the same period of the last season, "
+    "averaged; each network is early-stopped on the last periods (the weights of its best "
+    "validation epoch are kept, then it trains a little on all periods), and networks "
+    "trained without those periods give the errors that set the intervals. The forecast "
+    "comes from the networks trained here and equals LSTMForecaster(...).fit(y).predict(...) "
+    "in Python."
 )
 c1, c2, c3, c4 = st.columns(4)
 hidden = int(c1.number_input("Hidden units", 1, 128, 16, key="lstm-hidden"))
@@ -101,14 +103,13 @@ if st.button("Train", key="lstm-train", type="primary"):
     chart = st.empty()
     lstm = LSTMForecaster(hidden_size=hidden, n_models=n_models, max_epochs=epochs,
                           learning_rate=lr, random_state=0)  # fmt: skip
-    # the final ensemble, then the holdout ensemble behind the intervals
-    names = [f"forecast network {k + 1} of {n_models}" for k in range(n_models)] + [
-        f"interval network {k + 1} of {n_models} (trained without the last periods)"
-        for k in range(n_models)
-    ]
-    watch = _ui.StreamlitProgress(bar, chart, runs=2 * n_models, names=names)
-    trained = _ui.guarded(f"The LSTM could not be trained on {label}", lstm.fit, history,
-                          callbacks=[watch], words=WORDS)  # fmt: skip
+    # the forecast ensembles, then the holdout ensembles behind the intervals
+    what = f"The LSTM could not be trained on {label}"
+    names = _ui.guarded(what, lstm.training_runs, history, words=WORDS)
+    trained = None
+    if names is not None:
+        watch = _ui.StreamlitProgress(bar, chart, runs=len(names), names=names)
+        trained = _ui.guarded(what, lstm.fit, history, callbacks=[watch], words=WORDS)
     chart.empty()  # the live chart is gone once training ends (also after an error)
     bar.progress(1.0, text="done")
     if trained is not None:

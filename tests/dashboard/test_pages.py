@@ -252,12 +252,12 @@ def test_forecast_page_seasonal_naive_backtest_and_the_lstm_forecaster_trained_l
     assert not at.get("vega_lite_chart"), "a leftover live-training chart stayed on the page"
     assert not [m for m in at.markdown if m.value.startswith("**Training now")]
     runs = at.session_state["lstm-run"]["history"]
-    assert len(runs) == 2
+    assert len(runs) == 4  # 2 networks for each of the two anchors
     for h in runs:
         assert 1 <= len(h["loss"]) <= 15 and np.isfinite(h["val_loss"]).all()
         assert h["loss"][-1] < h["loss"][0]
     done = [m.value for m in at.markdown if m.value.startswith("Trained")]
-    assert done and done[0].startswith(f"Trained 2 network(s) for {len(runs[0]['loss'])}, ")
+    assert done and done[0].startswith(f"Trained 4 network(s) for {len(runs[0]['loss'])}, ")
     # the page trains the real forecaster: its table equals the Python API's forecast
     api = LSTMForecaster(hidden_size=16, n_models=2, max_epochs=15, learning_rate=0.05,
                          random_state=0).fit(y).predict(12)  # fmt: skip
@@ -278,7 +278,7 @@ def _live_training_app() -> None:
     bar, chart = st.progress(0.0), st.empty()
     names = ["forecast network 1 of 1", "interval network 1 of 1"]
     watch = _ui.StreamlitProgress(bar, chart, runs=2, names=names)
-    lstm = LSTMForecaster(hidden_size=4, n_models=1, max_epochs=12, patience=2,
+    lstm = LSTMForecaster(hidden_size=4, n_models=1, max_epochs=12, patience=2, anchor="last",
                           interval_errors="validation", random_state=0)  # fmt: skip
     st.session_state["history"] = lstm.fit(load_monthly_units(), callbacks=[watch]).loss_history_
 

@@ -132,9 +132,14 @@ def test_fit_callbacks_watch_every_network_without_changing_the_forecast(
     log = _EpochLog()
     watched = LSTMForecaster(**FAST).fit(series, callbacks=[log])
     pd.testing.assert_frame_equal(watched.predict(12), fitted.predict(12))
-    # the final ensemble's networks, then the holdout ensemble's (interval_errors)
-    assert watched.interval_errors_ == "holdout"
-    assert len(log.runs) == 2 * FAST["n_models"] and len(watched.loss_history_) == FAST["n_models"]
+    # the final ensembles' networks (one ensemble per anchor), then the holdout ones
+    assert watched.interval_errors_ == "holdout" and watched.anchor_ == "both"
+    k = FAST["n_models"]
+    assert len(log.runs) == 4 * k and len(watched.loss_history_) == 2 * k
+    labels = LSTMForecaster(**FAST).training_runs(series)
+    assert len(labels) == len(log.runs)
+    assert labels[0] == f"forecast network 1 of {k} (anchor last)"
+    assert labels[-1].startswith(f"interval network {k} of {k} (anchor season")
     for run, hist, best in zip(log.runs, watched.loss_history_, watched.epochs_, strict=False):
         assert run == hist["val_loss"] and len(hist["loss"]) == len(run)
         # the kept weights are those of the best validation epoch, then a quarter more on all
@@ -316,14 +321,46 @@ def test_season_anchor_starts_from_seasonal_naive() -> None:
     kw = {"deseasonalize": False, "hidden_size": 4, "n_models": 1, "max_epochs": 1,
           "learning_rate": 1e-6, "interval_errors": "validation"}  # fmt: skip
     season = LSTMForecaster(anchor="season", **kw).fit(y)
-    np.testing.assert_array_equal(season.offsets_, -12 + np.arange(24) % 12)
-    for model, near, far in ((season, snaive, last), (LSTMForecaster(**kw).fit(y), last, snaive)):
+    (offsets,) = season.anchor_offsets_
+    np.testing.assert_array_equal(offsets, -12 + np.arange(24) % 12)
+    plain = LSTMForecaster(anchor="last", **kw).fit(y)
+    for model, near, far in ((season, snaive, last), (plain, last, snaive)):
         pred = model.predict(12, quantiles=None)["mean"].to_numpy()
         assert np.mean(np.abs(pred - near)) < 0.2 * np.mean(np.abs(pred - far))
     with pytest.raises(ForecastValueError, match="'input_size'.*at least the season length 12"):
         LSTMForecaster(anchor="season", input_size=6).fit(y)
     with pytest.raises(ForecastValueError, match="'anchor'"):
         LSTMForecaster(anchor="seasonal").fit(y)
+
+
+def test_both_anchors_average_the_two_single_anchor_forecasts() -> None:
+    # anchor='both' (the default) trains the 'last' and the 'season' ensembles with the
+    # same seeds and averages them in the model space: on a series with negative values
+    # (scaled, not logged) the forecasts and the in-sample fit are exactly the mean of the
+    # two single-anchor ones
+    y = seasonal_series(60, seed=6) - 150.0
+    kw = {"hidden_size": 4, "n_models": 1, "max_epochs": 5}
+    both = LSTMForecaster(**kw).fit(y)
+    last = LSTMForecaster(anchor="last", **kw).fit(y)
+    season = LSTMForecaster(anchor="season", **kw).fit(y)
+    assert not both.log_ and both.anchor_ == "both" and both.interval_errors_ == "holdout"
+    mean = [m.predict(24, quantiles=None)["mean"].to_numpy() for m in (both, last, season)]
+    np.testing.assert_allclose(mean[0], (mean[1] + mean[2]) / 2, rtol=1e-12, atol=1e-9)
+    assert np.abs(mean[1] - mean[2]).max() > 1e-3  # the two anchors do differ
+    assert both.epochs_ == last.epochs_ + season.epochs_
+    fitted = [m.predict_in_sample().to_numpy() for m in (both, last, season)]
+    np.testing.assert_allclose(fitted[0], (fitted[1] + fitted[2]) / 2, rtol=1e-12, atol=1e-9)
+    # beyond the network horizon the averaged block is fed back: finite, continuous
+    long = both.predict(40, quantiles=(0.1, 0.9))
+    assert np.isfinite(long.to_numpy()).all() and (long["q0.1"] < long["q0.9"]).all()
+    # no season to anchor on (yearly data): one 'last' ensemble
+    yearly = pd.Series(y.to_numpy()[:30], index=pd.period_range("1990", periods=30, freq="Y"))
+    plain = GRUForecaster(**kw).fit(yearly)
+    assert plain.anchor_ == "last" and len(plain.models_) == 1
+    assert plain.training_runs(yearly) == [
+        "forecast network 1 of 1 (anchor last)",
+        "interval network 1 of 1 (anchor last, trained without the last periods)",
+    ]
 
 
 def test_auto_anchor_keeps_the_anchor_whose_holdout_ensemble_errs_less() -> None:
