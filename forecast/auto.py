@@ -45,6 +45,12 @@ numbers flatter it; with networks trained at a nested origin (36 months earlier,
 ``nbeats-nested`` of that script) the choice is the same, validation sMAPE 13.12, coverage
 81.5% (N-BEATS alone 14.21). Rerun with the file of standardising networks (format 4):
 the same choice at both origins, 12.99 and 13.02 (N-BEATS alone 13.25 and 13.62).
+Three validation origins instead of one (``validation_origins=3``, since session 29; the
+LSTM and GRU candidates with their new default ``anchor="both"``): the same choice at both
+origins, 12.955 and 12.971; the number of origins was set on these windows (shipped /
+nested networks: one origin 12.99 / 13.02; with the origin 6 months back 12.96 / 12.99,
+with the one 12 months back 12.96 / 12.98; all three 12.955 / 12.971; a fourth, 18 months
+back, 12.97 / 12.99).
 BENCHMARKS.md, ``m3_monthly``, gives the test score.
 
 When the series is too short for a validation origin (fewer than
