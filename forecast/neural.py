@@ -24,24 +24,24 @@ Recipe (one small network per series, an ensemble of a few seeds):
    ``anchor="both"`` (the default) there are two such ensembles, one forecasting relative
    to the last value and one relative to the same period of the last season (a skip
    connection to seasonal naive), and the forecast is the mean of the two in the scaled
-   space. Chosen on validation windows of other collections (BENCHMARKS.md, section
-   ``collections``): it beat seasonal naive on all of them where the last-value anchor
-   alone lost on Tourism.
+   space. Chosen on validation windows of M3 and other collections (BENCHMARKS.md, section
+   ``collections_neural``): it beat seasonal naive on all of them, where the last-value
+   anchor alone lost on Tourism.
 
 **Uncertainty** is a residual bootstrap of held-out errors. By default
-(``interval_errors="holdout"``) a second ensemble, trained and early-stopped without the last
-``validation_size`` observations, forecasts them: errors that no training and no choice of
-stopping epoch has seen (the final ensemble's own validation errors are the ones its early
-stopping minimised, and gave intervals covering 74% of the M3 actuals instead of 80%;
-``interval_errors="validation"`` keeps them, at half the training time). The errors of step
-``j`` (in the log/scaled space) give a scale ``sigma_j`` (made non-decreasing in
-``j``; extended as ``sqrt(j)`` beyond ``horizon``); the standardised errors of all steps,
-centred, form a pool. A path draws innovations from the pool with replacement, accumulates
-them as a random walk ``S_j`` and adds ``sigma_j * S_j / sqrt(j + 1)`` to the point
-forecast, so every path is a coherent trajectory whose step-``j`` spread matches the
-validation errors of step ``j``; paths are mapped back through the scaling and the seasonal
-indices. Quantiles are those of 2,000 such paths. For log-modelled series the ``mean``
-column is the back-transformed point forecast (a median-type forecast).
+(``interval_errors="holdout"``) a second ensemble (one per anchor), trained and
+early-stopped without the last ``validation_size`` observations, forecasts them: errors that
+no training and no choice of stopping epoch has seen (the final ensemble's own validation
+errors are the ones its early stopping minimised, and gave intervals covering 74% of the M3
+actuals instead of 80%; ``interval_errors="validation"`` keeps them, at half the training
+time). The errors of step ``j`` (in the log/scaled space) give a scale ``sigma_j`` (made
+non-decreasing in ``j``; extended as ``sqrt(j)`` beyond ``horizon``); the standardised
+errors of all steps, centred, form a pool. A path draws innovations from the pool with
+replacement, accumulates them as a random walk ``S_j`` and adds ``sigma_j * S_j / sqrt(j +
+1)`` to the point forecast, so every path is a coherent trajectory whose step-``j`` spread
+matches the validation errors of step ``j``; paths are mapped back through the scaling and
+the seasonal indices. Quantiles are those of 2,000 such paths. For log-modelled series the
+``mean`` column is the back-transformed point forecast (a median-type forecast).
 
 The same ``random_state`` gives the same forecasts on every call path (fit, forecast,
 paths); ``sample_paths`` draws only from its ``rng``.
