@@ -37,11 +37,12 @@ actuals instead of 80%; ``interval_errors="validation"`` keeps them, at half the
 time). The errors of step ``j`` (in the log/scaled space) give a scale ``sigma_j`` (made
 non-decreasing in ``j``; extended as ``sqrt(j)`` beyond ``horizon``); the standardised
 errors of all steps, centred, form a pool. A path draws innovations from the pool with
-replacement, accumulates them as a random walk ``S_j`` and adds ``sigma_j * S_j / sqrt(j +
-1)`` to the point forecast, so every path is a coherent trajectory whose step-``j`` spread
-matches the validation errors of step ``j``; paths are mapped back through the scaling and
-the seasonal indices. Quantiles are those of 2,000 such paths. For log-modelled series the
-``mean`` column is the back-transformed point forecast (a median-type forecast).
+replacement, accumulates them as a random walk ``S_j`` and adds
+``sigma_j * S_j / sqrt(j + 1)`` to the point forecast, so every path is a coherent
+trajectory whose step-``j`` spread matches the validation errors of step ``j``; paths are
+mapped back through the scaling and the seasonal indices. Quantiles are those of 2,000
+such paths. For log-modelled series the ``mean`` column is the back-transformed point
+forecast (a median-type forecast).
 
 The same ``random_state`` gives the same forecasts on every call path (fit, forecast,
 paths); ``sample_paths`` draws only from its ``rng``.
