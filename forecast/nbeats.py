@@ -146,6 +146,11 @@ class NBeats(Forecaster):
     stacks : {"generic", "interpretable"}, width, n_blocks, n_layers
         Architecture when ``pretrained`` is None ("interpretable": a trend stack then a
         seasonality stack).
+    standardize : bool, default False
+        Architecture when ``pretrained`` is None: the network takes each window's mean
+        and standard deviation out and puts them back on its output
+        (``NBeatsNet(standardize=True)``, as most of the shipped networks). A pretrained
+        file records this per network.
     group : str or None, default None
         Pretrained group to use (``"monthly"``, ``"quarterly"``, ``"yearly"``,
         ``"other"``: the file's group names); None reads it off the index's frequency
@@ -210,6 +215,7 @@ class NBeats(Forecaster):
         width: int = 64,
         n_blocks: int = 3,
         n_layers: int = 2,
+        standardize: bool = False,
         group: str | None = None,
         deseasonalize: bool = True,
         error_scale: str = "noise",
@@ -225,6 +231,7 @@ class NBeats(Forecaster):
         self.width = width
         self.n_blocks = n_blocks
         self.n_layers = n_layers
+        self.standardize = standardize
         self.group = group
         self.deseasonalize = deseasonalize
         self.error_scale = error_scale
@@ -290,6 +297,7 @@ class NBeats(Forecaster):
                 f"with pretrained={p!r}."
             )
         check_bool(self.deseasonalize, "deseasonalize", cls)
+        check_bool(self.standardize, "standardize", cls)
         rs = self.random_state
         if rs is not None and (isinstance(rs, bool) or not isinstance(rs, numbers.Integral)):
             raise ForecastTypeError(
@@ -305,7 +313,7 @@ class NBeats(Forecaster):
             stacks = ("generic",) if self.stacks == "generic" else ("trend", "seasonality")
             net = NBeatsNet(
                 input_size=L, horizon=H, stacks=stacks, width=self.width,
-                n_blocks=self.n_blocks, n_layers=self.n_layers,
+                n_blocks=self.n_blocks, n_layers=self.n_layers, standardize=self.standardize,
                 rng=np.random.default_rng([self.random_state or 0, 1]),
             )  # fmt: skip
             return GroupModel("scratch", L, H, min(L, max(2, L // 2)), 1, [net], np.zeros((0, H)))

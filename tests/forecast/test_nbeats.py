@@ -216,6 +216,13 @@ def test_training_from_scratch_on_one_series_is_seeded():
     pd.testing.assert_frame_equal(a, b)
     assert not np.allclose(a["mean"], c["mean"])
     assert np.isfinite(a.to_numpy()).all()
+    # a standardising network from scratch: the flag reaches the network, forecasts differ
+    std = NBeats(**kw, standardize=True, random_state=1).fit(y)
+    assert std.nets_[0].standardize and not NBeats(**kw).fit(y).nets_[0].standardize
+    s = std.predict(6)
+    assert np.isfinite(s.to_numpy()).all() and not np.allclose(s["mean"], a["mean"])
+    with pytest.raises(ForecastTypeError, match="'standardize' parameter of NBeats"):
+        NBeats(**kw, standardize="yes").fit(y)
 
 
 def test_registered_zero_shot_and_tuned_models():
