@@ -152,15 +152,11 @@ class GroupModel:
 
 
 def _net_arch(net: NBeatsNet) -> dict[str, Any]:
-    return {
-        "input_size": net.input_size,
-        "stacks": list(net.stacks),
-        "width": net.width,
-        "n_blocks": net.n_blocks,
-        "n_layers": net.n_layers,
-        "standardize": net.standardize,
-        "dtype": net.dtype.name,
-    }
+    """The network's config as a file stores it: without the horizon (the group's, stored
+    once) and with the dtype."""
+    arch = net.get_config()
+    del arch["horizon"]
+    return {**arch, "dtype": net.dtype.name}
 
 
 def _build(arch: dict[str, Any], horizon: int) -> NBeatsNet:

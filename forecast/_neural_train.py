@@ -216,6 +216,12 @@ def train_ensemble(
     )
 
 
+def holdout_possible(n: int, L: int, v: int) -> bool:
+    """Whether a series of ``n`` values leaves room, before its last ``v``, for an
+    ensemble of input length ``L`` with its own early stopping (:func:`holdout_errors`)."""
+    return n - v - L - 1 >= 1
+
+
 def holdout_errors(
     cell: type,
     zn: np.ndarray,
@@ -241,10 +247,10 @@ def holdout_errors(
         Actual minus ensemble-mean forecast in the scaled space, and 1 where defined.
     """
     n = zn.size
+    if not holdout_possible(n, L, v):
+        return None
     cut = n - v
     inner = min(v, cut - L - 1)
-    if inner < 1:
-        return None
     fit = train_ensemble(cell, zn[:cut], L=L, H=H, v=inner, dtype=dtype, **train)
     offsets = train.get("offsets")
     X, Y, M = make_windows(zn, L, H, np.arange(max(L, cut - H + 1), n), cut, n, offsets)

@@ -135,15 +135,7 @@ class Forecaster(Simulator):
         """Fit the model to ``history`` (Series with PeriodIndex or DatetimeIndex); returns self."""
         func = f"{type(self).__name__}.fit"
         values, periods = check_series(history, func=func, name="history")
-        m = self.season_length
-        if m is None:
-            m = season_length_of(periods)
-        elif isinstance(m, bool) or not isinstance(m, int | np.integer) or m < 1:
-            raise ForecastValueError(
-                f"The 'season_length' parameter of {type(self).__name__} must be None or an "
-                f"integer >= 1. Got {m!r} instead."
-            )
-        m = int(m)
+        m = self._season_length(periods)
         need = self._min_length(m)
         if len(values) < need:
             raise ForecastValueError(
@@ -154,6 +146,18 @@ class Forecaster(Simulator):
         self.season_length_ = m
         self._fit(values, m)
         return self
+
+    def _season_length(self, periods: pd.PeriodIndex) -> int:
+        """``season_length``, or the one of the index's frequency when it is None."""
+        m = self.season_length
+        if m is None:
+            return season_length_of(periods)
+        if isinstance(m, bool) or not isinstance(m, int | np.integer) or m < 1:
+            raise ForecastValueError(
+                f"The 'season_length' parameter of {type(self).__name__} must be None or an "
+                f"integer >= 1. Got {m!r} instead."
+            )
+        return int(m)
 
     def max_horizon(self, history: pd.Series | None = None) -> int:
         """Longest ``h`` that :meth:`predict` and :meth:`sample_paths` accept.

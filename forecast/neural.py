@@ -62,8 +62,13 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
-from forecast._neural_train import anchor_offsets, holdout_errors, train_ensemble
-from forecast._series import check_series, season_length_of
+from forecast._neural_train import (
+    anchor_offsets,
+    holdout_errors,
+    holdout_possible,
+    train_ensemble,
+)
+from forecast._series import check_series
 from forecast.base import Forecaster
 from forecast.errors import ForecastTypeError, ForecastValueError, check_bool
 from forecast.seasonality import deseasonalize as _deseasonalize
@@ -355,7 +360,8 @@ class NeuralForecaster(Forecaster):
                                **{**train, "offsets": offsets})
                 for offsets, _ in fits
             ]  # fmt: skip
-            held = _mean_errors(parts) if all(p is not None for p in parts) else None
+            done = [p for p in parts if p is not None]
+            held = _mean_errors(done) if len(done) == len(parts) else None
         self.interval_errors_ = "validation" if held is None else "holdout"
         if held is None:
             held = _mean_errors([(fit.val_errors, fit.val_mask) for _, fit in fits])
@@ -402,11 +408,11 @@ class NeuralForecaster(Forecaster):
         values, periods = check_series(
             history, func=f"{type(self).__name__}.training_runs", name="history"
         )
-        m = self.season_length or season_length_of(periods)
-        L, H = self._sizes(int(m))
-        anchors = self._anchors(int(m), L)
+        m = self._season_length(periods)
+        L, H = self._sizes(m)
+        anchors = self._anchors(m, L)
         n, k = values.size, int(self.n_models)
-        holdout = n - self._validation_len(n, L, H) - L - 1 >= 1
+        holdout = holdout_possible(n, L, self._validation_len(n, L, H))
 
         def nets(kind: str, anchor: str, extra: str = "") -> list[str]:
             return [f"{kind} network {i + 1} of {k} (anchor {anchor}{extra})" for i in range(k)]
@@ -530,13 +536,11 @@ class NeuralForecaster(Forecaster):
 
 
 def _mean_errors(
-    parts: Sequence[tuple[np.ndarray, np.ndarray] | None],
+    parts: Sequence[tuple[np.ndarray, np.ndarray]],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Errors of the mean of several anchors' forecasts of the same windows: the errors
     (actual minus forecast) average like the forecasts; the masks are the same."""
-    errs = [p[0] for p in parts if p is not None]
-    mask = next(p[1] for p in parts if p is not None)
-    return np.mean(errs, axis=0), mask
+    return np.mean([err for err, _ in parts], axis=0), parts[0][1]
 
 
 class LSTMForecaster(NeuralForecaster):
